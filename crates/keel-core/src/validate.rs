@@ -1,0 +1,322 @@
+//! Field-level validation errors and the small JSON readers every input parser shares.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// One problem with one input field, named the way the JSON body names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    /// The JSON field, with a path for nested values (`history[2].pain`).
+    pub field: String,
+    /// What is wrong, in words a person can act on.
+    pub message: String,
+}
+
+/// Every problem found in one input, in the order the fields were checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, thiserror::Error)]
+#[error("invalid input: {}", self.summary())]
+pub struct ValidationErrors {
+    errors: Vec<FieldError>,
+}
+
+impl ValidationErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn single(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut errors = Self::new();
+        errors.add(field, message);
+        errors
+    }
+
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    pub fn errors(&self) -> &[FieldError] {
+        &self.errors
+    }
+
+    /// The first message for a field, for showing beside a form control.
+    pub fn message_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    /// `field: message; field: message`, for a terminal or a log line.
+    pub fn summary(&self) -> String {
+        self.errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// `Ok(value)` when nothing was recorded, otherwise the errors.
+    pub fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, Self> {
+        if self.is_empty() {
+            Ok(value())
+        } else {
+            Err(self)
+        }
+    }
+}
+
+/// Reads typed fields out of a JSON object, recording an error per bad field and
+/// remembering which keys were read so that unknown keys can be refused.
+pub(crate) struct FieldReader<'a> {
+    object: &'a Map<String, Value>,
+    prefix: String,
+    known: Vec<&'static str>,
+    pub errors: ValidationErrors,
+}
+
+impl<'a> FieldReader<'a> {
+    pub fn new(object: &'a Map<String, Value>, prefix: &str) -> Self {
+        Self {
+            object,
+            prefix: prefix.to_string(),
+            known: Vec::new(),
+            errors: ValidationErrors::new(),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> String {
+        if self.prefix.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}.{name}", self.prefix)
+        }
+    }
+
+    fn error(&mut self, name: &str, message: impl Into<String>) {
+        let path = self.path(name);
+        self.errors.add(path, message);
+    }
+
+    /// The raw value, or `None` when the key is absent or null.
+    pub fn raw(&mut self, name: &'static str) -> Option<&'a Value> {
+        self.known.push(name);
+        match self.object.get(name) {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(v),
+        }
+    }
+
+    pub fn bool(&mut self, name: &'static str) -> Option<bool> {
+        match self.raw(name)? {
+            Value::Bool(b) => Some(*b),
+            _ => {
+                self.error(name, "must be true or false");
+                None
+            }
+        }
+    }
+
+    /// A whole number within `min..=max` (a JSON number with no fraction).
+    pub fn int(&mut self, name: &'static str, min: i64, max: i64) -> Option<i64> {
+        let value = self.raw(name)?;
+        let message = format!("must be a whole number from {min} to {max}");
+        let Some(n) = value.as_f64() else {
+            self.error(name, message);
+            return None;
+        };
+        if n.fract() != 0.0 || n < min as f64 || n > max as f64 {
+            self.error(name, message);
+            return None;
+        }
+        Some(n as i64)
+    }
+
+    /// A number within `min..=max`, fractions allowed.
+    pub fn number(&mut self, name: &'static str, min: f64, max: f64) -> Option<f64> {
+        let value = self.raw(name)?;
+        match value.as_f64() {
+            Some(n) if n.is_finite() && n >= min && n <= max => Some(n),
+            _ => {
+                self.error(name, format!("must be a number from {min} to {max}"));
+                None
+            }
+        }
+    }
+
+    pub fn string(&mut self, name: &'static str, max_chars: usize) -> Option<&'a str> {
+        match self.raw(name)? {
+            Value::String(s) if s.chars().count() <= max_chars => Some(s.as_str()),
+            Value::String(_) => {
+                self.error(name, format!("must be at most {max_chars} characters"));
+                None
+            }
+            _ => {
+                self.error(name, "must be a string");
+                None
+            }
+        }
+    }
+
+    pub fn date(&mut self, name: &'static str) -> Option<NaiveDate> {
+        let value = self.raw(name)?;
+        match value.as_str().map(parse_date) {
+            Some(Some(date)) => Some(date),
+            _ => {
+                self.error(name, "must be a date written YYYY-MM-DD");
+                None
+            }
+        }
+    }
+
+    /// One of a fixed set of words.
+    pub fn choice<T: Copy>(&mut self, name: &'static str, options: &[(&str, T)]) -> Option<T> {
+        let value = self.raw(name)?;
+        if let Some(found) = value
+            .as_str()
+            .and_then(|s| options.iter().find(|(word, _)| *word == s))
+        {
+            return Some(found.1);
+        }
+        self.error(name, format!("must be one of {}", list_words(options)));
+        None
+    }
+
+    /// A list of words from a fixed set; repeats are dropped, order kept.
+    pub fn choices<T: Copy + PartialEq>(
+        &mut self,
+        name: &'static str,
+        options: &[(&str, T)],
+    ) -> Option<Vec<T>> {
+        let value = self.raw(name)?;
+        let Value::Array(items) = value else {
+            self.error(
+                name,
+                format!("must be a list drawn from {}", list_words(options)),
+            );
+            return None;
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            match item
+                .as_str()
+                .and_then(|s| options.iter().find(|(word, _)| *word == s))
+            {
+                Some((_, v)) if !out.contains(v) => out.push(*v),
+                Some(_) => {}
+                None => {
+                    let path = format!("{}[{i}]", self.path(name));
+                    self.errors
+                        .add(path, format!("must be one of {}", list_words(options)));
+                }
+            }
+        }
+        Some(out)
+    }
+
+    pub fn require<T>(&mut self, name: &'static str, value: Option<T>) -> Option<T> {
+        if value.is_none() && !self.object.contains_key(name) {
+            self.error(name, "is required");
+        } else if value.is_none() && matches!(self.object.get(name), Some(Value::Null)) {
+            self.error(name, "is required");
+        }
+        value
+    }
+
+    /// Records an error for every key that no reader asked for.
+    pub fn finish(mut self) -> ValidationErrors {
+        let mut unknown: Vec<&String> = self
+            .object
+            .keys()
+            .filter(|k| !self.known.contains(&k.as_str()))
+            .collect();
+        unknown.sort();
+        for key in unknown {
+            let path = self.path(key);
+            self.errors.add(path, "is not a known field");
+        }
+        self.errors
+    }
+}
+
+pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
+    // Exactly YYYY-MM-DD: chrono alone would also accept forms like "2026-1-5".
+    if s.len() != 10 || s.as_bytes()[4] != b'-' || s.as_bytes()[7] != b'-' {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+fn list_words<T>(options: &[(&str, T)]) -> String {
+    options
+        .iter()
+        .map(|(w, _)| format!("\"{w}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The body must be a JSON object; anything else is refused as a whole.
+pub fn as_object(value: &Value) -> Result<&Map<String, Value>, ValidationErrors> {
+    value
+        .as_object()
+        .ok_or_else(|| ValidationErrors::single("body", "must be a JSON object"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn reader_on(value: &Value) -> FieldReader<'_> {
+        FieldReader::new(value.as_object().unwrap(), "")
+    }
+
+    #[test]
+    fn int_accepts_bounds_and_refuses_fractions_and_strings() {
+        let v = json!({"a": 0, "b": 10, "c": 11, "d": 2.5, "e": "3", "f": 4.0});
+        let mut r = reader_on(&v);
+        assert_eq!(r.int("a", 0, 10), Some(0));
+        assert_eq!(r.int("b", 0, 10), Some(10));
+        assert_eq!(r.int("c", 0, 10), None);
+        assert_eq!(r.int("d", 0, 10), None);
+        assert_eq!(r.int("e", 0, 10), None);
+        assert_eq!(r.int("f", 0, 10), Some(4));
+        let errors = r.finish();
+        let fields: Vec<_> = errors.errors().iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["c", "d", "e"]);
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let v = json!({"pain": 3, "pian": 4});
+        let mut r = reader_on(&v);
+        r.int("pain", 0, 10);
+        let errors = r.finish();
+        assert_eq!(errors.message_for("pian"), Some("is not a known field"));
+    }
+
+    #[test]
+    fn dates_must_be_iso() {
+        assert!(parse_date("2026-11-24").is_some());
+        assert!(parse_date("2026-1-24").is_none());
+        assert!(parse_date("24/11/2026").is_none());
+        assert!(parse_date("2026-02-30").is_none());
+    }
+
+    #[test]
+    fn choices_name_the_bad_element() {
+        let v = json!({"l": ["a", "z", "a"]});
+        let mut r = reader_on(&v);
+        let got = r.choices("l", &[("a", 1), ("b", 2)]);
+        assert_eq!(got, Some(vec![1]));
+        assert!(r.finish().message_for("l[1]").is_some());
+    }
+}
