@@ -239,7 +239,7 @@ pub fn evaluate(input: &TriageInput) -> TriageResult {
         });
     }
     // Stable sort: highest level first, table order within a level.
-    findings.sort_by(|a, b| b.level.cmp(&a.level));
+    findings.sort_by_key(|f| std::cmp::Reverse(f.level));
     let level = findings
         .iter()
         .map(|f| f.level)
@@ -303,7 +303,8 @@ pub fn current_episode_start(
         }
         let new_episode = match last_high {
             None => true,
-            Some(prev) => (*day - prev).num_days() - 1 >= EPISODE_GAP_DAYS,
+            // at least 14 days strictly between the two high days
+            Some(prev) => (*day - prev).num_days() > EPISODE_GAP_DAYS,
         };
         if new_episode {
             start = Some(*day);

@@ -223,9 +223,7 @@ impl<'a> FieldReader<'a> {
     }
 
     pub fn require<T>(&mut self, name: &'static str, value: Option<T>) -> Option<T> {
-        if value.is_none() && !self.object.contains_key(name) {
-            self.error(name, "is required");
-        } else if value.is_none() && matches!(self.object.get(name), Some(Value::Null)) {
+        if value.is_none() && matches!(self.object.get(name), None | Some(Value::Null)) {
             self.error(name, "is required");
         }
         value

@@ -1,0 +1,649 @@
+//! Server-rendered pages: the Today page with its check-in form, day type and plan.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use keel_core::checkin::{Location, NOTES_MAX_CHARS};
+use keel_core::rules::Question;
+use keel_core::triage::TriageLevel;
+use keel_core::{CheckIn, DayType, ValidationErrors};
+use keel_store::StoredCheckIn;
+use maud::{DOCTYPE, Markup, html};
+use serde_json::{Map, Value};
+
+use crate::views::{DISCLAIMER, PlanView};
+use crate::{AppState, csrf, extract, user_for};
+
+const STYLESHEET: &str = include_str!("../assets/keel.css");
+
+pub async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+}
+
+fn layout(title: &str, main: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Keel" }
+                link rel="stylesheet" href="/static/keel.css";
+            }
+            body {
+                a class="skip" href="#main" { "Skip to content" }
+                header class="top" {
+                    nav aria-label="Main" {
+                        a class="brand" href="/" { "Keel" }
+                        a href="/" aria-current="page" { "Today" }
+                    }
+                }
+                main id="main" { (main) }
+                footer { p { (DISCLAIMER) } }
+            }
+        }
+    }
+}
+
+/// The values a form was filled with, to show again beside any errors.
+#[derive(Debug, Default)]
+struct FormValues(Vec<(String, String)>);
+
+impl FormValues {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn has(&self, name: &str, value: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == name && v == value)
+    }
+
+    /// A stored check-in, as the form would have posted it.
+    fn from_check_in(c: &CheckIn) -> FormValues {
+        let mut out = Vec::new();
+        for (k, v) in c.to_json().as_object().into_iter().flatten() {
+            match v {
+                Value::Null => {}
+                Value::Array(items) => out.extend(
+                    items
+                        .iter()
+                        .filter_map(|i| i.as_str())
+                        .map(|s| (k.clone(), s.to_string())),
+                ),
+                Value::Bool(true) => out.push(("rf".into(), k.clone())),
+                Value::Bool(false) => {}
+                Value::String(s) => out.push((k.clone(), s.clone())),
+                other => out.push((k.clone(), other.to_string())),
+            }
+        }
+        let emergency_answered = Question::EMERGENCY
+            .iter()
+            .all(|q| c.answers.get(*q).is_some());
+        let any_emergency = Question::EMERGENCY.iter().any(|q| c.answers.yes(*q));
+        if emergency_answered && !any_emergency {
+            out.push(("emergency_screen".into(), "none".into()));
+        } else if any_emergency {
+            out.push(("emergency_screen".into(), "some".into()));
+        }
+        FormValues(out)
+    }
+}
+
+const INT_FIELDS: &[&str] = &[
+    "pain",
+    "stiffness_minutes",
+    "sleep",
+    "energy",
+    "walking_minutes",
+];
+const TEXT_FIELDS: &[&str] = &["date", "onset", "notes"];
+
+/// Turns the posted form into the JSON the core validates, so the page, the API and the CLI
+/// share one set of rules. Adds the form's own safety rule: when she records pain, the
+/// emergency questions must be answered (ticked, or "none of these").
+fn form_to_json(values: &FormValues) -> Result<Value, ValidationErrors> {
+    let mut m = Map::new();
+    let mut errors = ValidationErrors::new();
+    for (k, v) in &values.0 {
+        let v = v.trim();
+        if INT_FIELDS.contains(&k.as_str()) {
+            if v.is_empty() {
+                continue;
+            }
+            let parsed = v
+                .parse::<i64>()
+                .map(Value::from)
+                .or_else(|_| v.parse::<f64>().map(Value::from))
+                .unwrap_or_else(|_| Value::from(v));
+            m.insert(k.clone(), parsed);
+        } else if k == "sitting_hours" {
+            if !v.is_empty() {
+                m.insert(
+                    k.clone(),
+                    v.parse::<f64>()
+                        .map(Value::from)
+                        .unwrap_or_else(|_| Value::from(v)),
+                );
+            }
+        } else if TEXT_FIELDS.contains(&k.as_str()) {
+            if !v.is_empty() {
+                m.insert(k.clone(), Value::from(v));
+            }
+        } else if k == "locations" {
+            let list = m.entry("locations").or_insert_with(|| Value::Array(vec![]));
+            if let Value::Array(items) = list {
+                items.push(Value::from(v));
+            }
+        }
+    }
+    let ticked: Vec<Question> = values
+        .0
+        .iter()
+        .filter(|(k, _)| k == "rf")
+        .filter_map(|(_, v)| Question::from_name(v))
+        .collect();
+    let screen = values.get("emergency_screen");
+    let any_emergency_ticked = ticked.iter().any(|q| q.is_emergency());
+    let pain_recorded = m
+        .get("pain")
+        .and_then(Value::as_f64)
+        .is_some_and(|p| p > 0.0);
+    match (any_emergency_ticked, screen) {
+        (true, _) | (false, Some("none")) => {
+            for q in Question::EMERGENCY {
+                m.insert(q.name().into(), Value::Bool(ticked.contains(q)));
+            }
+        }
+        (false, Some("some")) => errors.add(
+            "emergency_screen",
+            "You said one or more of these apply: tick each one that does.",
+        ),
+        (false, _) if pain_recorded => errors.add(
+            "emergency_screen",
+            "Please answer the safety questions: tick any that apply, or choose \"None of these\".",
+        ),
+        (false, _) => {}
+    }
+    let others_asked = values.get("asked_other") == Some("1");
+    for q in Question::ALL.iter().filter(|q| !q.is_emergency()) {
+        if ticked.contains(q) {
+            m.insert(q.name().into(), Value::Bool(true));
+        } else if others_asked {
+            m.insert(q.name().into(), Value::Bool(false));
+        }
+    }
+    errors.into_result(|| Value::Object(m))
+}
+
+fn parse_pairs(body: &[u8]) -> FormValues {
+    FormValues(form_urlencoded::parse(body).into_owned().collect())
+}
+
+pub async fn today(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let today = state.today();
+    let date = q
+        .get("date")
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .filter(|d| *d <= today)
+        .unwrap_or(today);
+    let stored = match state.store.check_in(user_for(), date).await {
+        Ok(s) => s,
+        Err(e) => return crate::ApiError::Store(e).into_response(),
+    };
+    let values = stored
+        .as_ref()
+        .map(|s| FormValues::from_check_in(&s.check_in))
+        .unwrap_or_else(|| FormValues(vec![("date".into(), date.to_string())]));
+    let notice = match q.get("saved").map(String::as_str) {
+        Some("new") => Some("Check-in saved."),
+        Some("replaced") => Some("Check-in updated: it replaced the earlier one for this date."),
+        _ => None,
+    };
+    render_today(
+        &state,
+        &headers,
+        date,
+        stored.as_ref(),
+        &values,
+        &ValidationErrors::new(),
+        notice,
+        StatusCode::OK,
+    )
+}
+
+pub async fn post_check_in(State(state): State<AppState>, req: Request) -> Response {
+    let headers = req.headers().clone();
+    let body = match extract::read_body(req, &()).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let values = parse_pairs(&body);
+    if !csrf::verify(&headers, values.get(csrf::FIELD)) {
+        let page = layout(
+            "Form expired",
+            html! {
+                h1 { "This form has expired" }
+                p { "For your safety, Keel only accepts forms it has just shown you. Nothing was saved." }
+                p { a href="/" { "Open the check-in again" } }
+            },
+        );
+        return (StatusCode::FORBIDDEN, page).into_response();
+    }
+    let today = state.today();
+    let parsed = form_to_json(&values).and_then(|json| CheckIn::parse(&json, today));
+    let check_in = match parsed {
+        Ok(c) => c,
+        Err(errors) => {
+            let date = values
+                .get("date")
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .filter(|d| *d <= today)
+                .unwrap_or(today);
+            let stored = state.store.check_in(user_for(), date).await.ok().flatten();
+            return render_today(
+                &state,
+                &headers,
+                date,
+                stored.as_ref(),
+                &values,
+                &errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+    };
+    match state.store.record_check_in(user_for(), &check_in).await {
+        Ok(saved) => {
+            let how = if saved.replaced { "replaced" } else { "new" };
+            Redirect::to(&format!("/?date={}&saved={how}#result", check_in.date)).into_response()
+        }
+        Err(e) => crate::ApiError::Store(e).into_response(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_today(
+    state: &AppState,
+    headers: &HeaderMap,
+    date: NaiveDate,
+    stored: Option<&StoredCheckIn>,
+    values: &FormValues,
+    errors: &ValidationErrors,
+    notice: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let existing_token = csrf::from_cookie(headers);
+    let token = existing_token.clone().unwrap_or_else(csrf::new_token);
+    let is_today = date == state.today();
+    let heading = if is_today {
+        format!("Today, {}", date.format("%A %-d %B"))
+    } else {
+        date.format("%A %-d %B %Y").to_string()
+    };
+    let plan = stored.map(|s| PlanView::build(&state.library, s, &state.plan_context()));
+    let body = html! {
+        h1 { (heading) }
+        @if let Some(n) = notice {
+            p class="notice" role="status" { (n) }
+        }
+        @if let (Some(plan), Some(s)) = (&plan, stored) {
+            section id="result" aria-label="Today's result" {
+                (safety_block(plan, s))
+                (plan_block(plan))
+            }
+        }
+        (check_in_form(date, values, errors, &token, stored.is_some()))
+    };
+    let mut response = (status, layout(&heading, body)).into_response();
+    if existing_token.is_none() {
+        response
+            .headers_mut()
+            .insert(header::SET_COOKIE, csrf::set_cookie(&token));
+    }
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        "no-store".parse().expect("static header"),
+    );
+    response
+}
+
+fn finding_list(plan: &PlanView, level: TriageLevel) -> Markup {
+    html! {
+        ul class="findings" {
+            @for f in plan.triage.findings_at(level) {
+                li {
+                    (f.message)
+                    " "
+                    span class="rule" { "(rule " (f.rule) ", source " (f.source) ")" }
+                }
+            }
+        }
+    }
+}
+
+fn safety_block(plan: &PlanView, stored: &StoredCheckIn) -> Markup {
+    let t = &plan.triage;
+    let missing: Vec<&str> = t
+        .missing
+        .iter()
+        .filter_map(|m| Question::from_name(m))
+        .map(Question::text)
+        .collect();
+    html! {
+        @if t.level == TriageLevel::Emergency {
+            section class="alert emergency" role="alert" aria-labelledby="emergency-title" {
+                h2 id="emergency-title" { "Get help now" }
+                p class="action" { strong { (TriageLevel::Emergency.action()) } }
+                (finding_list(plan, TriageLevel::Emergency))
+                p { "There is no exercise plan today. Your safety comes first." }
+            }
+        }
+        @if t.findings_at(TriageLevel::Urgent).next().is_some() {
+            section class="alert urgent" role="alert" aria-labelledby="urgent-title" {
+                h2 id="urgent-title" { "Contact a clinician today" }
+                p class="action" { (TriageLevel::Urgent.action()) }
+                (finding_list(plan, TriageLevel::Urgent))
+            }
+        }
+        @if t.findings_at(TriageLevel::Soon).next().is_some() {
+            section class="alert soon" aria-labelledby="soon-title" {
+                h2 id="soon-title" { "Book an appointment" }
+                p class="action" { (TriageLevel::Soon.action()) }
+                (finding_list(plan, TriageLevel::Soon))
+            }
+        }
+        @if !missing.is_empty() && stored.check_in.pain > 0 {
+            section class="alert missing" role="alert" aria-labelledby="missing-title" {
+                h2 id="missing-title" { "Some safety questions are unanswered" }
+                p { "Keel cannot rule out an emergency without these answers. Please answer them in the form below:" }
+                ul { @for m in &missing { li { (m) } } }
+            }
+        }
+    }
+}
+
+fn plan_block(plan: &PlanView) -> Markup {
+    html! {
+        section class={"daytype " (plan.day_type.name())} aria-labelledby="daytype-title" {
+            h2 id="daytype-title" { (plan.day_type.title()) }
+            p class="reason" { (plan.reason) " " span class="rule" { "(rule " (plan.rule) ")" } }
+        }
+        @if plan.day_type != DayType::Stop {
+            section class="plan" aria-labelledby="plan-title" {
+                h2 id="plan-title" { "Your plan" }
+                ol class="items" {
+                    @for item in &plan.items {
+                        li class="item" {
+                            h3 { (item.name) }
+                            p class="dose" {
+                                strong { (item.dose) }
+                                " · " (item.level_name) " (level " (item.level) ")"
+                                @if item.progression_attempt { " · " em { "step up" } }
+                            }
+                            p class="why" { (item.why) }
+                            ul class="cues" { @for c in &item.cues { li { (c) } } }
+                            p class="mistake" { strong { "Watch out: " } (item.mistake) }
+                        }
+                    }
+                }
+                p class="hint" { "Stop any exercise that makes pain shoot down a leg or rise above 5/10, and choose an easier version next time." }
+            }
+        }
+    }
+}
+
+fn field_error(errors: &ValidationErrors, field: &str) -> Markup {
+    html! {
+        @if let Some(m) = errors.message_for(field) {
+            p class="error" id={(field) "-error"} { (field_label(field)) " " (m) }
+        }
+    }
+}
+
+fn field_label(field: &str) -> &str {
+    match field {
+        "date" => "Date",
+        "pain" => "Pain",
+        "stiffness_minutes" => "Morning stiffness",
+        "sleep" => "Sleep",
+        "energy" => "Energy",
+        "sitting_hours" => "Sitting",
+        "walking_minutes" => "Walking",
+        "notes" => "Notes",
+        "onset" => "How it started",
+        "emergency_screen" => "Safety questions:",
+        _ => "This field",
+    }
+}
+
+fn described_by(errors: &ValidationErrors, field: &str) -> Option<String> {
+    errors.message_for(field).map(|_| format!("{field}-error"))
+}
+
+fn invalid(errors: &ValidationErrors, field: &str) -> Option<&'static str> {
+    errors.message_for(field).map(|_| "true")
+}
+
+fn number_input(
+    values: &FormValues,
+    errors: &ValidationErrors,
+    name: &str,
+    label: &str,
+    (min, max, step): (u32, u32, &str),
+    hint: &str,
+) -> Markup {
+    html! {
+        div class="field" {
+            label for=(name) { (label) }
+            span class="hint" id={(name) "-hint"} { (hint) }
+            input type="number" id=(name) name=(name) min=(min) max=(max) step=(step) inputmode="decimal"
+                value=[values.get(name)] aria-invalid=[invalid(errors, name)]
+                aria-describedby=[described_by(errors, name).or(Some(format!("{name}-hint")))];
+            (field_error(errors, name))
+        }
+    }
+}
+
+fn check_in_form(
+    date: NaiveDate,
+    values: &FormValues,
+    errors: &ValidationErrors,
+    token: &str,
+    has_stored: bool,
+) -> Markup {
+    let open = !has_stored || !errors.is_empty();
+    html! {
+        details class="checkin" open[open] {
+            summary { h2 { @if has_stored { "Update this check-in" } @else { "Check in" } } }
+            @if !errors.is_empty() {
+                div class="error-summary" role="alert" tabindex="-1" {
+                    h3 { "Please check these answers" }
+                    ul { @for e in errors.errors() { li { (field_label(&e.field)) " " (e.message) } } }
+                }
+            }
+            form method="post" action="/checkin" novalidate {
+                input type="hidden" name=(csrf::FIELD) value=(token);
+                input type="hidden" name="asked_other" value="1";
+                div class="field" {
+                    label for="date" { "Date" }
+                    input type="date" id="date" name="date" value=(values.get("date").unwrap_or(&date.to_string()))
+                        aria-invalid=[invalid(errors, "date")] aria-describedby=[described_by(errors, "date")];
+                    (field_error(errors, "date"))
+                }
+                fieldset class="pain" aria-invalid=[invalid(errors, "pain")] aria-describedby=[described_by(errors, "pain")] {
+                    legend { "Pain right now" span class="hint" { "0 is no pain, 10 the worst you can imagine" } }
+                    div class="scale" {
+                        @for i in 0..=10 {
+                            @let v = i.to_string();
+                            input type="radio" id={"pain-" (i)} name="pain" value=(v) checked[values.has("pain", &v)];
+                            label for={"pain-" (i)} { (i) }
+                        }
+                    }
+                    (field_error(errors, "pain"))
+                }
+                fieldset {
+                    legend { "Where does it hurt?" }
+                    @for (name, loc) in Location::ALL {
+                        div class="choice" {
+                            input type="checkbox" id={"loc-" (name)} name="locations" value=(name) checked[values.has("locations", name)];
+                            label for={"loc-" (name)} { (loc.label()) }
+                        }
+                    }
+                    (field_error(errors, "locations"))
+                }
+                fieldset {
+                    legend { "How did this pain start?" }
+                    @for (value, label) in [("gradual", "Gradually"), ("sudden", "Suddenly"), ("", "Not sure")] {
+                        div class="choice" {
+                            input type="radio" id={"onset-" (if value.is_empty() { "unsure" } else { value })} name="onset" value=(value)
+                                checked[values.get("onset").unwrap_or("") == value];
+                            label for={"onset-" (if value.is_empty() { "unsure" } else { value })} { (label) }
+                        }
+                    }
+                    (field_error(errors, "onset"))
+                }
+                (number_input(values, errors, "stiffness_minutes", "Morning stiffness", (0, 600, "1"), "Minutes until your back loosened up"))
+                (number_input(values, errors, "sleep", "Sleep last night", (0, 10, "1"), "0 is very poor, 10 is great"))
+                (number_input(values, errors, "energy", "Energy today", (0, 10, "1"), "0 is exhausted, 10 is full of energy"))
+                (number_input(values, errors, "sitting_hours", "Sitting yesterday", (0, 24, "0.5"), "Hours, roughly"))
+                (number_input(values, errors, "walking_minutes", "Walking yesterday", (0, 1440, "1"), "Minutes"))
+                fieldset class="safety" aria-describedby=[described_by(errors, "emergency_screen")] {
+                    legend { "Safety questions: is any of this new for you?" }
+                    p class="hint" { "These signs need help straight away. Tick any that apply." }
+                    @for q in Question::EMERGENCY {
+                        div class="choice" {
+                            input type="checkbox" id={"rf-" (q.name())} name="rf" value=(q.name()) checked[values.has("rf", q.name())];
+                            label for={"rf-" (q.name())} { (q.text()) }
+                        }
+                    }
+                    div class="screen" {
+                        div class="choice" {
+                            input type="radio" id="screen-none" name="emergency_screen" value="none" checked[values.has("emergency_screen", "none")];
+                            label for="screen-none" { "None of these apply to me" }
+                        }
+                        div class="choice" {
+                            input type="radio" id="screen-some" name="emergency_screen" value="some" checked[values.has("emergency_screen", "some")];
+                            label for="screen-some" { "Yes, I have ticked what applies" }
+                        }
+                    }
+                    (field_error(errors, "emergency_screen"))
+                }
+                fieldset {
+                    legend { "Other things to tell a clinician about" }
+                    p class="hint" { "Tick any that apply." }
+                    @for q in Question::ALL.iter().filter(|q| !q.is_emergency()) {
+                        div class="choice" {
+                            input type="checkbox" id={"rf-" (q.name())} name="rf" value=(q.name()) checked[values.has("rf", q.name())];
+                            label for={"rf-" (q.name())} { (q.text()) }
+                        }
+                    }
+                }
+                div class="field" {
+                    label for="notes" { "Notes" }
+                    span class="hint" id="notes-hint" { "Anything else about today (up to " (NOTES_MAX_CHARS) " characters)" }
+                    textarea id="notes" name="notes" rows="3" maxlength=(NOTES_MAX_CHARS)
+                        aria-invalid=[invalid(errors, "notes")] aria-describedby=[described_by(errors, "notes").or(Some("notes-hint".into()))] {
+                        (values.get("notes").unwrap_or(""))
+                    }
+                    (field_error(errors, "notes"))
+                }
+                button type="submit" { "Save check-in" }
+            }
+        }
+    }
+}
+
+pub async fn not_found() -> Response {
+    let page = layout(
+        "Not found",
+        html! {
+            h1 { "Page not found" }
+            p { "There is nothing at this address. " a href="/" { "Go to Today" } }
+        },
+    );
+    (StatusCode::NOT_FOUND, page).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> FormValues {
+        FormValues(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn pain_needs_the_emergency_screen() {
+        let e = form_to_json(&form(&[("pain", "4")])).unwrap_err();
+        assert!(e.message_for("emergency_screen").is_some());
+        let v = form_to_json(&form(&[("pain", "0")])).unwrap();
+        assert!(v.get("saddle_numbness").is_none());
+    }
+
+    #[test]
+    fn none_of_these_answers_every_emergency_question_no() {
+        let v = form_to_json(&form(&[("pain", "4"), ("emergency_screen", "none")])).unwrap();
+        for q in Question::EMERGENCY {
+            assert_eq!(v[q.name()], Value::Bool(false));
+        }
+    }
+
+    #[test]
+    fn a_ticked_sign_wins_over_none_of_these() {
+        let v = form_to_json(&form(&[
+            ("pain", "4"),
+            ("emergency_screen", "none"),
+            ("rf", "bladder_change"),
+        ]))
+        .unwrap();
+        assert_eq!(v["bladder_change"], Value::Bool(true));
+        assert_eq!(v["saddle_numbness"], Value::Bool(false));
+    }
+
+    #[test]
+    fn other_questions_are_no_when_shown_and_unticked() {
+        let v = form_to_json(&form(&[
+            ("pain", "0"),
+            ("asked_other", "1"),
+            ("rf", "fever"),
+        ]))
+        .unwrap();
+        assert_eq!(v["fever"], Value::Bool(true));
+        assert_eq!(v["night_pain"], Value::Bool(false));
+    }
+
+    #[test]
+    fn typed_values_pass_through_for_the_core_to_judge() {
+        let v = form_to_json(&form(&[
+            ("pain", "abc"),
+            ("sleep", "3.5"),
+            ("locations", "neck"),
+            ("locations", "buttock"),
+        ]))
+        .unwrap();
+        assert_eq!(v["pain"], Value::from("abc"));
+        assert_eq!(v["sleep"], Value::from(3.5));
+        assert_eq!(v["locations"], serde_json::json!(["neck", "buttock"]));
+    }
+}

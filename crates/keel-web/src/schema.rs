@@ -1,0 +1,188 @@
+//! OpenAPI schemas for the bodies the core parses by hand, built from the core's own field
+//! lists so that the document cannot drift from the validation.
+
+use keel_core::checkin::{Location, NOTES_MAX_CHARS, Onset};
+use keel_core::rules::Question;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat,
+    SchemaType, Type,
+};
+use utoipa::{PartialSchema, ToSchema};
+
+fn nullable(t: Type) -> SchemaType {
+    SchemaType::from_iter([t, Type::Null])
+}
+
+fn int(min: i64, max: i64, nullable_: bool) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(if nullable_ {
+            nullable(Type::Integer)
+        } else {
+            SchemaType::new(Type::Integer)
+        })
+        .minimum(Some(min as f64))
+        .maximum(Some(max as f64))
+}
+
+fn date(description: &str) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+        .description(Some(description))
+}
+
+fn words(options: &[(&str, impl Copy)], nullable_: bool) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(if nullable_ {
+            nullable(Type::String)
+        } else {
+            SchemaType::new(Type::String)
+        })
+        .enum_values(Some(
+            options
+                .iter()
+                .map(|(w, _)| *w)
+                .chain(nullable_.then_some(None::<&str>).into_iter().flatten()),
+        ))
+}
+
+fn with_questions(mut o: ObjectBuilder) -> ObjectBuilder {
+    for q in Question::ALL {
+        o = o.property(
+            q.name(),
+            ObjectBuilder::new()
+                .schema_type(nullable(Type::Boolean))
+                .description(Some(format!(
+                    "{}{} Absent or null means not asked.",
+                    if q.is_emergency() {
+                        "Emergency question. "
+                    } else {
+                        ""
+                    },
+                    q.text()
+                ))),
+        );
+    }
+    o
+}
+
+fn locations() -> ArrayBuilder {
+    ArrayBuilder::new()
+        .items(words(Location::ALL, false))
+        .description(Some("Where it hurts."))
+}
+
+/// The check-in body of `POST /api/v1/checkins`.
+pub fn check_in() -> Schema {
+    let o = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .description(Some("A daily check-in. Unknown fields are refused."))
+        .property(
+            "date",
+            date("The day checked in for (YYYY-MM-DD), not after today; defaults to today.")
+                .schema_type(nullable(Type::String)),
+        )
+        .property(
+            "pain",
+            int(0, 10, false).description(Some("Pain now, 0 (none) to 10 (worst imaginable).")),
+        )
+        .required("pain")
+        .property("locations", locations())
+        .property("onset", words(Onset::ALL, true))
+        .property(
+            "stiffness_minutes",
+            int(0, 600, true).description(Some("Morning stiffness in minutes.")),
+        )
+        .property(
+            "sleep",
+            int(0, 10, true).description(Some("Sleep quality last night, 0-10.")),
+        )
+        .property(
+            "energy",
+            int(0, 10, true).description(Some("Energy today, 0-10.")),
+        )
+        .property(
+            "sitting_hours",
+            ObjectBuilder::new()
+                .schema_type(nullable(Type::Number))
+                .minimum(Some(0.0))
+                .maximum(Some(24.0)),
+        )
+        .property("walking_minutes", int(0, 1440, true))
+        .property(
+            "notes",
+            ObjectBuilder::new()
+                .schema_type(nullable(Type::String))
+                .max_length(Some(NOTES_MAX_CHARS)),
+        )
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+    with_questions(o).build().into()
+}
+
+/// The body of `POST /api/v1/triage` (clinical-rules.md section 1).
+pub fn triage_input() -> Schema {
+    let history_item = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property("date", date("Day of the score."))
+        .property("pain", int(0, 10, false))
+        .required("date")
+        .required("pain")
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+    let o = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .description(Some("Stateless triage input. Unknown fields are refused."))
+        .property(
+            "date",
+            date("Evaluation date; defaults to today.").schema_type(nullable(Type::String)),
+        )
+        .property("age", int(0, 120, true))
+        .property("pain", int(0, 10, false))
+        .required("pain")
+        .property("locations", locations())
+        .property("onset", words(Onset::ALL, true))
+        .property("history", ArrayBuilder::new().items(history_item))
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+    with_questions(o).build().into()
+}
+
+/// Marker types so request bodies can be named in the OpenAPI document.
+pub struct CheckInBody;
+pub struct TriageBody;
+
+impl PartialSchema for CheckInBody {
+    fn schema() -> RefOr<Schema> {
+        check_in().into()
+    }
+}
+impl ToSchema for CheckInBody {}
+
+impl PartialSchema for TriageBody {
+    fn schema() -> RefOr<Schema> {
+        triage_input().into()
+    }
+}
+impl ToSchema for TriageBody {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn properties(s: Schema) -> Vec<String> {
+        match s {
+            Schema::Object(o) => o.properties.keys().cloned().collect(),
+            _ => panic!("object expected"),
+        }
+    }
+
+    #[test]
+    fn check_in_schema_lists_exactly_the_fields_the_core_writes() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let c = keel_core::CheckIn::parse(&serde_json::json!({"pain": 1}), today).unwrap();
+        let mut written: Vec<String> = c.to_json().as_object().unwrap().keys().cloned().collect();
+        written.sort();
+        let mut documented = properties(check_in());
+        documented.sort();
+        assert_eq!(written, documented);
+    }
+}

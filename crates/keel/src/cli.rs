@@ -1,0 +1,338 @@
+//! Subcommands. Bad input exits 2 with the field named; other failures exit 1.
+
+use std::io::Read;
+use std::net::SocketAddr;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use keel_core::rules::Question;
+use keel_core::triage::{self, TriageInput};
+use keel_core::{CheckIn, Library, ValidationErrors};
+use keel_store::{LOCAL_USER, Store};
+use keel_web::AppState;
+use keel_web::views::{CheckInRecord, PlanView};
+use serde_json::{Map, Value};
+
+use crate::config::{DatabaseArgs, redact};
+use crate::output;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "keel",
+    version,
+    about = "Keel: a self-hosted companion for back pain, posture and bone health through perimenopause."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web app and API
+    Serve {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// Address to listen on
+        #[arg(long, env = "KEEL_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
+    /// Apply pending database migrations
+    Migrate {
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+    /// Record today's check-in (or another day's, with --date)
+    Checkin(CheckinArgs),
+    /// Show the day type and plan for a day
+    Plan {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The day (YYYY-MM-DD) [default: today]
+        #[arg(long)]
+        date: Option<String>,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stateless red-flag triage: reads the triage JSON on stdin, stores nothing
+    Triage {
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckinArgs {
+    #[command(flatten)]
+    db: DatabaseArgs,
+    /// Read the check-in as JSON on stdin (the API's body) and print the result as JSON
+    #[arg(long)]
+    json: bool,
+    /// The day (YYYY-MM-DD) [default: today]
+    #[arg(long)]
+    date: Option<String>,
+    /// Pain now, 0-10
+    #[arg(long, allow_hyphen_values = true)]
+    pain: Option<f64>,
+    /// Where it hurts (repeat or separate with commas): lower_back, upper_back, neck, buttock, left_leg, right_leg
+    #[arg(long = "location", value_delimiter = ',')]
+    locations: Vec<String>,
+    /// How it started: sudden or gradual
+    #[arg(long)]
+    onset: Option<String>,
+    /// Morning stiffness in minutes
+    #[arg(long, allow_hyphen_values = true)]
+    stiffness_minutes: Option<f64>,
+    /// Sleep last night, 0-10
+    #[arg(long, allow_hyphen_values = true)]
+    sleep: Option<f64>,
+    /// Energy today, 0-10
+    #[arg(long, allow_hyphen_values = true)]
+    energy: Option<f64>,
+    /// Hours sitting
+    #[arg(long, allow_hyphen_values = true)]
+    sitting_hours: Option<f64>,
+    /// Minutes walking
+    #[arg(long, allow_hyphen_values = true)]
+    walking_minutes: Option<f64>,
+    /// Notes (up to 2000 characters)
+    #[arg(long)]
+    notes: Option<String>,
+    /// A safety question answered yes (repeatable), such as --yes fever
+    #[arg(long = "yes", value_name = "QUESTION", value_delimiter = ',')]
+    yes: Vec<String>,
+    /// A safety question answered no (repeatable)
+    #[arg(long = "no", value_name = "QUESTION", value_delimiter = ',')]
+    no: Vec<String>,
+    /// Answer no to every safety question not given with --yes
+    #[arg(long)]
+    no_red_flags: bool,
+}
+
+/// A failure with the exit code it deserves.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("invalid input: {0}")]
+    Input(String),
+    #[error("{0}")]
+    Other(#[from] anyhow::Error),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Input(_) => 2,
+            CliError::Other(_) => 1,
+        }
+    }
+}
+
+impl From<ValidationErrors> for CliError {
+    fn from(e: ValidationErrors) -> Self {
+        CliError::Input(e.summary())
+    }
+}
+
+impl From<keel_store::StoreError> for CliError {
+    fn from(e: keel_store::StoreError) -> Self {
+        CliError::Other(e.into())
+    }
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+async fn open(db: &DatabaseArgs) -> Result<Store, CliError> {
+    let url = db.resolve()?;
+    Store::open(&url)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", redact(&url)).into())
+}
+
+fn read_stdin_json() -> Result<Value, CliError> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| CliError::Input(format!("cannot read standard input: {e}")))?;
+    serde_json::from_str(&text)
+        .map_err(|e| CliError::Input(format!("body: not well-formed JSON: {e}")))
+}
+
+fn parse_date_arg(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, CliError> {
+    value
+        .map(|s| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()
+                .filter(|_| s.len() == 10)
+                .ok_or_else(|| {
+                    CliError::Input(format!("{field}: must be a date written YYYY-MM-DD"))
+                })
+        })
+        .transpose()
+}
+
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Serve { db, addr } => serve(db, addr).await,
+        Command::Migrate { db } => {
+            let url = db.resolve()?;
+            let store = open(&db).await?;
+            store.close().await;
+            println!("Database {} is up to date.", redact(&url));
+            Ok(())
+        }
+        Command::Checkin(args) => checkin(args).await,
+        Command::Plan { db, date, json } => {
+            let date = parse_date_arg("date", date.as_deref())?.unwrap_or_else(today);
+            let store = open(&db).await?;
+            let stored = store.check_in(LOCAL_USER, date).await?.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "there is no check-in for {date} yet; record one with `keel checkin`"
+                )
+            })?;
+            let plan = PlanView::build(&Library::builtin(), &stored, &Default::default());
+            store.close().await;
+            if json {
+                output::json(&plan);
+            } else {
+                output::plan(&plan);
+            }
+            Ok(())
+        }
+        Command::Triage { json } => {
+            let body = read_stdin_json()?;
+            let input = TriageInput::parse(&body, today())?;
+            let result = triage::evaluate(&input);
+            if json {
+                output::json(&result);
+            } else {
+                output::triage(&result);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Builds the API's JSON body from flags, so that the CLI goes through the same validation.
+fn flags_to_json(args: &CheckinArgs) -> Result<Value, CliError> {
+    let mut m = Map::new();
+    let mut put = |k: &str, v: Option<Value>| {
+        if let Some(v) = v {
+            m.insert(k.to_string(), v);
+        }
+    };
+    let num = |v: Option<f64>| {
+        v.map(|n| {
+            if n.fract() == 0.0 {
+                Value::from(n as i64)
+            } else {
+                Value::from(n)
+            }
+        })
+    };
+    put("date", args.date.clone().map(Value::from));
+    put("pain", num(args.pain));
+    if !args.locations.is_empty() {
+        put(
+            "locations",
+            Some(
+                args.locations
+                    .iter()
+                    .map(|l| Value::from(l.as_str()))
+                    .collect(),
+            ),
+        );
+    }
+    put("onset", args.onset.clone().map(Value::from));
+    put("stiffness_minutes", num(args.stiffness_minutes));
+    put("sleep", num(args.sleep));
+    put("energy", num(args.energy));
+    put("sitting_hours", args.sitting_hours.map(Value::from));
+    put("walking_minutes", num(args.walking_minutes));
+    put("notes", args.notes.clone().map(Value::from));
+    for (names, answer) in [(&args.no, false), (&args.yes, true)] {
+        for name in names {
+            let q = Question::from_name(name).ok_or_else(|| {
+                CliError::Input(format!(
+                    "{name}: is not a safety question (see `keel checkin --help`)"
+                ))
+            })?;
+            m.insert(q.name().to_string(), Value::Bool(answer));
+        }
+    }
+    if args.no_red_flags {
+        for q in Question::ALL {
+            m.entry(q.name().to_string()).or_insert(Value::Bool(false));
+        }
+    }
+    Ok(Value::Object(m))
+}
+
+async fn checkin(args: CheckinArgs) -> Result<(), CliError> {
+    let body = if args.json {
+        read_stdin_json()?
+    } else {
+        flags_to_json(&args)?
+    };
+    let check_in = CheckIn::parse(&body, today())?;
+    let store = open(&args.db).await?;
+    let saved = store.record_check_in(LOCAL_USER, &check_in).await?;
+    store.close().await;
+    if args.json {
+        output::json(&CheckInRecord::from_saved(&saved));
+    } else {
+        output::saved(&saved);
+        let plan = PlanView::build(&Library::builtin(), &saved.stored, &Default::default());
+        output::plan(&plan);
+    }
+    Ok(())
+}
+
+async fn serve(db: DatabaseArgs, addr: SocketAddr) -> Result<(), CliError> {
+    init_tracing();
+    let url = db.resolve()?;
+    tracing::info!(database = %redact(&url), %addr, "starting keel");
+    let store = open(&db).await?;
+    let state = AppState::new(store.clone(), Library::builtin(), AppState::local_today());
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+    let local = listener.local_addr().map_err(anyhow::Error::from)?;
+    // One line on stdout that tests and people can read: where Keel is.
+    println!("Keel is running at http://{local}/");
+    axum::serve(listener, keel_web::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(anyhow::Error::from)?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KEEL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

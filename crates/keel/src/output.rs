@@ -1,0 +1,96 @@
+//! Text and JSON for the terminal. Emergency findings always print first.
+
+use keel_core::DayType;
+use keel_core::triage::{TriageLevel, TriageResult};
+use keel_store::Saved;
+use keel_web::views::{DISCLAIMER, PlanView};
+use serde::Serialize;
+
+pub fn json<T: Serialize>(value: &T) {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => println!("{s}"),
+        Err(e) => eprintln!("keel: cannot write JSON: {e}"),
+    }
+}
+
+pub fn saved(s: &Saved) {
+    let c = &s.stored.check_in;
+    if s.replaced {
+        println!(
+            "Check-in for {} updated (it replaced the earlier one).",
+            c.date
+        );
+    } else {
+        println!("Check-in for {} saved.", c.date);
+    }
+}
+
+pub fn triage(t: &TriageResult) {
+    findings(t);
+    if t.findings.is_empty() {
+        println!("{}", TriageLevel::None.action());
+    }
+    if !t.missing.is_empty() {
+        println!(
+            "\nNot answered (please answer these; Keel cannot rule out an emergency without them):"
+        );
+        for m in &t.missing {
+            println!("  - {m}");
+        }
+    }
+    println!("\nTrend: {}", t.trend.describe());
+}
+
+fn findings(t: &TriageResult) {
+    for level in [
+        TriageLevel::Emergency,
+        TriageLevel::Urgent,
+        TriageLevel::Soon,
+    ] {
+        let fs: Vec<_> = t.findings_at(level).collect();
+        if fs.is_empty() {
+            continue;
+        }
+        let banner = match level {
+            TriageLevel::Emergency => "!!! EMERGENCY: GET HELP NOW",
+            TriageLevel::Urgent => "!! URGENT: contact a clinician today",
+            _ => "! Book an appointment soon",
+        };
+        println!("{banner}\n{}", level.action());
+        for f in fs {
+            println!("  - {} (rule {}, source {})", f.message, f.rule, f.source);
+        }
+        println!();
+    }
+}
+
+pub fn plan(p: &PlanView) {
+    findings(&p.triage);
+    if !p.triage.missing.is_empty() {
+        println!(
+            "Unanswered safety questions: {}\n",
+            p.triage.missing.join(", ")
+        );
+    }
+    println!("{} ({}) for {}", p.day_type.title(), p.rule, p.date);
+    println!("{}\n", p.reason);
+    if p.day_type == DayType::Stop {
+        println!("No exercise plan today. Get help first.");
+    } else {
+        for (i, item) in p.items.iter().enumerate() {
+            println!(
+                "{}. {}: {} ({}, level {})",
+                i + 1,
+                item.name,
+                item.dose,
+                item.level_name,
+                item.level
+            );
+            println!("   {}", item.why);
+            for c in &item.cues {
+                println!("   - {c}");
+            }
+        }
+    }
+    println!("\n{DISCLAIMER}");
+}
