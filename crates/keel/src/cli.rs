@@ -43,7 +43,7 @@ pub enum Command {
         db: DatabaseArgs,
     },
     /// Record today's check-in (or another day's, with --date)
-    Checkin(CheckinArgs),
+    Checkin(Box<CheckinArgs>),
     /// Show the day type and plan for a day
     Plan {
         #[command(flatten)]
@@ -184,7 +184,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("Database {} is up to date.", redact(&url));
             Ok(())
         }
-        Command::Checkin(args) => checkin(args).await,
+        Command::Checkin(args) => checkin(*args).await,
         Command::Plan { db, date, json } => {
             let date = parse_date_arg("date", date.as_deref())?.unwrap_or_else(today);
             let store = open(&db).await?;
