@@ -39,6 +39,11 @@ impl ValidationErrors {
         });
     }
 
+    /// Adds every error of `other` after these.
+    pub fn extend(&mut self, other: ValidationErrors) {
+        self.errors.extend(other.errors);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }

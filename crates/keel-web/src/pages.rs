@@ -113,7 +113,7 @@ const TEXT_FIELDS: &[&str] = &["date", "onset", "notes"];
 /// Turns the posted form into the JSON the core validates, so the page, the API and the CLI
 /// share one set of rules. Adds the form's own safety rule: when she records pain, the
 /// emergency questions must be answered (ticked, or "none of these").
-fn form_to_json(values: &FormValues) -> Result<Value, ValidationErrors> {
+fn form_to_json(values: &FormValues) -> (Value, ValidationErrors) {
     let mut m = Map::new();
     let mut errors = ValidationErrors::new();
     for (k, v) in &values.0 {
@@ -184,7 +184,21 @@ fn form_to_json(values: &FormValues) -> Result<Value, ValidationErrors> {
             m.insert(q.name().into(), Value::Bool(false));
         }
     }
-    errors.into_result(|| Value::Object(m))
+    (Value::Object(m), errors)
+}
+
+/// The form's check-in, with the form's own errors and the core's reported together.
+fn form_check_in(values: &FormValues, today: NaiveDate) -> Result<CheckIn, ValidationErrors> {
+    let (json, mut errors) = form_to_json(values);
+    match CheckIn::parse(&json, today) {
+        Ok(c) if errors.is_empty() => Ok(c),
+        Ok(_) => Err(errors),
+        Err(core) => {
+            let mut all = core;
+            all.extend(std::mem::take(&mut errors));
+            Err(all)
+        }
+    }
 }
 
 fn parse_pairs(body: &[u8]) -> FormValues {
@@ -246,8 +260,7 @@ pub async fn post_check_in(State(state): State<AppState>, req: Request) -> Respo
         return (StatusCode::FORBIDDEN, page).into_response();
     }
     let today = state.today();
-    let parsed = form_to_json(&values).and_then(|json| CheckIn::parse(&json, today));
-    let check_in = match parsed {
+    let check_in = match form_check_in(&values, today) {
         Ok(c) => c,
         Err(errors) => {
             let date = values
@@ -595,15 +608,21 @@ mod tests {
 
     #[test]
     fn pain_needs_the_emergency_screen() {
-        let e = form_to_json(&form(&[("pain", "4")])).unwrap_err();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let e = form_check_in(&form(&[("pain", "4"), ("sleep", "14")]), today).unwrap_err();
         assert!(e.message_for("emergency_screen").is_some());
-        let v = form_to_json(&form(&[("pain", "0")])).unwrap();
+        assert!(
+            e.message_for("sleep").is_some(),
+            "all errors reported together"
+        );
+        let (v, e) = form_to_json(&form(&[("pain", "0")]));
+        assert!(e.is_empty());
         assert!(v.get("saddle_numbness").is_none());
     }
 
     #[test]
     fn none_of_these_answers_every_emergency_question_no() {
-        let v = form_to_json(&form(&[("pain", "4"), ("emergency_screen", "none")])).unwrap();
+        let v = form_to_json(&form(&[("pain", "4"), ("emergency_screen", "none")])).0;
         for q in Question::EMERGENCY {
             assert_eq!(v[q.name()], Value::Bool(false));
         }
@@ -616,7 +635,7 @@ mod tests {
             ("emergency_screen", "none"),
             ("rf", "bladder_change"),
         ]))
-        .unwrap();
+        .0;
         assert_eq!(v["bladder_change"], Value::Bool(true));
         assert_eq!(v["saddle_numbness"], Value::Bool(false));
     }
@@ -628,7 +647,7 @@ mod tests {
             ("asked_other", "1"),
             ("rf", "fever"),
         ]))
-        .unwrap();
+        .0;
         assert_eq!(v["fever"], Value::Bool(true));
         assert_eq!(v["night_pain"], Value::Bool(false));
     }
@@ -641,7 +660,7 @@ mod tests {
             ("locations", "neck"),
             ("locations", "buttock"),
         ]))
-        .unwrap();
+        .0;
         assert_eq!(v["pain"], Value::from("abc"));
         assert_eq!(v["sleep"], Value::from(3.5));
         assert_eq!(v["locations"], serde_json::json!(["neck", "buttock"]));

@@ -1,0 +1,268 @@
+//! The JSON API: check-ins, plan, triage, errors as problem+json.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Server, TempDir, days_ago, today};
+
+async fn problem(resp: reqwest::Response, status: u16) -> Value {
+    assert_eq!(resp.status().as_u16(), status);
+    assert_eq!(
+        resp.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["status"], status);
+    assert!(body["title"].is_string() && body["detail"].is_string());
+    body
+}
+
+fn error_fields(p: &Value) -> Vec<String> {
+    p["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| e["field"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn check_in_then_replace_then_list_and_plan() {
+    let dir = TempDir::new("api-flow");
+    let s = Server::start(&dir.db());
+    let body = json!({"date": today(), "pain": 5, "locations": ["lower_back"], "sleep": 6, "energy": 5,
+        "saddle_numbness": false, "bladder_change": false, "bowel_change": false, "sexual_change": false,
+        "both_legs_symptoms": false, "leg_weakness_worsening": false, "serious_accident": false, "chest_pain": false});
+    let r = s.post_json("/api/v1/checkins", &body).await;
+    assert_eq!(r.status().as_u16(), 201);
+    let saved: Value = r.json().await.unwrap();
+    assert_eq!(saved["replaced"], false);
+    assert_eq!(saved["day_type"]["day_type"], "gentle");
+    assert_eq!(saved["day_type"]["rule"], "DT-GENTLE");
+    assert_eq!(saved["triage"]["missing"], json!([]));
+
+    let mut again = body.clone();
+    again["pain"] = json!(2);
+    let r = s.post_json("/api/v1/checkins", &again).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let replaced: Value = r.json().await.unwrap();
+    assert_eq!(replaced["replaced"], true);
+    assert_eq!(replaced["check_in"]["pain"], 2);
+
+    let list: Value = s
+        .get(&format!(
+            "/api/v1/checkins?from={}&to={}",
+            days_ago(3),
+            today()
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = list["check_ins"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "one check-in per date");
+    assert_eq!(items[0]["check_in"]["pain"], 2);
+
+    let plan: Value = s
+        .get(&format!("/api/v1/plan/{}", today()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plan["day_type"], "steady");
+    assert!(plan["reason"].as_str().unwrap().contains("2/10"));
+    let plan_items = plan["items"].as_array().unwrap();
+    assert_eq!(plan_items.len(), 5);
+    for item in plan_items {
+        assert!(!item["dose"].as_str().unwrap().is_empty());
+        assert!(item["cues"].as_array().unwrap().len() >= 2);
+    }
+}
+
+#[tokio::test]
+async fn an_emergency_stops_the_plan_and_says_what_to_do() {
+    let dir = TempDir::new("api-stop");
+    let s = Server::start(&dir.db());
+    let r = s
+        .post_json(
+            "/api/v1/checkins",
+            &json!({"pain": 2, "bladder_change": true}),
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 201);
+    let plan: Value = s
+        .get(&format!("/api/v1/plan/{}", today()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plan["day_type"], "stop");
+    assert_eq!(plan["rule"], "DT-STOP");
+    assert_eq!(plan["items"], json!([]));
+    assert_eq!(plan["triage"]["level"], "emergency");
+    assert_eq!(plan["triage"]["findings"][0]["rule"], "RF-CES-BLADDER");
+    assert!(plan["action"].as_str().unwrap().contains("emergency"));
+    // the unanswered emergency questions are listed
+    assert!(
+        plan["triage"]["missing"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("saddle_numbness"))
+    );
+}
+
+#[tokio::test]
+async fn every_field_is_validated_with_its_name() {
+    let dir = TempDir::new("api-422");
+    let s = Server::start(&dir.db());
+    let tomorrow = (chrono::Local::now().date_naive() + chrono::Duration::days(1)).to_string();
+    let cases = vec![
+        (json!({}), "pain"),
+        (json!({"pain": 11}), "pain"),
+        (json!({"pain": "x"}), "pain"),
+        (json!({"pain": 1, "date": tomorrow}), "date"),
+        (json!({"pain": 1, "date": "yesterday"}), "date"),
+        (json!({"pain": 1, "locations": ["elbow"]}), "locations[0]"),
+        (json!({"pain": 1, "onset": "fast"}), "onset"),
+        (
+            json!({"pain": 1, "stiffness_minutes": 601}),
+            "stiffness_minutes",
+        ),
+        (json!({"pain": 1, "sleep": -1}), "sleep"),
+        (json!({"pain": 1, "energy": 10.5}), "energy"),
+        (json!({"pain": 1, "sitting_hours": 25}), "sitting_hours"),
+        (
+            json!({"pain": 1, "walking_minutes": 1441}),
+            "walking_minutes",
+        ),
+        (json!({"pain": 1, "notes": "n".repeat(2001)}), "notes"),
+        (json!({"pain": 1, "fever": "no"}), "fever"),
+        (json!({"pain": 1, "colour": "red"}), "colour"),
+        (json!([1]), "body"),
+    ];
+    for (body, field) in cases {
+        let p = problem(s.post_json("/api/v1/checkins", &body).await, 422).await;
+        assert!(
+            error_fields(&p).contains(&field.to_string()),
+            "{body} should name {field}: {p}"
+        );
+    }
+    // nothing invalid was stored
+    let list: Value = s.get("/api/v1/checkins").await.json().await.unwrap();
+    assert_eq!(list["check_ins"], json!([]));
+}
+
+#[tokio::test]
+async fn bad_bodies_and_routes_get_problem_documents() {
+    let dir = TempDir::new("api-errors");
+    let s = Server::start(&dir.db());
+    s.post_json("/api/v1/checkins", &json!({"pain": 4})).await;
+
+    let r = s
+        .client
+        .post(s.url("/api/v1/checkins"))
+        .header("content-type", "application/json")
+        .body("{\"pain\": 3,")
+        .send()
+        .await
+        .unwrap();
+    problem(r, 400).await;
+
+    let big = format!("{{\"pain\": 3, \"notes\": \"{}\"}}", "a".repeat(70 * 1024));
+    let r = s
+        .client
+        .post(s.url("/api/v1/checkins"))
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    problem(r, 413).await;
+
+    let r = s
+        .client
+        .post(s.url("/api/v1/checkins"))
+        .header("content-type", "text/plain")
+        .body("{\"pain\": 3}")
+        .send()
+        .await
+        .unwrap();
+    problem(r, 415).await;
+
+    problem(s.get("/api/v1/nothing-here").await, 404).await;
+    problem(s.get("/api/v1/plan/2001-01-01").await, 404).await;
+    let p = problem(s.get("/api/v1/plan/not-a-date").await, 422).await;
+    assert_eq!(error_fields(&p), ["date"]);
+    let p = problem(s.get("/api/v1/checkins?from=2026-02-31").await, 422).await;
+    assert_eq!(error_fields(&p), ["from"]);
+    let p = problem(
+        s.get("/api/v1/checkins?from=2026-02-02&to=2026-02-01")
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(error_fields(&p), ["from"]);
+
+    // the earlier check-in survived every bad request
+    let plan = s.get(&format!("/api/v1/plan/{}", today())).await;
+    assert_eq!(plan.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn health_openapi_and_security_headers() {
+    let dir = TempDir::new("api-meta");
+    let s = Server::start(&dir.db());
+    let r = s.get("/healthz").await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(
+        r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert!(r.headers().contains_key("x-request-id"));
+    let h: Value = r.json().await.unwrap();
+    assert_eq!(h["status"], "ok");
+
+    let doc: Value = s.get("/api/v1/openapi.json").await.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/api/v1/checkins",
+        "/api/v1/plan/{date}",
+        "/api/v1/triage",
+        "/healthz",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} documented");
+    }
+    let checkin = &doc["components"]["schemas"]["CheckInBody"];
+    assert_eq!(checkin["required"], json!(["pain"]));
+    assert!(checkin["properties"]["saddle_numbness"].is_object());
+}
+
+#[tokio::test]
+async fn stateless_triage_contract() {
+    let dir = TempDir::new("api-triage");
+    let s = Server::start(&dir.db());
+    let r = s.post_json("/api/v1/triage", &json!({"date": "2026-11-24", "age": 48, "pain": 6, "onset": "sudden", "known_low_bone_density": true})).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let t: Value = r.json().await.unwrap();
+    assert_eq!(t["level"], "urgent");
+    assert_eq!(t["findings"][0]["rule"], "RF-FRACTURE-RISK");
+    assert_eq!(t["missing"].as_array().unwrap().len(), 8);
+    assert_eq!(t["trend"]["t1"], Value::Null);
+    let p = problem(
+        s.post_json(
+            "/api/v1/triage",
+            &json!({"pain": 6, "history": [{"date": "2026-11-01", "pain": 12}]}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(error_fields(&p), ["history[0].pain"]);
+    // nothing is stored by triage
+    let list: Value = s.get("/api/v1/checkins").await.json().await.unwrap();
+    assert_eq!(list["check_ins"], json!([]));
+}

@@ -1,0 +1,168 @@
+//! A real headless Chromium, through WebDriver, fills in the check-in and sees the plan.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::helpers::{Server, TempDir};
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn find_binary(names: &[&str]) -> Option<String> {
+    names.iter().find_map(|n| {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!("command -v {n}"))
+            .output()
+            .ok()?;
+        let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        (!path.is_empty()).then_some(path)
+    })
+}
+
+/// Chromium and its driver, or the reason they cannot be used. Under CI a missing browser
+/// is a failure, not a skip.
+fn browser_or_skip() -> Option<(String, String)> {
+    let chromium = find_binary(&["chromium", "chromium-browser", "google-chrome"]);
+    let driver = find_binary(&["chromedriver"]);
+    match (chromium, driver) {
+        (Some(c), Some(d)) => Some((c, d)),
+        _ => {
+            let reason = "headless Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)";
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("browser test cannot run under CI: {reason}");
+            }
+            eprintln!("SKIPPED browser test: {reason}");
+            None
+        }
+    }
+}
+
+#[tokio::test]
+async fn browser_fills_in_the_check_in_and_sees_the_plan() {
+    let Some((chromium, chromedriver)) = browser_or_skip() else {
+        return;
+    };
+    let dir = TempDir::new("browser");
+    let server = Server::start(&dir.db());
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let _driver = Driver(
+        Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+    );
+    let profile = dir.0.join("chrome-profile");
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chromium,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-dev-shm-usage", "--no-first-run", "--disable-component-update", "--disable-sync",
+                     "--window-size=420,900", format!("--user-data-dir={}", profile.display())]
+        }),
+    );
+    let started = Instant::now();
+    let client = loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => break c,
+            Err(e) if started.elapsed() < Duration::from_secs(20) => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("cannot start a WebDriver session: {e}"),
+        }
+    };
+    let result = async {
+        client.goto(&server.url("/")).await?;
+        client
+            .find(Locator::Css("label[for='pain-6']"))
+            .await?
+            .click()
+            .await?;
+        client
+            .find(Locator::Css("label[for='loc-lower_back']"))
+            .await?
+            .click()
+            .await?;
+        client
+            .find(Locator::Id("sleep"))
+            .await?
+            .send_keys("7")
+            .await?;
+        client
+            .find(Locator::Id("energy"))
+            .await?
+            .send_keys("5")
+            .await?;
+        client
+            .find(Locator::Id("walking_minutes"))
+            .await?
+            .send_keys("20")
+            .await?;
+        client
+            .find(Locator::Css("label[for='screen-none']"))
+            .await?
+            .click()
+            .await?;
+        client
+            .find(Locator::Css("button[type='submit']"))
+            .await?
+            .click()
+            .await?;
+        client
+            .wait()
+            .for_element(Locator::Id("daytype-title"))
+            .await?;
+        let daytype = client
+            .find(Locator::Id("daytype-title"))
+            .await?
+            .text()
+            .await?;
+        let plan = client
+            .find(Locator::Css("section.plan"))
+            .await?
+            .text()
+            .await?;
+        let notice = client.find(Locator::Css(".notice")).await?.text().await?;
+        Ok::<_, fantoccini::error::CmdError>((daytype, plan, notice))
+    }
+    .await;
+    let _ = client.close().await;
+    let (daytype, plan, notice) = result.expect("browser steps");
+    assert_eq!(daytype, "Gentle day");
+    assert!(notice.contains("saved"), "{notice}");
+    assert!(plan.contains("Your plan"), "{plan}");
+    assert!(plan.contains("level"), "{plan}");
+
+    // the browser's check-in is the one the API sees
+    let stored: serde_json::Value = server
+        .get(&format!("/api/v1/plan/{}", crate::helpers::today()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stored["day_type"], "gentle");
+}

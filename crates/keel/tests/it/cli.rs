@@ -1,0 +1,127 @@
+//! The CLI on the same database as the server: the same rules, the same answers.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Server, TempDir, run_cli, today};
+
+#[tokio::test]
+async fn cli_and_api_agree_on_one_database() {
+    let dir = TempDir::new("cli-agree");
+    let db = dir.db();
+    let (code, out, err) = run_cli(
+        &db,
+        &[
+            "checkin",
+            "--pain",
+            "5",
+            "--location",
+            "lower_back,buttock",
+            "--sleep",
+            "6",
+            "--energy",
+            "5",
+            "--no-red-flags",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("saved"), "{out}");
+    assert!(out.contains("Gentle day"), "{out}");
+
+    let s = Server::start(&db);
+    let plan: Value = s
+        .get(&format!("/api/v1/plan/{}", today()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plan["day_type"], "gentle");
+
+    let (code, out, _) = run_cli(&db, &["plan", "--json"], None);
+    assert_eq!(code, 0);
+    let cli_plan: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(cli_plan, plan, "CLI and API plans agree");
+
+    // a check-in through the API shows in the CLI
+    let r = s.post_json("/api/v1/checkins", &json!({"pain": 8})).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let (_, out, _) = run_cli(&db, &["plan"], None);
+    assert!(out.contains("Flare day"), "{out}");
+    assert!(out.contains("Unanswered safety questions"), "{out}");
+}
+
+#[test]
+fn checkin_json_on_stdin_and_its_errors() {
+    let dir = TempDir::new("cli-json");
+    let db = dir.db();
+    let (code, out, err) = run_cli(
+        &db,
+        &["checkin", "--json"],
+        Some(r#"{"pain": 3, "chest_pain": true}"#),
+    );
+    assert_eq!(code, 0, "{err}");
+    let rec: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(rec["day_type"]["day_type"], "stop");
+    assert_eq!(rec["replaced"], false);
+
+    let (code, _, err) = run_cli(
+        &db,
+        &["checkin", "--json"],
+        Some(r#"{"pain": 3, "sleep": 12}"#),
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("sleep"), "{err}");
+    let (code, _, err) = run_cli(&db, &["checkin", "--json"], Some("{not json"));
+    assert_eq!(code, 2);
+    assert!(err.contains("JSON"), "{err}");
+    let (code, _, err) = run_cli(&db, &["checkin", "--pain", "11"], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("pain"), "{err}");
+    let (code, _, err) = run_cli(&db, &["checkin", "--pain", "3", "--yes", "fevr"], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("fevr"), "{err}");
+    let (code, _, err) = run_cli(&db, &["plan", "--date", "2026-13-01"], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("date"), "{err}");
+    let (code, _, err) = run_cli(&db, &["plan", "--date", "2001-01-01"], None);
+    assert_eq!(code, 1);
+    assert!(err.contains("no check-in"), "{err}");
+
+    // the first check-in is still there and unchanged
+    let (code, out, _) = run_cli(&db, &["plan", "--json"], None);
+    assert_eq!(code, 0);
+    let plan: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(plan["day_type"], "stop");
+}
+
+#[test]
+fn triage_cli_contract() {
+    let dir = TempDir::new("cli-triage");
+    let (code, out, _) = run_cli(
+        &dir.db(),
+        &["triage", "--json"],
+        Some(r#"{"pain": 4, "saddle_numbness": true, "fever": true}"#),
+    );
+    assert_eq!(code, 0);
+    let t: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(t["level"], "emergency");
+    assert_eq!(t["findings"][0]["rule"], "RF-CES-SADDLE");
+    assert_eq!(t["findings"][1]["rule"], "RF-FEVER");
+    let (code, _, err) = run_cli(
+        &dir.db(),
+        &["triage", "--json"],
+        Some(r#"{"pain": 4, "age": "old"}"#),
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("age"), "{err}");
+}
+
+#[test]
+fn migrate_creates_and_reports_the_database() {
+    let dir = TempDir::new("cli-migrate");
+    let url = format!("sqlite://{}", dir.db());
+    let (code, out, err) = run_cli(&url, &["migrate"], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("up to date"));
+    assert!(std::path::Path::new(&dir.db()).exists());
+}

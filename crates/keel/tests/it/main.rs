@@ -1,0 +1,8 @@
+//! Black-box tests: the real binary, a real SQLite file, a real HTTP client and browser.
+
+mod api;
+mod browser;
+mod cli;
+mod helpers;
+mod pages;
+mod restart;

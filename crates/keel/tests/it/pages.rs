@@ -1,0 +1,181 @@
+//! The Today page: the form works without JavaScript, keeps values and names errors.
+
+use crate::helpers::{Server, TempDir, today};
+
+fn csrf_token(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("csrf field") + marker.len();
+    html[start..start + 64].to_string()
+}
+
+async fn page(s: &Server, path: &str) -> (u16, String) {
+    let r = s.get(path).await;
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+async fn post_form(s: &Server, fields: &[(&str, &str)]) -> reqwest::Response {
+    s.client
+        .post(s.url("/checkin"))
+        .form(fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn today_page_check_in_and_plan() {
+    let dir = TempDir::new("pages-flow");
+    let s = Server::start(&dir.db());
+    let (status, html) = page(&s, "/").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("<label for=\"pain-6\">"),
+        "pain scale is labelled"
+    );
+    assert!(html.contains("Save check-in"));
+    let token = csrf_token(&html);
+    let date = today();
+    let r = post_form(
+        &s,
+        &[
+            ("csrf", &token),
+            ("asked_other", "1"),
+            ("date", &date),
+            ("pain", "5"),
+            ("locations", "lower_back"),
+            ("sleep", "6"),
+            ("energy", "5"),
+            ("emergency_screen", "none"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.contains("saved=new"));
+    let (status, html) = page(&s, &location).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Check-in saved."));
+    assert!(html.contains("Gentle day"));
+    assert!(html.contains("DT-GENTLE"));
+    assert!(html.contains("Your plan"));
+    assert!(
+        html.contains("each side") || html.contains(" min"),
+        "doses shown"
+    );
+    // saving the same date again replaces it
+    let r = post_form(
+        &s,
+        &[
+            ("csrf", &token),
+            ("date", &date),
+            ("pain", "8"),
+            ("emergency_screen", "none"),
+        ],
+    )
+    .await;
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.contains("saved=replaced"));
+    let (_, html) = page(&s, &location).await;
+    assert!(html.contains("Flare day"));
+}
+
+#[tokio::test]
+async fn invalid_form_keeps_values_and_names_fields() {
+    let dir = TempDir::new("pages-422");
+    let s = Server::start(&dir.db());
+    let (_, html) = page(&s, "/").await;
+    let token = csrf_token(&html);
+    let r = post_form(
+        &s,
+        &[
+            ("csrf", &token),
+            ("pain", "4"),
+            ("sleep", "14"),
+            ("walking_minutes", "30"),
+            ("notes", "after gardening"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"sleep-error\""), "error beside sleep");
+    assert!(
+        html.contains("id=\"emergency_screen-error\""),
+        "safety questions must be answered when pain is recorded"
+    );
+    assert!(html.contains("value=\"30\""), "walking value kept");
+    assert!(html.contains("after gardening"), "notes kept");
+    assert!(
+        html.contains("id=\"pain-4\" name=\"pain\" value=\"4\" checked"),
+        "pain kept"
+    );
+    // nothing stored
+    assert_eq!(
+        s.get(&format!("/api/v1/plan/{}", today()))
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn emergency_answer_on_the_page_shows_help_and_no_plan() {
+    let dir = TempDir::new("pages-stop");
+    let s = Server::start(&dir.db());
+    let (_, html) = page(&s, "/").await;
+    let token = csrf_token(&html);
+    let r = post_form(
+        &s,
+        &[
+            ("csrf", &token),
+            ("pain", "3"),
+            ("rf", "saddle_numbness"),
+            ("emergency_screen", "none"),
+        ],
+    )
+    .await;
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, html) = page(&s, &location).await;
+    assert!(html.contains("role=\"alert\""));
+    assert!(html.contains("Get help now"));
+    assert!(html.contains("RF-CES-SADDLE"));
+    assert!(html.contains("emergency number"));
+    assert!(!html.contains("Your plan"), "no plan beneath an emergency");
+}
+
+#[tokio::test]
+async fn forged_form_posts_are_refused() {
+    let dir = TempDir::new("pages-csrf");
+    let s = Server::start(&dir.db());
+    let fresh = reqwest::Client::new();
+    let r = fresh
+        .post(s.url("/checkin"))
+        .form(&[("pain", "3"), ("emergency_screen", "none")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let r = fresh
+        .post(s.url("/checkin"))
+        .header("cookie", format!("keel_csrf={}", "a".repeat(64)))
+        .form(&[
+            ("csrf", "b".repeat(64).as_str()),
+            ("pain", "3"),
+            ("emergency_screen", "none"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    assert_eq!(
+        s.get(&format!("/api/v1/plan/{}", today()))
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    let (status, html) = page(&s, "/no-such-page").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("Page not found"));
+}
