@@ -1,0 +1,520 @@
+//! Bone health (clinical-rules.md section 2): screening due dates, OST, T-score class, re-scan
+//! interval, height loss and the exercise caution, with the stateless contract's parser.
+
+use chrono::{Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::validate::{FieldReader, ValidationErrors, as_object};
+
+/// Osteoporosis risk factors, named as in the bone contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RiskFactor {
+    Smoking,
+    ParentalHipFracture,
+    FamilyOsteoporosis,
+    Glucocorticoids,
+    RheumatoidArthritis,
+    EarlyMenopause,
+    Alcohol,
+    FragilityFracture,
+    BoneHarmingMedicine,
+    LowBodyWeight,
+}
+
+impl RiskFactor {
+    pub const ALL: &'static [(&'static str, RiskFactor)] = &[
+        ("smoking", RiskFactor::Smoking),
+        ("parental_hip_fracture", RiskFactor::ParentalHipFracture),
+        ("family_osteoporosis", RiskFactor::FamilyOsteoporosis),
+        ("glucocorticoids", RiskFactor::Glucocorticoids),
+        ("rheumatoid_arthritis", RiskFactor::RheumatoidArthritis),
+        ("early_menopause", RiskFactor::EarlyMenopause),
+        ("alcohol", RiskFactor::Alcohol),
+        ("fragility_fracture", RiskFactor::FragilityFracture),
+        ("bone_harming_medicine", RiskFactor::BoneHarmingMedicine),
+        ("low_body_weight", RiskFactor::LowBodyWeight),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, r)| *r == self)
+            .map(|(n, _)| *n)
+            .unwrap_or_default()
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RiskFactor::Smoking => "I smoke",
+            RiskFactor::ParentalHipFracture => "A parent broke a hip",
+            RiskFactor::FamilyOsteoporosis => "Osteoporosis runs in my family",
+            RiskFactor::Glucocorticoids => "Steroid tablets for 3 months or more",
+            RiskFactor::RheumatoidArthritis => "Rheumatoid arthritis",
+            RiskFactor::EarlyMenopause => "Menopause before 45, or premature ovarian insufficiency",
+            RiskFactor::Alcohol => "3 or more units of alcohol a day",
+            RiskFactor::FragilityFracture => {
+                "A broken bone after 40 from a fall from standing height or less"
+            }
+            RiskFactor::BoneHarmingMedicine => {
+                "Long-term aromatase inhibitors or other medicines that thin bone"
+            }
+            RiskFactor::LowBodyWeight => "Low body weight (under 58 kg, or BMI under 20)",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DexaSite {
+    LumbarSpine,
+    TotalHip,
+    FemoralNeck,
+}
+
+impl DexaSite {
+    pub const ALL: &'static [(&'static str, DexaSite)] = &[
+        ("lumbar_spine", DexaSite::LumbarSpine),
+        ("total_hip", DexaSite::TotalHip),
+        ("femoral_neck", DexaSite::FemoralNeck),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, s)| *s == self)
+            .map(|(n, _)| *n)
+            .unwrap_or_default()
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DexaSite::LumbarSpine => "Lumbar spine",
+            DexaSite::TotalHip => "Total hip",
+            DexaSite::FemoralNeck => "Femoral neck",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DexaResult {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub date: NaiveDate,
+    pub site: DexaSite,
+    pub t_score: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HeightMeasurement {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub date: NaiveDate,
+    pub cm: f64,
+}
+
+/// Everything the bone rules look at.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BoneInput {
+    pub date: NaiveDate,
+    pub age: u8,
+    pub weight_kg: Option<f64>,
+    pub height_cm: Option<f64>,
+    pub tallest_height_cm: Option<f64>,
+    pub heights: Vec<HeightMeasurement>,
+    pub risk_factors: Vec<RiskFactor>,
+    pub dexa: Vec<DexaResult>,
+    pub vertebral_fracture: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TScoreClass {
+    Normal,
+    LowBoneMass,
+    Osteoporosis,
+    SevereOsteoporosis,
+}
+
+impl TScoreClass {
+    pub fn label(self) -> &'static str {
+        match self {
+            TScoreClass::Normal => "normal bone density",
+            TScoreClass::LowBoneMass => "low bone mass (osteopenia)",
+            TScoreClass::Osteoporosis => "osteoporosis",
+            TScoreClass::SevereOsteoporosis => "severe osteoporosis",
+        }
+    }
+}
+
+/// One bone rule that applies, with its source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BoneFinding {
+    pub rule: String,
+    pub source: String,
+    pub message: String,
+}
+
+/// The bone contract's output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BoneAssessment {
+    pub findings: Vec<BoneFinding>,
+    pub dexa_due: bool,
+    pub ost: Option<f64>,
+    pub t_score_class: Option<TScoreClass>,
+    pub rescan_years: Option<u8>,
+    pub exercise_caution: bool,
+}
+
+impl BoneAssessment {
+    pub fn has(&self, rule: &str) -> bool {
+        self.findings.iter().any(|f| f.rule == rule)
+    }
+}
+
+/// Movements the plan drops under BONE-EXERCISE-CAUTION.
+pub const CAUTION_EXCLUDED_TAGS: &[&str] = &["loaded_flexion", "loaded_rotation", "high_impact"];
+
+const fn within(lo: f64, hi: f64) -> (f64, f64) {
+    (lo, hi)
+}
+const WEIGHT_RANGE: (f64, f64) = within(20.0, 350.0);
+const HEIGHT_RANGE: (f64, f64) = within(90.0, 250.0);
+const T_SCORE_RANGE: (f64, f64) = within(-10.0, 10.0);
+
+impl BoneInput {
+    /// Validates the bone contract's JSON; only `date` and `age` are required.
+    pub fn parse(value: &Value) -> Result<BoneInput, ValidationErrors> {
+        let object = as_object(value)?;
+        let mut r = FieldReader::new(object, "");
+        let date = r.date("date");
+        let date = r.require("date", date);
+        let age = r.int("age", 0, 120);
+        let age = r.require("age", age);
+        let weight_kg = r.number("weight_kg", WEIGHT_RANGE.0, WEIGHT_RANGE.1);
+        let height_cm = r.number("height_cm", HEIGHT_RANGE.0, HEIGHT_RANGE.1);
+        let tallest_height_cm = r.number("tallest_height_cm", HEIGHT_RANGE.0, HEIGHT_RANGE.1);
+        let risk_factors = r
+            .choices("risk_factors", RiskFactor::ALL)
+            .unwrap_or_default();
+        let vertebral_fracture = r.bool("vertebral_fracture").unwrap_or(false);
+        let heights_value = r.raw("heights");
+        let dexa_value = r.raw("dexa");
+        let mut errors = r.finish();
+        let heights = list(heights_value, "heights", &mut errors, |r| {
+            let d = r.date("date");
+            let d = r.require("date", d);
+            let cm = r.number("cm", HEIGHT_RANGE.0, HEIGHT_RANGE.1);
+            let cm = r.require("cm", cm);
+            Some(HeightMeasurement { date: d?, cm: cm? })
+        });
+        let dexa = list(dexa_value, "dexa", &mut errors, |r| {
+            let d = r.date("date");
+            let d = r.require("date", d);
+            let site = r.choice("site", DexaSite::ALL);
+            let site = r.require("site", site);
+            let t = r.number("t_score", T_SCORE_RANGE.0, T_SCORE_RANGE.1);
+            let t = r.require("t_score", t);
+            Some(DexaResult {
+                date: d?,
+                site: site?,
+                t_score: t?,
+            })
+        });
+        if let Some(date) = date {
+            for (i, h) in heights.iter().enumerate() {
+                if h.date > date {
+                    errors.add(format!("heights[{i}].date"), "must not be after date");
+                }
+            }
+            for (i, d) in dexa.iter().enumerate() {
+                if d.date > date {
+                    errors.add(format!("dexa[{i}].date"), "must not be after date");
+                }
+            }
+        }
+        errors.into_result(|| BoneInput {
+            date: date.unwrap_or_default(),
+            age: age.unwrap_or_default() as u8,
+            weight_kg,
+            height_cm,
+            tallest_height_cm,
+            heights,
+            risk_factors,
+            dexa,
+            vertebral_fracture,
+        })
+    }
+
+    /// BMI from weight and height, when both are known.
+    pub fn bmi(&self) -> Option<f64> {
+        let (w, h) = (self.weight_kg?, self.height_cm?);
+        Some(w / (h / 100.0).powi(2))
+    }
+
+    /// The current height: `height_cm`, or else the latest measurement.
+    fn current_height(&self) -> Option<(f64, Option<NaiveDate>)> {
+        if let Some(h) = self.height_cm {
+            return Some((h, None));
+        }
+        self.heights
+            .iter()
+            .max_by_key(|h| h.date)
+            .map(|h| (h.cm, Some(h.date)))
+    }
+}
+
+fn list<T>(
+    value: Option<&Value>,
+    name: &str,
+    errors: &mut ValidationErrors,
+    mut read: impl FnMut(&mut FieldReader<'_>) -> Option<T>,
+) -> Vec<T> {
+    let Some(value) = value else {
+        return Vec::new();
+    };
+    let Value::Array(items) = value else {
+        errors.add(name, "must be a list");
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let prefix = format!("{name}[{i}]");
+        let Some(object) = item.as_object() else {
+            errors.add(prefix, "must be an object");
+            continue;
+        };
+        let mut r = FieldReader::new(object, &prefix);
+        let parsed = read(&mut r);
+        let item_errors = r.finish();
+        if item_errors.is_empty() {
+            out.extend(parsed);
+        }
+        errors.extend(item_errors);
+    }
+    out
+}
+
+/// One decimal, as OST is shown.
+fn one_decimal(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// T-scores are reported to two decimals; the class and interval boundaries use that value.
+fn two_decimals(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+pub fn t_score_class(lowest: f64, fragility_fracture: bool) -> TScoreClass {
+    let t = two_decimals(lowest);
+    if t >= -1.0 {
+        TScoreClass::Normal
+    } else if t > -2.5 {
+        TScoreClass::LowBoneMass
+    } else if fragility_fracture {
+        TScoreClass::SevereOsteoporosis
+    } else {
+        TScoreClass::Osteoporosis
+    }
+}
+
+/// BONE-REPEAT: years to the next scan for an untreated woman; `None` for osteoporosis.
+pub fn rescan_years(lowest: f64) -> Option<u8> {
+    let t = two_decimals(lowest);
+    if t > -1.5 {
+        Some(15)
+    } else if t > -2.0 {
+        Some(5)
+    } else if t > -2.5 {
+        Some(1)
+    } else {
+        None
+    }
+}
+
+fn add_years(date: NaiveDate, years: u32) -> NaiveDate {
+    date.checked_add_months(Months::new(12 * years))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+pub fn assess(input: &BoneInput) -> BoneAssessment {
+    let mut findings = Vec::new();
+    let mut add = |rule: &str, source: &str, message: String| {
+        findings.push(BoneFinding {
+            rule: rule.to_string(),
+            source: source.to_string(),
+            message,
+        })
+    };
+
+    let bmi = input.bmi();
+    let low_weight_measured =
+        input.weight_kg.is_some_and(|w| w < 58.0) || bmi.is_some_and(|b| b < 20.0 - 1e-9);
+    if low_weight_measured {
+        let why = match (input.weight_kg, bmi) {
+            (Some(w), _) if w < 58.0 => format!("a weight of {w} kg (under 58 kg)"),
+            (_, Some(b)) => format!("a BMI of {b:.1} (under 20)"),
+            _ => "low body weight".to_string(),
+        };
+        add(
+            "BONE-LOW-WEIGHT",
+            "NOGG",
+            format!("With {why}, low body weight counts as a risk factor for thinning bones."),
+        );
+    }
+    let any_risk = !input.risk_factors.is_empty() || low_weight_measured;
+
+    let latest_dexa_date = input.dexa.iter().map(|d| d.date).max();
+    let age = input.age;
+    if latest_dexa_date.is_none() && age >= 50 {
+        add(
+            "BONE-DEXA-50",
+            "SEED",
+            "You are 50 or over and have no bone density (DEXA) scan on record: a baseline scan is due now. Ask your GP to refer you.".into(),
+        );
+    }
+    if latest_dexa_date.is_none() && age < 50 && any_risk {
+        add(
+            "BONE-DEXA-RISK",
+            "USPSTF",
+            "You have a risk factor for osteoporosis and no DEXA scan on record: talk to your GP about a scan now.".into(),
+        );
+    }
+    if age >= 65 && latest_dexa_date.is_none_or(|d| add_years(d, 2) <= input.date) {
+        add(
+            "BONE-DEXA-65",
+            "USPSTF",
+            "At 65 or over, screening with a DEXA scan is recommended when you have not had one in the last two years.".into(),
+        );
+    }
+
+    let ost = input
+        .weight_kg
+        .map(|w| one_decimal((w - f64::from(age)) / 5.0));
+    if let Some(o) = ost.filter(|o| *o < 2.0) {
+        add(
+            "BONE-OST",
+            "OST",
+            format!(
+                "Your osteoporosis self-assessment score (OST) is {o:.1}, below 2, which suggests a bone density scan. OST was checked in women after menopause, so treat it as a prompt to ask, not a result."
+            ),
+        );
+    }
+
+    let fragility =
+        input.risk_factors.contains(&RiskFactor::FragilityFracture) || input.vertebral_fracture;
+    let lowest = latest_dexa_date.and_then(|latest| {
+        input
+            .dexa
+            .iter()
+            .filter(|d| d.date == latest)
+            .map(|d| d.t_score)
+            .min_by(f64::total_cmp)
+    });
+    let class = lowest.map(|t| t_score_class(t, fragility));
+    let rescan = lowest.and_then(rescan_years);
+    if let (Some(t), Some(c)) = (lowest, class) {
+        add(
+            "BONE-TSCORE",
+            "WHO-T",
+            format!(
+                "Your lowest T-score on your latest scan is {t:.1}: {}.",
+                c.label()
+            ),
+        );
+        let repeat = match rescan {
+            Some(y) => format!(
+                "Without treatment, a repeat scan in about {y} year{} is usual.",
+                if y == 1 { "" } else { "s" }
+            ),
+            None => "With osteoporosis, your clinician will advise when to scan again.".to_string(),
+        };
+        add("BONE-REPEAT", "GOURLAY", repeat);
+    }
+    let mut repeat_due = false;
+    if let (Some(latest), Some(years)) = (latest_dexa_date, rescan)
+        && add_years(latest, u32::from(years)) <= input.date
+    {
+        repeat_due = true;
+        add(
+            "BONE-REPEAT-DUE",
+            "GOURLAY",
+            format!(
+                "Your last DEXA scan was on {latest}; the suggested {years}-year interval has passed, so a repeat scan is due."
+            ),
+        );
+    }
+
+    let mut height_loss = false;
+    if let Some((current, current_date)) = input.current_height() {
+        let earliest = input
+            .heights
+            .iter()
+            .filter(|h| current_date.is_none_or(|d| h.date < d))
+            .min_by_key(|h| h.date);
+        if let Some(e) = earliest {
+            let loss = one_decimal(e.cm - current);
+            if loss >= 2.0 {
+                height_loss = true;
+                add(
+                    "BONE-HEIGHT-PROSPECTIVE",
+                    "BHOF",
+                    format!(
+                        "You have lost {loss:.1} cm of height since {} (2 cm or more). Ask your GP whether a spine X-ray is needed to check for a hidden fracture.",
+                        e.date
+                    ),
+                );
+            }
+        }
+        if let Some(tallest) = input.tallest_height_cm {
+            let loss = one_decimal(tallest - current);
+            if loss >= 4.0 {
+                height_loss = true;
+                add(
+                    "BONE-HEIGHT-HISTORICAL",
+                    "BHOF",
+                    format!(
+                        "You are {loss:.1} cm shorter than your tallest adult height (4 cm or more). Ask your GP whether a spine X-ray is needed."
+                    ),
+                );
+            }
+        }
+    }
+
+    let osteoporosis = matches!(
+        class,
+        Some(TScoreClass::Osteoporosis | TScoreClass::SevereOsteoporosis)
+    );
+    let exercise_caution = osteoporosis || input.vertebral_fracture || height_loss;
+    if exercise_caution {
+        add(
+            "BONE-EXERCISE-CAUTION",
+            "TFTF",
+            "To protect your spine, your plan leaves out loaded or repeated bending and twisting (sit-ups, crunches, toe touches, loaded rotation) and high-impact jumps, and keeps strength, balance, posture and back-extensor work.".into(),
+        );
+    }
+
+    let no_dexa = latest_dexa_date.is_none();
+    let dexa_due = ["BONE-DEXA-50", "BONE-DEXA-RISK", "BONE-DEXA-65"]
+        .iter()
+        .any(|r| findings.iter().any(|f| f.rule == *r))
+        || repeat_due
+        || (no_dexa && ost.is_some_and(|o| o < 2.0));
+    BoneAssessment {
+        findings,
+        dexa_due,
+        ost,
+        t_score_class: class,
+        rescan_years: rescan,
+        exercise_caution,
+    }
+}
+
+#[cfg(test)]
+mod tests;
