@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, NaiveDate};
+use keel_core::bone::{self, BoneAssessment, BoneInput};
 use keel_core::triage::{self, TriageInput, TriageResult};
 use keel_core::{CheckIn, ValidationErrors};
 use serde::Serialize;
@@ -14,7 +15,7 @@ use utoipa::{OpenApi, ToSchema};
 
 use crate::error::{ApiError, Problem};
 use crate::extract::JsonBody;
-use crate::schema::{CheckInBody, TriageBody};
+use crate::schema::{BoneBody, CheckInBody, TriageBody};
 use crate::views::{CheckInList, CheckInRecord, PlanView};
 use crate::{AppState, user_for};
 
@@ -170,6 +171,21 @@ pub async fn post_triage(
 ) -> Result<Json<TriageResult>, ApiError> {
     let input = TriageInput::parse(&body, state.today())?;
     Ok(Json(triage::evaluate(&input)))
+}
+
+/// Stateless bone-health assessment (clinical-rules.md section 2): nothing is stored.
+#[utoipa::path(
+    post, path = "/api/v1/bone/assess", tag = "bone",
+    request_body(content = BoneBody, content_type = "application/json"),
+    responses(
+        (status = 200, body = BoneAssessment),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn post_bone_assess(JsonBody(body): JsonBody) -> Result<Json<BoneAssessment>, ApiError> {
+    let input = BoneInput::parse(&body)?;
+    Ok(Json(bone::assess(&input)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -75,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/plan/{date}", get(api::get_plan))
         .route("/triage", post(api::post_triage))
+        .route("/bone/assess", post(api::post_bone_assess))
         .route("/openapi.json", get(api::openapi_json))
         .fallback(api::not_found);
     Router::new()

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
+use keel_core::bone::{self, BoneInput};
 use keel_core::rules::Question;
 use keel_core::triage::{self, TriageInput};
 use keel_core::{CheckIn, Library, ValidationErrors};
@@ -51,6 +52,12 @@ pub enum Command {
         /// The day (YYYY-MM-DD) [default: today]
         #[arg(long)]
         date: Option<String>,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stateless bone-health assessment: reads the bone JSON on stdin, stores nothing
+    Bone {
         /// Print JSON instead of text
         #[arg(long)]
         json: bool,
@@ -199,6 +206,17 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 output::json(&plan);
             } else {
                 output::plan(&plan);
+            }
+            Ok(())
+        }
+        Command::Bone { json } => {
+            let body = read_stdin_json()?;
+            let input = BoneInput::parse(&body)?;
+            let result = bone::assess(&input);
+            if json {
+                output::json(&result);
+            } else {
+                output::bone(&result);
             }
             Ok(())
         }

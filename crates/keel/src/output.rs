@@ -1,6 +1,7 @@
 //! Text and JSON for the terminal. Emergency findings always print first.
 
 use keel_core::DayType;
+use keel_core::bone::BoneAssessment;
 use keel_core::triage::{TriageLevel, TriageResult};
 use keel_store::Saved;
 use keel_web::views::{DISCLAIMER, PlanView};
@@ -23,6 +24,25 @@ pub fn saved(s: &Saved) {
     } else {
         println!("Check-in for {} saved.", c.date);
     }
+}
+
+pub fn bone(a: &BoneAssessment) {
+    if a.dexa_due {
+        println!("A bone density (DEXA) scan is due.");
+    }
+    if let Some(c) = a.t_score_class {
+        println!("Latest scan: {}.", c.label());
+    }
+    if let Some(o) = a.ost {
+        println!("OST score: {o:.1}");
+    }
+    for f in &a.findings {
+        println!("  - {} (rule {}, source {})", f.message, f.rule, f.source);
+    }
+    if a.findings.is_empty() {
+        println!("No bone-health rule applies to these answers.");
+    }
+    println!("\n{DISCLAIMER}");
 }
 
 pub fn triage(t: &TriageResult) {

@@ -266,3 +266,24 @@ async fn stateless_triage_contract() {
     let list: Value = s.get("/api/v1/checkins").await.json().await.unwrap();
     assert_eq!(list["check_ins"], json!([]));
 }
+
+#[tokio::test]
+async fn stateless_bone_contract() {
+    let dir = TempDir::new("api-bone");
+    let s = Server::start(&dir.db());
+    let r = s
+        .post_json(
+            "/api/v1/bone/assess",
+            &json!({"date": "2026-11-24", "age": 52, "weight_kg": 60.0, "dexa": [{"date": "2024-05-01", "site": "total_hip", "t_score": -2.6}]}),
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let a: Value = r.json().await.unwrap();
+    assert_eq!(a["t_score_class"], "osteoporosis");
+    assert_eq!(a["rescan_years"], Value::Null);
+    assert_eq!(a["exercise_caution"], true);
+    assert_eq!(a["ost"], 1.6);
+    assert_eq!(a["dexa_due"], false);
+    let p = problem(s.post_json("/api/v1/bone/assess", &json!({"date": "2026-11-24"})).await, 422).await;
+    assert_eq!(error_fields(&p), ["age"]);
+}
