@@ -343,9 +343,29 @@ fn add_years(date: NaiveDate, years: u32) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
+/// The bone rules and their source keys, in the order findings are reported.
+pub const BONE_RULES: &[(&str, &str)] = &[
+    ("BONE-LOW-WEIGHT", "NOGG"),
+    ("BONE-DEXA-50", "SEED"),
+    ("BONE-DEXA-RISK", "USPSTF"),
+    ("BONE-DEXA-65", "USPSTF"),
+    ("BONE-OST", "OST"),
+    ("BONE-TSCORE", "WHO-T"),
+    ("BONE-REPEAT", "GOURLAY"),
+    ("BONE-REPEAT-DUE", "GOURLAY"),
+    ("BONE-HEIGHT-PROSPECTIVE", "BHOF"),
+    ("BONE-HEIGHT-HISTORICAL", "BHOF"),
+    ("BONE-EXERCISE-CAUTION", "TFTF"),
+];
+
 pub fn assess(input: &BoneInput) -> BoneAssessment {
     let mut findings = Vec::new();
-    let mut add = |rule: &str, source: &str, message: String| {
+    let mut add = |rule: &'static str, message: String| {
+        let source = BONE_RULES
+            .iter()
+            .find(|(id, _)| *id == rule)
+            .map(|(_, s)| *s)
+            .expect("every bone rule is in BONE_RULES");
         findings.push(BoneFinding {
             rule: rule.to_string(),
             source: source.to_string(),
@@ -364,7 +384,6 @@ pub fn assess(input: &BoneInput) -> BoneAssessment {
         };
         add(
             "BONE-LOW-WEIGHT",
-            "NOGG",
             format!("With {why}, low body weight counts as a risk factor for thinning bones."),
         );
     }
@@ -373,23 +392,17 @@ pub fn assess(input: &BoneInput) -> BoneAssessment {
     let latest_dexa_date = input.dexa.iter().map(|d| d.date).max();
     let age = input.age;
     if latest_dexa_date.is_none() && age >= 50 {
-        add(
-            "BONE-DEXA-50",
-            "SEED",
+        add("BONE-DEXA-50",
             "You are 50 or over and have no bone density (DEXA) scan on record: a baseline scan is due now. Ask your GP to refer you.".into(),
         );
     }
     if latest_dexa_date.is_none() && age < 50 && any_risk {
-        add(
-            "BONE-DEXA-RISK",
-            "USPSTF",
+        add("BONE-DEXA-RISK",
             "You have a risk factor for osteoporosis and no DEXA scan on record: talk to your GP about a scan now.".into(),
         );
     }
     if age >= 65 && latest_dexa_date.is_none_or(|d| add_years(d, 2) <= input.date) {
-        add(
-            "BONE-DEXA-65",
-            "USPSTF",
+        add("BONE-DEXA-65",
             "At 65 or over, screening with a DEXA scan is recommended when you have not had one in the last two years.".into(),
         );
     }
@@ -400,7 +413,6 @@ pub fn assess(input: &BoneInput) -> BoneAssessment {
     if let Some(o) = ost.filter(|o| *o < 2.0) {
         add(
             "BONE-OST",
-            "OST",
             format!(
                 "Your osteoporosis self-assessment score (OST) is {o:.1}, below 2, which suggests a bone density scan. OST was checked in women after menopause, so treat it as a prompt to ask, not a result."
             ),
@@ -422,7 +434,6 @@ pub fn assess(input: &BoneInput) -> BoneAssessment {
     if let (Some(t), Some(c)) = (lowest, class) {
         add(
             "BONE-TSCORE",
-            "WHO-T",
             format!(
                 "Your lowest T-score on your latest scan is {t:.1}: {}.",
                 c.label()
@@ -435,7 +446,7 @@ pub fn assess(input: &BoneInput) -> BoneAssessment {
             ),
             None => "With osteoporosis, your clinician will advise when to scan again.".to_string(),
         };
-        add("BONE-REPEAT", "GOURLAY", repeat);
+        add("BONE-REPEAT", repeat);
     }
     let mut repeat_due = false;
     if let (Some(latest), Some(years)) = (latest_dexa_date, rescan)
@@ -444,7 +455,6 @@ pub fn assess(input: &BoneInput) -> BoneAssessment {
         repeat_due = true;
         add(
             "BONE-REPEAT-DUE",
-            "GOURLAY",
             format!(
                 "Your last DEXA scan was on {latest}; the suggested {years}-year interval has passed, so a repeat scan is due."
             ),
@@ -464,7 +474,6 @@ pub fn assess(input: &BoneInput) -> BoneAssessment {
                 height_loss = true;
                 add(
                     "BONE-HEIGHT-PROSPECTIVE",
-                    "BHOF",
                     format!(
                         "You have lost {loss:.1} cm of height since {} (2 cm or more). Ask your GP whether a spine X-ray is needed to check for a hidden fracture.",
                         e.date
@@ -478,7 +487,6 @@ pub fn assess(input: &BoneInput) -> BoneAssessment {
                 height_loss = true;
                 add(
                     "BONE-HEIGHT-HISTORICAL",
-                    "BHOF",
                     format!(
                         "You are {loss:.1} cm shorter than your tallest adult height (4 cm or more). Ask your GP whether a spine X-ray is needed."
                     ),
@@ -493,9 +501,7 @@ pub fn assess(input: &BoneInput) -> BoneAssessment {
     );
     let exercise_caution = osteoporosis || input.vertebral_fracture || height_loss;
     if exercise_caution {
-        add(
-            "BONE-EXERCISE-CAUTION",
-            "TFTF",
+        add("BONE-EXERCISE-CAUTION",
             "To protect your spine, your plan leaves out loaded or repeated bending and twisting (sit-ups, crunches, toe touches, loaded rotation) and high-impact jumps, and keeps strength, balance, posture and back-extensor work.".into(),
         );
     }

@@ -16,3 +16,76 @@ pub use library::{ExerciseFamily, Library};
 pub use plan::{Plan, PlanItem};
 pub use triage::{Finding, TriageLevel, TriageResult};
 pub use validate::{FieldError, ValidationErrors};
+
+#[cfg(test)]
+mod safety_doc {
+    //! docs/safety.md must list exactly the rules the code implements.
+
+    use std::collections::BTreeSet;
+
+    const DOC: &str = include_str!("../../../docs/safety.md");
+
+    /// Table rows whose first cell starts with `prefix`, as their cells.
+    fn rows(prefix: &str) -> BTreeSet<Vec<String>> {
+        DOC.lines()
+            .filter(|l| l.starts_with(&format!("| {prefix}")))
+            .map(|l| {
+                l.split('|')
+                    .map(|c| c.trim().to_string())
+                    .filter(|c| !c.is_empty())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn red_flag_table_matches_the_code() {
+        let documented: BTreeSet<(String, String, String)> = rows("RF-")
+            .into_iter()
+            .map(|r| (r[0].clone(), r[1].clone(), r[2].clone()))
+            .collect();
+        let mut code: BTreeSet<(String, String, String)> = crate::rules::RED_FLAG_RULES
+            .iter()
+            .map(|r| {
+                (
+                    r.id.to_string(),
+                    r.level.name().to_string(),
+                    r.source.to_string(),
+                )
+            })
+            .collect();
+        for (id, source) in [
+            crate::rules::RF_WORSENING_6W,
+            crate::rules::RF_NO_IMPROVEMENT_6W,
+        ] {
+            code.insert((id.to_string(), "soon".to_string(), source.to_string()));
+        }
+        assert_eq!(documented, code);
+    }
+
+    #[test]
+    fn day_type_table_matches_the_code() {
+        let documented: BTreeSet<(String, String)> = rows("DT-")
+            .into_iter()
+            .map(|r| (r[0].clone(), r[1].clone()))
+            .collect();
+        let code: BTreeSet<(String, String)> = crate::DayType::ALL
+            .iter()
+            .map(|d| (d.rule_id().to_string(), d.name().to_string()))
+            .collect();
+        assert_eq!(documented, code);
+    }
+
+    #[test]
+    fn bone_table_matches_the_code() {
+        let documented: BTreeSet<(String, String)> = rows("BONE-")
+            .into_iter()
+            .map(|r| (r[0].clone(), r[1].clone()))
+            .collect();
+        let code: BTreeSet<(String, String)> = crate::bone::BONE_RULES
+            .iter()
+            .map(|(id, s)| (id.to_string(), s.to_string()))
+            .collect();
+        assert_eq!(documented, code);
+    }
+}

@@ -149,7 +149,12 @@ pub fn triage_input() -> Schema {
 
 /// The body of `POST /api/v1/bone/assess` (clinical-rules.md section 2).
 pub fn bone_input() -> Schema {
-    let cm = || ObjectBuilder::new().schema_type(Type::Number).minimum(Some(90.0)).maximum(Some(250.0));
+    let cm = || {
+        ObjectBuilder::new()
+            .schema_type(Type::Number)
+            .minimum(Some(90.0))
+            .maximum(Some(250.0))
+    };
     let height = ObjectBuilder::new()
         .schema_type(Type::Object)
         .property("date", date("Day measured."))
@@ -161,25 +166,53 @@ pub fn bone_input() -> Schema {
         .schema_type(Type::Object)
         .property("date", date("Day of the scan."))
         .property("site", words(DexaSite::ALL, false))
-        .property("t_score", ObjectBuilder::new().schema_type(Type::Number).minimum(Some(-10.0)).maximum(Some(10.0)))
+        .property(
+            "t_score",
+            ObjectBuilder::new()
+                .schema_type(Type::Number)
+                .minimum(Some(-10.0))
+                .maximum(Some(10.0)),
+        )
         .required("date")
         .required("site")
         .required("t_score")
         .additional_properties(Some(AdditionalProperties::FreeForm(false)));
     ObjectBuilder::new()
         .schema_type(Type::Object)
-        .description(Some("Stateless bone-health input. Unknown fields are refused."))
+        .description(Some(
+            "Stateless bone-health input. Unknown fields are refused.",
+        ))
         .property("date", date("Evaluation date."))
         .required("date")
         .property("age", int(0, 120, false))
         .required("age")
-        .property("weight_kg", ObjectBuilder::new().schema_type(nullable(Type::Number)).minimum(Some(20.0)).maximum(Some(350.0)))
-        .property("height_cm", cm().schema_type(nullable(Type::Number)).description(Some("Current height.")))
-        .property("tallest_height_cm", cm().schema_type(nullable(Type::Number)).description(Some("Tallest recalled adult height.")))
+        .property(
+            "weight_kg",
+            ObjectBuilder::new()
+                .schema_type(nullable(Type::Number))
+                .minimum(Some(20.0))
+                .maximum(Some(350.0)),
+        )
+        .property(
+            "height_cm",
+            cm().schema_type(nullable(Type::Number))
+                .description(Some("Current height.")),
+        )
+        .property(
+            "tallest_height_cm",
+            cm().schema_type(nullable(Type::Number))
+                .description(Some("Tallest recalled adult height.")),
+        )
         .property("heights", ArrayBuilder::new().items(height))
-        .property("risk_factors", ArrayBuilder::new().items(words(RiskFactor::ALL, false)))
+        .property(
+            "risk_factors",
+            ArrayBuilder::new().items(words(RiskFactor::ALL, false)),
+        )
         .property("dexa", ArrayBuilder::new().items(dexa))
-        .property("vertebral_fracture", ObjectBuilder::new().schema_type(nullable(Type::Boolean)))
+        .property(
+            "vertebral_fracture",
+            ObjectBuilder::new().schema_type(nullable(Type::Boolean)),
+        )
         .additional_properties(Some(AdditionalProperties::FreeForm(false)))
         .build()
         .into()

@@ -284,6 +284,11 @@ async fn stateless_bone_contract() {
     assert_eq!(a["exercise_caution"], true);
     assert_eq!(a["ost"], 1.6);
     assert_eq!(a["dexa_due"], false);
-    let p = problem(s.post_json("/api/v1/bone/assess", &json!({"date": "2026-11-24"})).await, 422).await;
+    let p = problem(
+        s.post_json("/api/v1/bone/assess", &json!({"date": "2026-11-24"}))
+            .await,
+        422,
+    )
+    .await;
     assert_eq!(error_fields(&p), ["age"]);
 }

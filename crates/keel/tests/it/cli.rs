@@ -129,12 +129,22 @@ fn migrate_creates_and_reports_the_database() {
 #[test]
 fn bone_cli_contract() {
     let dir = TempDir::new("cli-bone");
-    let (code, out, err) = run_cli(&dir.db(), &["bone", "--json"], Some(r#"{"date": "2026-11-24", "age": 50}"#));
+    let (code, out, err) = run_cli(
+        &dir.db(),
+        &["bone", "--json"],
+        Some(r#"{"date": "2026-11-24", "age": 50}"#),
+    );
     assert_eq!(code, 0, "{err}");
     let a: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(a["dexa_due"], true);
     assert_eq!(a["findings"][0]["rule"], "BONE-DEXA-50");
-    let (code, _, err) = run_cli(&dir.db(), &["bone", "--json"], Some(r#"{"date": "2026-11-24", "age": 50, "dexa": [{"date": "2026-01-01", "site": "spine", "t_score": -1}]}"#));
+    let (code, _, err) = run_cli(
+        &dir.db(),
+        &["bone", "--json"],
+        Some(
+            r#"{"date": "2026-11-24", "age": 50, "dexa": [{"date": "2026-01-01", "site": "spine", "t_score": -1}]}"#,
+        ),
+    );
     assert_eq!(code, 2);
     assert!(err.contains("dexa[0].site"), "{err}");
 }
