@@ -290,3 +290,15 @@ pub fn rule_level(id: &str) -> Option<TriageLevel> {
     }
     RED_FLAG_RULES.iter().find(|r| r.id == id).map(|r| r.level)
 }
+
+/// How long an acknowledgement mutes repeats of its rule (product rule).
+pub const MUTE_DAYS: i64 = 14;
+
+/// Whether a rule may be acknowledged: known, and not an emergency.
+pub fn check_acknowledgeable(rule: &str) -> Result<(), &'static str> {
+    match rule_level(rule) {
+        None => Err("is not a known red-flag rule"),
+        Some(TriageLevel::Emergency) => Err("emergency findings cannot be muted: get help now"),
+        Some(_) => Ok(()),
+    }
+}

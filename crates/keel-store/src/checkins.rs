@@ -41,69 +41,9 @@ impl Store {
         // IMMEDIATE takes the write lock first, so a concurrent writer waits instead of
         // failing on a read-to-write upgrade.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let from = check_in.date - Duration::days(HISTORY_DAYS);
-        let rows = sqlx::query(
-            "SELECT date, pain, day_type FROM checkins WHERE user_id = ? AND date >= ? AND date < ? ORDER BY date",
-        )
-        .bind(user.0)
-        .bind(from.to_string())
-        .bind(check_in.date.to_string())
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut history = BTreeMap::new();
-        let mut recent = Vec::new();
-        for row in rows {
-            let date = parse_date(row.try_get("date")?)?;
-            let pain: i64 = row.try_get("pain")?;
-            let day_type: String = row.try_get("day_type")?;
-            history.insert(date, pain as u8);
-            recent.push(RecentDay {
-                date,
-                pain: pain as u8,
-                day_type: DayType::from_name(&day_type),
-            });
-        }
-        let triage = triage::evaluate(&TriageInput::from_check_in(check_in, history));
-        let open_urgent = triage.level == TriageLevel::Urgent;
-        let decision = daytype::decide(check_in, &triage, open_urgent, &recent);
-
-        let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
-        let existing: Option<String> =
-            sqlx::query_scalar("SELECT created_at FROM checkins WHERE user_id = ? AND date = ?")
-                .bind(user.0)
-                .bind(check_in.date.to_string())
-                .fetch_optional(&mut *tx)
-                .await?;
-        let created_at = existing.clone().unwrap_or_else(|| now.clone());
-        sqlx::query(
-            "INSERT INTO checkins (user_id, date, pain, body, triage, day_type, decision, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (user_id, date) DO UPDATE SET
-               pain = excluded.pain, body = excluded.body, triage = excluded.triage,
-               day_type = excluded.day_type, decision = excluded.decision, updated_at = excluded.updated_at",
-        )
-        .bind(user.0)
-        .bind(check_in.date.to_string())
-        .bind(i64::from(check_in.pain))
-        .bind(check_in.to_json().to_string())
-        .bind(to_json(&triage)?)
-        .bind(decision.day_type.name())
-        .bind(to_json(&decision)?)
-        .bind(&created_at)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
+        let saved = assess_and_write(&mut tx, user, check_in).await?;
         tx.commit().await?;
-        Ok(Saved {
-            stored: StoredCheckIn {
-                check_in: check_in.clone(),
-                triage,
-                decision,
-                created_at,
-                updated_at: now,
-            },
-            replaced: existing.is_some(),
-        })
+        Ok(saved)
     }
 
     pub async fn check_in(
@@ -111,14 +51,8 @@ impl Store {
         user: UserId,
         date: NaiveDate,
     ) -> Result<Option<StoredCheckIn>, StoreError> {
-        let row = sqlx::query(
-            "SELECT date, body, triage, decision, created_at, updated_at FROM checkins WHERE user_id = ? AND date = ?",
-        )
-        .bind(user.0)
-        .bind(date.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| stored_from_row(&r)).transpose()
+        let mut conn = self.pool.acquire().await?;
+        load_check_in(&mut conn, user, date).await
     }
 
     /// Check-ins from `from` to `to`, both included, oldest first.
@@ -141,6 +75,111 @@ impl Store {
     }
 }
 
+/// Rules whose findings she acknowledged within the mute window that covers `date`.
+pub(crate) async fn muted_rules(
+    conn: &mut sqlx::SqliteConnection,
+    user: UserId,
+    date: NaiveDate,
+) -> Result<Vec<String>, StoreError> {
+    let earliest = date - Duration::days(keel_core::rules::MUTE_DAYS - 1);
+    Ok(sqlx::query_scalar(
+        "SELECT rule FROM acknowledgements WHERE user_id = ? AND acknowledged_on <= ? AND acknowledged_on >= ?",
+    )
+    .bind(user.0)
+    .bind(date.to_string())
+    .bind(earliest.to_string())
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Works out triage and the day type from the stored history and writes the check-in.
+pub(crate) async fn assess_and_write(
+    conn: &mut sqlx::SqliteConnection,
+    user: UserId,
+    check_in: &CheckIn,
+) -> Result<Saved, StoreError> {
+    let from = check_in.date - Duration::days(HISTORY_DAYS);
+    let rows = sqlx::query(
+        "SELECT date, pain, day_type FROM checkins WHERE user_id = ? AND date >= ? AND date < ? ORDER BY date",
+    )
+    .bind(user.0)
+    .bind(from.to_string())
+    .bind(check_in.date.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut history = BTreeMap::new();
+    let mut recent = Vec::new();
+    for row in rows {
+        let date = parse_date(row.try_get("date")?)?;
+        let pain: i64 = row.try_get("pain")?;
+        let day_type: String = row.try_get("day_type")?;
+        history.insert(date, pain as u8);
+        recent.push(RecentDay {
+            date,
+            pain: pain as u8,
+            day_type: DayType::from_name(&day_type),
+        });
+    }
+    let triage = triage::evaluate(&TriageInput::from_check_in(check_in, history));
+    let muted = muted_rules(conn, user, check_in.date).await?;
+    let open_urgent = triage
+        .findings_at(TriageLevel::Urgent)
+        .any(|f| !muted.contains(&f.rule));
+    let decision = daytype::decide(check_in, &triage, open_urgent, &recent);
+
+    let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
+    let existing: Option<String> =
+        sqlx::query_scalar("SELECT created_at FROM checkins WHERE user_id = ? AND date = ?")
+            .bind(user.0)
+            .bind(check_in.date.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
+    let created_at = existing.clone().unwrap_or_else(|| now.clone());
+    sqlx::query(
+        "INSERT INTO checkins (user_id, date, pain, body, triage, day_type, decision, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (user_id, date) DO UPDATE SET
+           pain = excluded.pain, body = excluded.body, triage = excluded.triage,
+           day_type = excluded.day_type, decision = excluded.decision, updated_at = excluded.updated_at",
+    )
+    .bind(user.0)
+    .bind(check_in.date.to_string())
+    .bind(i64::from(check_in.pain))
+    .bind(check_in.to_json().to_string())
+    .bind(to_json(&triage)?)
+    .bind(decision.day_type.name())
+    .bind(to_json(&decision)?)
+    .bind(&created_at)
+    .bind(&now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Saved {
+        stored: StoredCheckIn {
+            check_in: check_in.clone(),
+            triage,
+            decision,
+            created_at,
+            updated_at: now,
+        },
+        replaced: existing.is_some(),
+    })
+}
+
+pub(crate) async fn load_check_in(
+    conn: &mut sqlx::SqliteConnection,
+    user: UserId,
+    date: NaiveDate,
+) -> Result<Option<StoredCheckIn>, StoreError> {
+    let row = sqlx::query(
+        "SELECT date, body, triage, decision, created_at, updated_at FROM checkins WHERE user_id = ? AND date = ?",
+    )
+    .bind(user.0)
+    .bind(date.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| stored_from_row(&r)).transpose()
+}
+
 fn stored_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredCheckIn, StoreError> {
     let date = parse_date(row.try_get("date")?)?;
     let body: String = row.try_get("body")?;
@@ -159,16 +198,16 @@ fn stored_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredCheckIn, Store
     })
 }
 
-fn parse_date(s: String) -> Result<NaiveDate, StoreError> {
+pub(crate) fn parse_date(s: String) -> Result<NaiveDate, StoreError> {
     NaiveDate::parse_from_str(&s, "%Y-%m-%d")
         .map_err(|e| StoreError::Corrupt(format!("date {s}: {e}")))
 }
 
-fn corrupt(e: serde_json::Error) -> StoreError {
+pub(crate) fn corrupt(e: serde_json::Error) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Other(e.to_string()))
 }
 
@@ -176,15 +215,8 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
 mod tests {
     use super::*;
     use crate::LOCAL_USER;
+    use crate::test_support::temp_store;
     use serde_json::json;
-
-    async fn temp_store(name: &str) -> (Store, std::path::PathBuf) {
-        let dir = std::env::temp_dir().join(format!("keel-store-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("keel.db");
-        (Store::open(path.to_str().unwrap()).await.unwrap(), dir)
-    }
 
     fn check_in(date: &str, pain: u8) -> CheckIn {
         let today = NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();

@@ -1,8 +1,10 @@
 //! Keel's persistence: one `Store` over SQLite (the embedded default), migrations included.
 #![forbid(unsafe_code)]
 
+mod bone;
 mod checkins;
 mod error;
+mod safety;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -11,8 +13,10 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use bone::BoneRecord;
 pub use checkins::{Saved, StoredCheckIn};
 pub use error::StoreError;
+pub use safety::Acknowledgement;
 
 /// Whose data a query touches. Every repository method takes one first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -82,5 +86,19 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::Store;
+
+    /// A store on a fresh file of its own, and the directory to remove.
+    pub async fn temp_store(name: &str) -> (Store, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("keel-store-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("keel.db");
+        (Store::open(path.to_str().unwrap()).await.unwrap(), dir)
     }
 }

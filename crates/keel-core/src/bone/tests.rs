@@ -296,3 +296,41 @@ fn contract_refuses_bad_input_naming_the_field() {
         );
     }
 }
+
+#[test]
+fn profile_gives_age_from_birth_date_and_builds_the_input() {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let p = BoneProfile::parse(
+        &json!({"birth_date": "1976-11-25", "weight_kg": 60.0, "risk_factors": ["smoking"]}),
+        today,
+    )
+    .unwrap();
+    assert_eq!(
+        p.age_on(today),
+        Some(49),
+        "the day before her 50th birthday"
+    );
+    assert_eq!(p.age_on(today.succ_opt().unwrap()), Some(50));
+    let input = p.input(today, &[], &[]).unwrap();
+    assert!(assess(&input).has("BONE-DEXA-RISK"));
+    let again = BoneProfile::parse(&p.to_json(), today).unwrap();
+    assert_eq!(again, p);
+    assert!(
+        BoneProfile::default().input(today, &[], &[]).is_none(),
+        "no age, no assessment"
+    );
+    let e = BoneProfile::parse(&json!({"birth_date": "2030-01-01"}), today).unwrap_err();
+    assert!(e.message_for("birth_date").is_some());
+    assert!(
+        parse_dexa(&json!({"date": "2026-01-01", "site": "total_hip"}), today)
+            .unwrap_err()
+            .message_for("t_score")
+            .is_some()
+    );
+    assert!(
+        parse_height(&json!({"date": "2027-01-01", "cm": 160}), today)
+            .unwrap_err()
+            .message_for("date")
+            .is_some()
+    );
+}
