@@ -302,3 +302,64 @@ pub fn check_acknowledgeable(rule: &str) -> Result<(), &'static str> {
         Some(_) => Ok(()),
     }
 }
+
+/// Validates an acknowledgement body: `rule` (required, non-emergency) and `date` (not after
+/// today; defaults to today).
+pub fn parse_acknowledgement(
+    value: &serde_json::Value,
+    today: chrono::NaiveDate,
+) -> Result<(String, chrono::NaiveDate), crate::ValidationErrors> {
+    let object = crate::validate::as_object(value)?;
+    let mut r = FieldReader::new(object, "");
+    let rule = r.string("rule", 64);
+    let rule = r.require("rule", rule);
+    let date = r.date("date");
+    let mut errors = r.finish();
+    if let Some(rule) = rule
+        && let Err(why) = check_acknowledgeable(rule)
+    {
+        errors.add("rule", why);
+    }
+    if date.is_some_and(|d| d > today) {
+        errors.add("date", "must not be after today");
+    }
+    errors.into_result(|| (rule.unwrap_or_default().to_string(), date.unwrap_or(today)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_known_non_emergency_rules_can_be_acknowledged() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        for rule in RED_FLAG_RULES {
+            let result = parse_acknowledgement(&json!({"rule": rule.id}), today);
+            assert_eq!(
+                result.is_ok(),
+                rule.level != TriageLevel::Emergency,
+                "{}",
+                rule.id
+            );
+        }
+        assert!(parse_acknowledgement(&json!({"rule": "RF-WORSENING-6W"}), today).is_ok());
+        let e = parse_acknowledgement(&json!({"rule": "RF-CES-SADDLE"}), today).unwrap_err();
+        assert!(e.message_for("rule").unwrap().contains("cannot be muted"));
+        assert!(
+            parse_acknowledgement(&json!({"rule": "RF-X"}), today)
+                .unwrap_err()
+                .message_for("rule")
+                .is_some()
+        );
+        assert!(
+            parse_acknowledgement(&json!({}), today)
+                .unwrap_err()
+                .message_for("rule")
+                .is_some()
+        );
+        let e = parse_acknowledgement(&json!({"rule": "RF-FEVER", "date": "2026-11-26"}), today)
+            .unwrap_err();
+        assert!(e.message_for("date").is_some());
+    }
+}

@@ -7,16 +7,20 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, NaiveDate};
-use keel_core::bone::{self, BoneAssessment, BoneInput};
+use keel_core::bone::{
+    self, BoneAssessment, BoneInput, BoneProfile, DexaResult, HeightMeasurement,
+};
+use keel_core::rules;
 use keel_core::triage::{self, TriageInput, TriageResult};
 use keel_core::{CheckIn, ValidationErrors};
 use serde::Serialize;
+use serde_json::Value;
 use utoipa::{OpenApi, ToSchema};
 
 use crate::error::{ApiError, Problem};
 use crate::extract::JsonBody;
-use crate::schema::{BoneBody, CheckInBody, TriageBody};
-use crate::views::{CheckInList, CheckInRecord, PlanView};
+use crate::schema::{AcknowledgementBody, BoneBody, CheckInBody, ProfileBody, TriageBody};
+use crate::views::{self, AcknowledgementView, CheckInList, CheckInRecord, PlanView};
 use crate::{AppState, user_for};
 
 /// Longest span one history request may cover.
@@ -139,20 +143,14 @@ pub async fn get_plan(
         .ok()
         .filter(|_| date.len() == 10)
         .ok_or_else(|| ValidationErrors::single("date", "must be a date written YYYY-MM-DD"))?;
-    let stored = state
-        .store
-        .check_in(user_for(), date)
+    let view = views::plan_for(&state.store, &state.library, user_for(), date)
         .await?
         .ok_or_else(|| {
             ApiError::NotFound(format!(
                 "There is no check-in for {date} yet. Check in first to get a plan."
             ))
         })?;
-    Ok(Json(PlanView::build(
-        &state.library,
-        &stored,
-        &state.plan_context(),
-    )))
+    Ok(Json(view))
 }
 
 /// Stateless red-flag triage (clinical-rules.md section 1): nothing is stored.
@@ -171,6 +169,174 @@ pub async fn post_triage(
 ) -> Result<Json<TriageResult>, ApiError> {
     let input = TriageInput::parse(&body, state.today())?;
     Ok(Json(triage::evaluate(&input)))
+}
+
+/// Acknowledges a non-emergency finding ("I have seen a clinician about this"): repeats of
+/// the rule are muted for 14 days. Emergency rules are refused.
+#[utoipa::path(
+    post, path = "/api/v1/acknowledgements", tag = "safety",
+    request_body(content = AcknowledgementBody, content_type = "application/json"),
+    responses(
+        (status = 201, body = AcknowledgementView),
+        (status = 422, description = "Unknown or emergency rule, or a bad date", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn post_acknowledgement(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
+    let (rule, date) = rules::parse_acknowledgement(&body, state.today())?;
+    let ack = state.store.acknowledge(user_for(), &rule, date).await?;
+    Ok((StatusCode::CREATED, Json(AcknowledgementView::from(&ack))).into_response())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AcknowledgementList {
+    pub acknowledgements: Vec<AcknowledgementView>,
+}
+
+/// Every acknowledgement she has made, one per rule (the latest).
+#[utoipa::path(get, path = "/api/v1/acknowledgements", tag = "safety", responses((status = 200, body = AcknowledgementList)))]
+pub async fn list_acknowledgements(
+    State(state): State<AppState>,
+) -> Result<Json<AcknowledgementList>, ApiError> {
+    let acks = state.store.acknowledgements(user_for()).await?;
+    Ok(Json(AcknowledgementList {
+        acknowledgements: acks.iter().map(AcknowledgementView::from).collect(),
+    }))
+}
+
+/// Her bone-health profile (age or birth date, weight, heights, risk factors).
+#[utoipa::path(get, path = "/api/v1/profile", tag = "bone", responses((status = 200, body = ProfileBody)))]
+pub async fn get_profile(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let profile = state.store.profile(user_for()).await?.unwrap_or_default();
+    Ok(Json(profile.to_json()))
+}
+
+/// Replaces her bone-health profile.
+#[utoipa::path(
+    put, path = "/api/v1/profile", tag = "bone",
+    request_body(content = ProfileBody, content_type = "application/json"),
+    responses(
+        (status = 200, body = ProfileBody),
+        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn put_profile(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let profile = BoneProfile::parse(&body, state.today())?;
+    state.store.save_profile(user_for(), &profile).await?;
+    Ok(Json(profile.to_json()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HeightList {
+    pub heights: Vec<HeightMeasurement>,
+}
+
+/// Her height measurements, oldest first.
+#[utoipa::path(get, path = "/api/v1/heights", tag = "bone", responses((status = 200, body = HeightList)))]
+pub async fn list_heights(State(state): State<AppState>) -> Result<Json<HeightList>, ApiError> {
+    Ok(Json(HeightList {
+        heights: state.store.heights(user_for()).await?,
+    }))
+}
+
+/// Records a height (a second one on the same date replaces the first: 200 instead of 201).
+#[utoipa::path(
+    post, path = "/api/v1/heights", tag = "bone",
+    request_body(content = HeightMeasurement, content_type = "application/json"),
+    responses(
+        (status = 201, body = HeightMeasurement),
+        (status = 200, body = HeightMeasurement),
+        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn post_height(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
+    let h = bone::parse_height(&body, state.today())?;
+    let replaced = state.store.add_height(user_for(), &h).await?;
+    Ok((
+        if replaced {
+            StatusCode::OK
+        } else {
+            StatusCode::CREATED
+        },
+        Json(h),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DexaList {
+    pub dexa: Vec<DexaResult>,
+}
+
+/// Her DEXA results, oldest first.
+#[utoipa::path(get, path = "/api/v1/dexa", tag = "bone", responses((status = 200, body = DexaList)))]
+pub async fn list_dexa(State(state): State<AppState>) -> Result<Json<DexaList>, ApiError> {
+    Ok(Json(DexaList {
+        dexa: state.store.dexa_results(user_for()).await?,
+    }))
+}
+
+/// Records a DEXA result (the same date and site again replaces it: 200 instead of 201).
+#[utoipa::path(
+    post, path = "/api/v1/dexa", tag = "bone",
+    request_body(content = DexaResult, content_type = "application/json"),
+    responses(
+        (status = 201, body = DexaResult),
+        (status = 200, body = DexaResult),
+        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn post_dexa(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
+    let d = bone::parse_dexa(&body, state.today())?;
+    let replaced = state.store.add_dexa(user_for(), &d).await?;
+    Ok((
+        if replaced {
+            StatusCode::OK
+        } else {
+            StatusCode::CREATED
+        },
+        Json(d),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BoneStatus {
+    #[schema(value_type = String, format = Date)]
+    pub date: NaiveDate,
+    /// `null` until her age or birth date is recorded.
+    pub assessment: Option<BoneAssessment>,
+    /// Profile fields the assessment still needs.
+    pub missing: Vec<String>,
+}
+
+/// The bone-health status of her stored record today.
+#[utoipa::path(get, path = "/api/v1/bone", tag = "bone", responses((status = 200, body = BoneStatus)))]
+pub async fn get_bone(State(state): State<AppState>) -> Result<Json<BoneStatus>, ApiError> {
+    let date = state.today();
+    let record = state.store.bone_record(user_for()).await?;
+    let assessment = views::bone_assessment(&record, date);
+    let missing = if assessment.is_none() {
+        vec!["age".to_string()]
+    } else {
+        vec![]
+    };
+    Ok(Json(BoneStatus {
+        date,
+        assessment,
+        missing,
+    }))
 }
 
 /// Stateless bone-health assessment (clinical-rules.md section 2): nothing is stored.

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+mod bone_page;
 mod csrf;
 pub mod error;
 mod extract;
@@ -17,7 +18,6 @@ use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use keel_core::Library;
-use keel_core::plan::PlanContext;
 use keel_store::{LOCAL_USER, Store, UserId};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -53,10 +53,6 @@ impl AppState {
     pub fn today(&self) -> NaiveDate {
         (self.today)()
     }
-
-    pub fn plan_context(&self) -> PlanContext {
-        PlanContext::default()
-    }
 }
 
 /// The signed-in user. Until accounts land, all data belongs to the local user.
@@ -76,11 +72,24 @@ pub fn router(state: AppState) -> Router {
         .route("/plan/{date}", get(api::get_plan))
         .route("/triage", post(api::post_triage))
         .route("/bone/assess", post(api::post_bone_assess))
+        .route("/bone", get(api::get_bone))
+        .route(
+            "/acknowledgements",
+            post(api::post_acknowledgement).get(api::list_acknowledgements),
+        )
+        .route("/profile", get(api::get_profile).put(api::put_profile))
+        .route("/heights", post(api::post_height).get(api::list_heights))
+        .route("/dexa", post(api::post_dexa).get(api::list_dexa))
         .route("/openapi.json", get(api::openapi_json))
         .fallback(api::not_found);
     Router::new()
         .route("/", get(pages::today))
         .route("/checkin", post(pages::post_check_in))
+        .route("/acknowledge", post(pages::post_acknowledge))
+        .route("/bone", get(bone_page::page))
+        .route("/bone/profile", post(bone_page::post_profile))
+        .route("/bone/height", post(bone_page::post_height))
+        .route("/bone/dexa", post(bone_page::post_dexa))
         .route("/static/keel.css", get(pages::stylesheet))
         .route("/healthz", get(api::healthz))
         .nest("/api/v1", api)

@@ -14,7 +14,7 @@ use keel_store::StoredCheckIn;
 use maud::{DOCTYPE, Markup, html};
 use serde_json::{Map, Value};
 
-use crate::views::{DISCLAIMER, PlanView};
+use crate::views::{self, DISCLAIMER, PlanView};
 use crate::{AppState, csrf, extract, user_for};
 
 const STYLESHEET: &str = include_str!("../assets/keel.css");
@@ -29,7 +29,11 @@ pub async fn stylesheet() -> impl IntoResponse {
     )
 }
 
-fn layout(title: &str, main: Markup) -> Markup {
+pub(crate) fn layout(title: &str, main: Markup) -> Markup {
+    layout_in("today", title, main)
+}
+
+pub(crate) fn layout_in(active: &str, title: &str, main: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -44,7 +48,8 @@ fn layout(title: &str, main: Markup) -> Markup {
                 header class="top" {
                     nav aria-label="Main" {
                         a class="brand" href="/" { "Keel" }
-                        a href="/" aria-current="page" { "Today" }
+                        a href="/" aria-current=[(active == "today").then_some("page")] { "Today" }
+                        a href="/bone" aria-current=[(active == "bone").then_some("page")] { "Bone health" }
                     }
                 }
                 main id="main" { (main) }
@@ -56,17 +61,17 @@ fn layout(title: &str, main: Markup) -> Markup {
 
 /// The values a form was filled with, to show again beside any errors.
 #[derive(Debug, Default)]
-struct FormValues(Vec<(String, String)>);
+pub(crate) struct FormValues(pub(crate) Vec<(String, String)>);
 
 impl FormValues {
-    fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
 
-    fn has(&self, name: &str, value: &str) -> bool {
+    pub(crate) fn has(&self, name: &str, value: &str) -> bool {
         self.0.iter().any(|(k, v)| k == name && v == value)
     }
 
@@ -201,7 +206,7 @@ fn form_check_in(values: &FormValues, today: NaiveDate) -> Result<CheckIn, Valid
     }
 }
 
-fn parse_pairs(body: &[u8]) -> FormValues {
+pub(crate) fn parse_pairs(body: &[u8]) -> FormValues {
     FormValues(form_urlencoded::parse(body).into_owned().collect())
 }
 
@@ -227,6 +232,9 @@ pub async fn today(
     let notice = match q.get("saved").map(String::as_str) {
         Some("new") => Some("Check-in saved."),
         Some("replaced") => Some("Check-in updated: it replaced the earlier one for this date."),
+        Some("ack") => Some(
+            "Noted. Keel will not raise that warning again for 14 days; it stays listed below.",
+        ),
         _ => None,
     };
     render_today(
@@ -239,14 +247,15 @@ pub async fn today(
         notice,
         StatusCode::OK,
     )
+    .await
 }
 
-pub async fn post_check_in(State(state): State<AppState>, req: Request) -> Response {
+/// Reads a posted form within the body limit and checks its CSRF token.
+pub(crate) async fn read_form(req: Request) -> Result<(HeaderMap, FormValues), Response> {
     let headers = req.headers().clone();
-    let body = match extract::read_body(req, &()).await {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
+    let body = extract::read_body(req, &())
+        .await
+        .map_err(IntoResponse::into_response)?;
     let values = parse_pairs(&body);
     if !csrf::verify(&headers, values.get(csrf::FIELD)) {
         let page = layout(
@@ -254,11 +263,36 @@ pub async fn post_check_in(State(state): State<AppState>, req: Request) -> Respo
             html! {
                 h1 { "This form has expired" }
                 p { "For your safety, Keel only accepts forms it has just shown you. Nothing was saved." }
-                p { a href="/" { "Open the check-in again" } }
+                p { a href="/" { "Open Keel again" } }
             },
         );
-        return (StatusCode::FORBIDDEN, page).into_response();
+        return Err((StatusCode::FORBIDDEN, page).into_response());
     }
+    Ok((headers, values))
+}
+
+/// "I have seen a clinician about this": mutes a non-emergency finding for 14 days.
+pub async fn post_acknowledge(State(state): State<AppState>, req: Request) -> Response {
+    let (_, values) = match read_form(req).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let body = serde_json::json!({"rule": values.get("rule"), "date": values.get("date")});
+    let (rule, date) = match keel_core::rules::parse_acknowledgement(&body, state.today()) {
+        Ok(v) => v,
+        Err(errors) => return crate::ApiError::Validation(errors).into_response(),
+    };
+    match state.store.acknowledge(user_for(), &rule, date).await {
+        Ok(_) => Redirect::to(&format!("/?date={date}&saved=ack#result")).into_response(),
+        Err(e) => crate::ApiError::Store(e).into_response(),
+    }
+}
+
+pub async fn post_check_in(State(state): State<AppState>, req: Request) -> Response {
+    let (headers, values) = match read_form(req).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
     let today = state.today();
     let check_in = match form_check_in(&values, today) {
         Ok(c) => c,
@@ -278,7 +312,8 @@ pub async fn post_check_in(State(state): State<AppState>, req: Request) -> Respo
                 &errors,
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            )
+            .await;
         }
     };
     match state.store.record_check_in(user_for(), &check_in).await {
@@ -291,7 +326,7 @@ pub async fn post_check_in(State(state): State<AppState>, req: Request) -> Respo
 }
 
 #[allow(clippy::too_many_arguments)]
-fn render_today(
+async fn render_today(
     state: &AppState,
     headers: &HeaderMap,
     date: NaiveDate,
@@ -309,15 +344,39 @@ fn render_today(
     } else {
         date.format("%A %-d %B %Y").to_string()
     };
-    let plan = stored.map(|s| PlanView::build(&state.library, s, &state.plan_context()));
+    let plan = match stored {
+        Some(s) => {
+            match views::plan_for_stored(&state.store, &state.library, user_for(), s).await {
+                Ok(p) => Some(p),
+                Err(e) => return crate::ApiError::Store(e).into_response(),
+            }
+        }
+        None => None,
+    };
+    let bone = state
+        .store
+        .bone_record(user_for())
+        .await
+        .ok()
+        .and_then(|r| views::bone_assessment(&r, date));
     let body = html! {
         h1 { (heading) }
         @if let Some(n) = notice {
             p class="notice" role="status" { (n) }
         }
+        @if let Some(b) = bone.as_ref().filter(|b| b.dexa_due) {
+            section class="alert soon" aria-labelledby="bone-due-title" {
+                h2 id="bone-due-title" { "A bone density scan is due" }
+                @for f in b.findings.iter().filter(|f| matches!(f.rule.as_str(), "BONE-DEXA-50" | "BONE-DEXA-RISK" | "BONE-DEXA-65" | "BONE-REPEAT-DUE" | "BONE-OST")) {
+                    p { (f.message) " " span class="rule" { "(rule " (f.rule) ", source " (f.source) ")" } }
+                }
+                p { a href="/bone" { "See your bone health and record a result" } }
+            }
+        }
         @if let (Some(plan), Some(s)) = (&plan, stored) {
             section id="result" aria-label="Today's result" {
-                (safety_block(plan, s))
+                (safety_block(plan, s, &token))
+                (acknowledged_block(plan))
                 (plan_block(plan))
             }
         }
@@ -336,21 +395,55 @@ fn render_today(
     response
 }
 
-fn finding_list(plan: &PlanView, level: TriageLevel) -> Markup {
+fn finding_list(plan: &PlanView, level: TriageLevel, token: &str) -> Markup {
+    let open: Vec<_> = plan
+        .triage
+        .findings_at(level)
+        .filter(|f| !plan.acknowledged.iter().any(|a| a.rule == f.rule))
+        .collect();
     html! {
         ul class="findings" {
-            @for f in plan.triage.findings_at(level) {
+            @for f in open {
                 li {
                     (f.message)
                     " "
                     span class="rule" { "(rule " (f.rule) ", source " (f.source) ")" }
+                    @if level != TriageLevel::Emergency {
+                        form method="post" action="/acknowledge" class="ack" {
+                            input type="hidden" name=(csrf::FIELD) value=(token);
+                            input type="hidden" name="rule" value=(f.rule);
+                            input type="hidden" name="date" value=(plan.date.to_string());
+                            button type="submit" class="secondary" { "I have seen a clinician about this" }
+                        }
+                    }
                 }
             }
         }
     }
 }
 
-fn safety_block(plan: &PlanView, stored: &StoredCheckIn) -> Markup {
+fn acknowledged_block(plan: &PlanView) -> Markup {
+    html! {
+        @if !plan.acknowledged.is_empty() {
+            section class="alert acknowledged" aria-labelledby="ack-title" {
+                h2 id="ack-title" { "Warnings you have discussed with a clinician" }
+                ul class="findings" {
+                    @for a in &plan.acknowledged {
+                        @if let Some(f) = plan.triage.findings.iter().find(|f| f.rule == a.rule) {
+                            li {
+                                (f.message) " "
+                                span class="rule" { "(rule " (f.rule) ", source " (f.source) "; acknowledged " (a.acknowledged_on) ", muted until " (a.muted_until) ")" }
+                            }
+                        }
+                    }
+                }
+                p { "If it gets worse or something new appears, contact a clinician again." }
+            }
+        }
+    }
+}
+
+fn safety_block(plan: &PlanView, stored: &StoredCheckIn, token: &str) -> Markup {
     let t = &plan.triage;
     let missing: Vec<&str> = t
         .missing
@@ -363,22 +456,22 @@ fn safety_block(plan: &PlanView, stored: &StoredCheckIn) -> Markup {
             section class="alert emergency" role="alert" aria-labelledby="emergency-title" {
                 h2 id="emergency-title" { "Get help now" }
                 p class="action" { strong { (TriageLevel::Emergency.action()) } }
-                (finding_list(plan, TriageLevel::Emergency))
+                (finding_list(plan, TriageLevel::Emergency, token))
                 p { "There is no exercise plan today. Your safety comes first." }
             }
         }
-        @if t.findings_at(TriageLevel::Urgent).next().is_some() {
+        @if t.findings_at(TriageLevel::Urgent).any(|f| !plan.acknowledged.iter().any(|a| a.rule == f.rule)) {
             section class="alert urgent" role="alert" aria-labelledby="urgent-title" {
                 h2 id="urgent-title" { "Contact a clinician today" }
                 p class="action" { (TriageLevel::Urgent.action()) }
-                (finding_list(plan, TriageLevel::Urgent))
+                (finding_list(plan, TriageLevel::Urgent, token))
             }
         }
-        @if t.findings_at(TriageLevel::Soon).next().is_some() {
+        @if t.findings_at(TriageLevel::Soon).any(|f| !plan.acknowledged.iter().any(|a| a.rule == f.rule)) {
             section class="alert soon" aria-labelledby="soon-title" {
                 h2 id="soon-title" { "Book an appointment" }
                 p class="action" { (TriageLevel::Soon.action()) }
-                (finding_list(plan, TriageLevel::Soon))
+                (finding_list(plan, TriageLevel::Soon, token))
             }
         }
         @if !missing.is_empty() && stored.check_in.pain > 0 {
@@ -415,13 +508,34 @@ fn plan_block(plan: &PlanView) -> Markup {
                         }
                     }
                 }
+                @if let Some(rule) = &plan.exclusion_rule {
+                    p class="hint" {
+                        "To protect your spine, this plan leaves out " (movement_list(&plan.excluded_movements)) ". "
+                        span class="rule" { "(rule " (rule) ")" }
+                    }
+                }
                 p class="hint" { "Stop any exercise that makes pain shoot down a leg or rise above 5/10, and choose an easier version next time." }
             }
         }
     }
 }
 
-fn field_error(errors: &ValidationErrors, field: &str) -> Markup {
+pub(crate) fn movement_list(tags: &[String]) -> String {
+    let words: Vec<&str> = tags
+        .iter()
+        .map(|t| match t.as_str() {
+            "loaded_flexion" => "bending under load",
+            "loaded_rotation" => "twisting under load",
+            "high_impact" => "high-impact jumps",
+            "prone_lying" => "lying face down",
+            "kneeling" => "kneeling",
+            other => other,
+        })
+        .collect();
+    words.join(", ")
+}
+
+pub(crate) fn field_error(errors: &ValidationErrors, field: &str) -> Markup {
     html! {
         @if let Some(m) = errors.message_for(field) {
             p class="error" id={(field) "-error"} { (field_label(field)) " " (m) }
@@ -441,19 +555,28 @@ fn field_label(field: &str) -> &str {
         "notes" => "Notes",
         "onset" => "How it started",
         "emergency_screen" => "Safety questions:",
+        "birth_date" => "Birth date",
+        "age" => "Age",
+        "weight_kg" => "Weight",
+        "height_cm" => "Current height",
+        "tallest_height_cm" => "Tallest height",
+        "cm" => "Height",
+        "site" => "Site",
+        "t_score" => "T-score",
+        "rule" => "Rule",
         _ => "This field",
     }
 }
 
-fn described_by(errors: &ValidationErrors, field: &str) -> Option<String> {
+pub(crate) fn described_by(errors: &ValidationErrors, field: &str) -> Option<String> {
     errors.message_for(field).map(|_| format!("{field}-error"))
 }
 
-fn invalid(errors: &ValidationErrors, field: &str) -> Option<&'static str> {
+pub(crate) fn invalid(errors: &ValidationErrors, field: &str) -> Option<&'static str> {
     errors.message_for(field).map(|_| "true")
 }
 
-fn number_input(
+pub(crate) fn number_input(
     values: &FormValues,
     errors: &ValidationErrors,
     name: &str,

@@ -218,10 +218,87 @@ pub fn bone_input() -> Schema {
         .into()
 }
 
+/// The body of `PUT /api/v1/profile`.
+pub fn profile() -> Schema {
+    let cm = || {
+        ObjectBuilder::new()
+            .schema_type(nullable(Type::Number))
+            .minimum(Some(90.0))
+            .maximum(Some(250.0))
+    };
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .description(Some("Her bone-health profile. Unknown fields are refused."))
+        .property(
+            "birth_date",
+            date("Birth date; wins over age.").schema_type(nullable(Type::String)),
+        )
+        .property("age", int(0, 120, true))
+        .property(
+            "weight_kg",
+            ObjectBuilder::new()
+                .schema_type(nullable(Type::Number))
+                .minimum(Some(20.0))
+                .maximum(Some(350.0)),
+        )
+        .property("height_cm", cm().description(Some("Current height.")))
+        .property(
+            "tallest_height_cm",
+            cm().description(Some("Tallest recalled adult height.")),
+        )
+        .property(
+            "risk_factors",
+            ArrayBuilder::new().items(words(RiskFactor::ALL, false)),
+        )
+        .property(
+            "vertebral_fracture",
+            ObjectBuilder::new().schema_type(nullable(Type::Boolean)),
+        )
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        .build()
+        .into()
+}
+
+/// The body of `POST /api/v1/acknowledgements`.
+pub fn acknowledgement() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property(
+            "rule",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some("A non-emergency RF-* rule id.")),
+        )
+        .required("rule")
+        .property(
+            "date",
+            date("The day acknowledged; defaults to today.").schema_type(nullable(Type::String)),
+        )
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        .build()
+        .into()
+}
+
 /// Marker types so request bodies can be named in the OpenAPI document.
 pub struct CheckInBody;
 pub struct TriageBody;
 pub struct BoneBody;
+pub struct ProfileBody;
+pub struct AcknowledgementBody;
+
+impl PartialSchema for ProfileBody {
+    fn schema() -> RefOr<Schema> {
+        profile().into()
+    }
+}
+impl ToSchema for ProfileBody {}
+
+impl PartialSchema for AcknowledgementBody {
+    fn schema() -> RefOr<Schema> {
+        acknowledgement().into()
+    }
+}
+impl ToSchema for AcknowledgementBody {}
 
 impl PartialSchema for BoneBody {
     fn schema() -> RefOr<Schema> {

@@ -1,10 +1,11 @@
 //! The JSON shapes the API and the CLI share, built from stored records.
 
 use chrono::NaiveDate;
+use keel_core::bone::{self, BoneAssessment, CAUTION_EXCLUDED_TAGS};
 use keel_core::plan::{self, PlanContext, PlanItem};
 use keel_core::triage::TriageResult;
 use keel_core::{DayType, DayTypeDecision, Library};
-use keel_store::{Saved, StoredCheckIn};
+use keel_store::{Acknowledgement, BoneRecord, Saved, Store, StoreError, StoredCheckIn, UserId};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -66,9 +67,88 @@ pub struct PlanView {
     pub triage: TriageResult,
     /// What to do about the findings, for the highest level.
     pub action: String,
+    /// Findings she has acknowledged ("I have seen a clinician"): still listed, but muted.
+    pub acknowledged: Vec<AcknowledgementView>,
+    /// Movements left out of the plan, and the rule that left them out.
+    pub excluded_movements: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exclusion_rule: Option<String>,
     /// Today's exercises; empty on a stop day.
     pub items: Vec<PlanItem>,
     pub disclaimer: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AcknowledgementView {
+    pub rule: String,
+    #[schema(value_type = String, format = Date)]
+    pub acknowledged_on: NaiveDate,
+    /// The last day on which repeats are muted.
+    #[schema(value_type = String, format = Date)]
+    pub muted_until: NaiveDate,
+}
+
+impl From<&Acknowledgement> for AcknowledgementView {
+    fn from(a: &Acknowledgement) -> Self {
+        AcknowledgementView {
+            rule: a.rule.clone(),
+            acknowledged_on: a.acknowledged_on,
+            muted_until: a.muted_until,
+        }
+    }
+}
+
+/// The bone assessment of her stored record on a date, or `None` while her age is unknown.
+pub fn bone_assessment(record: &BoneRecord, date: NaiveDate) -> Option<BoneAssessment> {
+    record
+        .profile
+        .input(date, &record.heights, &record.dexa)
+        .map(|input| bone::assess(&input))
+}
+
+/// Builds a day's plan view from everything stored for her, or `None` without a check-in.
+pub async fn plan_for(
+    store: &Store,
+    library: &Library,
+    user: UserId,
+    date: NaiveDate,
+) -> Result<Option<PlanView>, StoreError> {
+    let Some(stored) = store.check_in(user, date).await? else {
+        return Ok(None);
+    };
+    plan_for_stored(store, library, user, &stored)
+        .await
+        .map(Some)
+}
+
+/// Builds the plan view for a check-in already loaded.
+pub async fn plan_for_stored(
+    store: &Store,
+    library: &Library,
+    user: UserId,
+    stored: &StoredCheckIn,
+) -> Result<PlanView, StoreError> {
+    let date = stored.check_in.date;
+    let record = store.bone_record(user).await?;
+    let caution = bone_assessment(&record, date).is_some_and(|a| a.exercise_caution);
+    let mut ctx = PlanContext::default();
+    if caution {
+        ctx.excluded_tags
+            .extend(CAUTION_EXCLUDED_TAGS.iter().map(|t| t.to_string()));
+    }
+    let acks: Vec<AcknowledgementView> = store
+        .acknowledgements(user)
+        .await?
+        .iter()
+        .filter(|a| a.is_active_on(date) && stored.triage.findings.iter().any(|f| f.rule == a.rule))
+        .map(AcknowledgementView::from)
+        .collect();
+    let mut view = PlanView::build(library, stored, &ctx);
+    view.acknowledged = acks;
+    if caution {
+        view.exclusion_rule = Some("BONE-EXERCISE-CAUTION".into());
+    }
+    Ok(view)
 }
 
 impl PlanView {
@@ -81,6 +161,9 @@ impl PlanView {
             reason: p.reason,
             action: stored.triage.level.action().to_string(),
             triage: stored.triage.clone(),
+            acknowledged: Vec::new(),
+            excluded_movements: ctx.excluded_tags.iter().cloned().collect(),
+            exclusion_rule: None,
             items: p.items,
             disclaimer: DISCLAIMER.to_string(),
         }

@@ -11,7 +11,7 @@ use keel_core::triage::{self, TriageInput};
 use keel_core::{CheckIn, Library, ValidationErrors};
 use keel_store::{LOCAL_USER, Store};
 use keel_web::AppState;
-use keel_web::views::{CheckInRecord, PlanView};
+use keel_web::views::{self, CheckInRecord};
 use serde_json::{Map, Value};
 
 use crate::config::{DatabaseArgs, redact};
@@ -56,8 +56,27 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Stateless bone-health assessment: reads the bone JSON on stdin, stores nothing
+    /// Bone health: with --stored, the status of your saved record; otherwise the stateless
+    /// assessment of the bone JSON on stdin (nothing stored)
     Bone {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// Assess the stored profile, heights and DEXA results instead of stdin
+        #[arg(long)]
+        stored: bool,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
+    /// Acknowledge a non-emergency finding ("I have seen a clinician about this"); mutes it for 14 days
+    Ack {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The rule id, such as RF-NIGHT-PAIN
+        rule: String,
+        /// The day (YYYY-MM-DD) [default: today]
+        #[arg(long)]
+        date: Option<String>,
         /// Print JSON instead of text
         #[arg(long)]
         json: bool,
@@ -195,12 +214,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Plan { db, date, json } => {
             let date = parse_date_arg("date", date.as_deref())?.unwrap_or_else(today);
             let store = open(&db).await?;
-            let stored = store.check_in(LOCAL_USER, date).await?.ok_or_else(|| {
-                anyhow::anyhow!(
-                    "there is no check-in for {date} yet; record one with `keel checkin`"
-                )
-            })?;
-            let plan = PlanView::build(&Library::builtin(), &stored, &Default::default());
+            let plan = views::plan_for(&store, &Library::builtin(), LOCAL_USER, date)
+                .await?
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "there is no check-in for {date} yet; record one with `keel checkin`"
+                    )
+                })?;
             store.close().await;
             if json {
                 output::json(&plan);
@@ -209,14 +229,46 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             }
             Ok(())
         }
-        Command::Bone { json } => {
-            let body = read_stdin_json()?;
-            let input = BoneInput::parse(&body)?;
-            let result = bone::assess(&input);
+        Command::Bone { db, stored, json } => {
+            let result = if stored {
+                let store = open(&db).await?;
+                let record = store.bone_record(LOCAL_USER).await?;
+                store.close().await;
+                views::bone_assessment(&record, today()).ok_or_else(|| {
+                    anyhow::anyhow!("your profile has no age or birth date yet; add one on the Bone health page or with PUT /api/v1/profile")
+                })?
+            } else {
+                let body = read_stdin_json()?;
+                bone::assess(&BoneInput::parse(&body)?)
+            };
             if json {
                 output::json(&result);
             } else {
                 output::bone(&result);
+            }
+            Ok(())
+        }
+        Command::Ack {
+            db,
+            rule,
+            date,
+            json,
+        } => {
+            let mut body = serde_json::json!({ "rule": rule });
+            if let Some(d) = date {
+                body["date"] = Value::from(d);
+            }
+            let (rule, date) = keel_core::rules::parse_acknowledgement(&body, today())?;
+            let store = open(&db).await?;
+            let ack = store.acknowledge(LOCAL_USER, &rule, date).await?;
+            store.close().await;
+            if json {
+                output::json(&views::AcknowledgementView::from(&ack));
+            } else {
+                println!(
+                    "Acknowledged {} on {}: Keel will not raise it as a new warning until after {}. It stays listed with your check-ins.",
+                    ack.rule, ack.acknowledged_on, ack.muted_until
+                );
             }
             Ok(())
         }
@@ -298,14 +350,15 @@ async fn checkin(args: CheckinArgs) -> Result<(), CliError> {
     let check_in = CheckIn::parse(&body, today())?;
     let store = open(&args.db).await?;
     let saved = store.record_check_in(LOCAL_USER, &check_in).await?;
-    store.close().await;
     if args.json {
         output::json(&CheckInRecord::from_saved(&saved));
     } else {
         output::saved(&saved);
-        let plan = PlanView::build(&Library::builtin(), &saved.stored, &Default::default());
+        let plan =
+            views::plan_for_stored(&store, &Library::builtin(), LOCAL_USER, &saved.stored).await?;
         output::plan(&plan);
     }
+    store.close().await;
     Ok(())
 }
 

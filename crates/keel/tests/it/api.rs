@@ -292,3 +292,152 @@ async fn stateless_bone_contract() {
     .await;
     assert_eq!(error_fields(&p), ["age"]);
 }
+
+#[tokio::test]
+async fn acknowledging_an_urgent_finding_mutes_it_but_keeps_it_listed() {
+    let dir = TempDir::new("api-ack");
+    let s = Server::start(&dir.db());
+    let r = s
+        .post_json(
+            "/api/v1/checkins",
+            &json!({"pain": 1, "sleep": 8, "energy": 8, "night_pain": true}),
+        )
+        .await;
+    let rec: Value = r.json().await.unwrap();
+    assert_eq!(rec["day_type"]["day_type"], "flare");
+
+    let p = problem(
+        s.post_json(
+            "/api/v1/acknowledgements",
+            &json!({"rule": "RF-CES-SADDLE"}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(error_fields(&p), ["rule"]);
+    let r = s
+        .post_json(
+            "/api/v1/acknowledgements",
+            &json!({"rule": "RF-NIGHT-PAIN"}),
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 201);
+    let ack: Value = r.json().await.unwrap();
+    assert_eq!(ack["acknowledged_on"], today());
+
+    let plan: Value = s
+        .get(&format!("/api/v1/plan/{}", today()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plan["day_type"], "strong", "{plan}");
+    assert_eq!(
+        plan["triage"]["findings"][0]["rule"], "RF-NIGHT-PAIN",
+        "never hidden"
+    );
+    assert_eq!(plan["acknowledged"][0]["rule"], "RF-NIGHT-PAIN");
+    let list: Value = s
+        .get("/api/v1/acknowledgements")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["acknowledgements"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn stored_bone_record_drives_status_and_plan_exclusions() {
+    let dir = TempDir::new("api-bone-stored");
+    let s = Server::start(&dir.db());
+    let status: Value = s.get("/api/v1/bone").await.json().await.unwrap();
+    assert_eq!(status["assessment"], Value::Null);
+    assert_eq!(status["missing"], json!(["age"]));
+
+    let p = problem(
+        s.client
+            .put(s.url("/api/v1/profile"))
+            .json(&json!({"age": 62, "weight_kg": "heavy"}))
+            .send()
+            .await
+            .unwrap(),
+        422,
+    )
+    .await;
+    assert_eq!(error_fields(&p), ["weight_kg"]);
+    let r = s
+        .client
+        .put(s.url("/api/v1/profile"))
+        .json(&json!({"age": 62, "weight_kg": 61.0, "height_cm": 160.0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let status: Value = s.get("/api/v1/bone").await.json().await.unwrap();
+    assert_eq!(status["assessment"]["dexa_due"], true);
+    assert_eq!(status["assessment"]["findings"][0]["rule"], "BONE-DEXA-50");
+
+    let r = s
+        .post_json(
+            "/api/v1/dexa",
+            &json!({"date": days_ago(30), "site": "lumbar_spine", "t_score": -2.7}),
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 201);
+    let r = s
+        .post_json(
+            "/api/v1/dexa",
+            &json!({"date": days_ago(30), "site": "lumbar_spine", "t_score": -2.6}),
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 200, "same date and site replaces");
+    let r = s
+        .post_json(
+            "/api/v1/heights",
+            &json!({"date": days_ago(30), "cm": 160.0}),
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 201);
+    problem(
+        s.post_json(
+            "/api/v1/dexa",
+            &json!({"date": days_ago(1), "site": "wrist", "t_score": -1}),
+        )
+        .await,
+        422,
+    )
+    .await;
+
+    let status: Value = s.get("/api/v1/bone").await.json().await.unwrap();
+    let a = &status["assessment"];
+    assert_eq!(a["t_score_class"], "osteoporosis");
+    assert_eq!(a["exercise_caution"], true);
+    assert_eq!(a["dexa_due"], false);
+
+    // a strong day still leaves out the excluded movements
+    s.post_json(
+        "/api/v1/checkins",
+        &json!({"pain": 0, "sleep": 8, "energy": 8}),
+    )
+    .await;
+    let plan: Value = s
+        .get(&format!("/api/v1/plan/{}", today()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plan["day_type"], "strong");
+    assert_eq!(plan["exclusion_rule"], "BONE-EXERCISE-CAUTION");
+    assert_eq!(
+        plan["excluded_movements"],
+        json!(["high_impact", "loaded_flexion", "loaded_rotation"])
+    );
+    for item in plan["items"].as_array().unwrap() {
+        let id = item["exercise_id"].as_str().unwrap();
+        assert!(
+            !["heel-drops", "band-woodchop", "curl-up"].contains(&id),
+            "{id} must not appear"
+        );
+    }
+}

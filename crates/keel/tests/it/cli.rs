@@ -148,3 +148,30 @@ fn bone_cli_contract() {
     assert_eq!(code, 2);
     assert!(err.contains("dexa[0].site"), "{err}");
 }
+
+#[test]
+fn ack_and_stored_bone_from_the_cli() {
+    let dir = TempDir::new("cli-ack");
+    let db = dir.db();
+    let (code, _, err) = run_cli(
+        &db,
+        &["checkin", "--pain", "2", "--no-red-flags", "--yes", "fever"],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run_cli(&db, &["ack", "RF-CHEST-PAIN"], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot be muted"), "{err}");
+    let (code, out, err) = run_cli(&db, &["ack", "RF-FEVER", "--json"], None);
+    assert_eq!(code, 0, "{err}");
+    let ack: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(ack["rule"], "RF-FEVER");
+    let (_, out, _) = run_cli(&db, &["plan", "--json"], None);
+    let plan: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(plan["acknowledged"][0]["rule"], "RF-FEVER");
+    assert_ne!(plan["day_type"], "flare");
+
+    let (code, _, err) = run_cli(&db, &["bone", "--stored"], None);
+    assert_eq!(code, 1);
+    assert!(err.contains("age"), "{err}");
+}

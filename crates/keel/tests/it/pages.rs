@@ -179,3 +179,108 @@ async fn forged_form_posts_are_refused() {
     assert_eq!(status, 404);
     assert!(html.contains("Page not found"));
 }
+
+#[tokio::test]
+async fn acknowledge_from_the_page_and_keep_the_bone_record() {
+    let dir = TempDir::new("pages-ack-bone");
+    let s = Server::start(&dir.db());
+    let (_, html) = page(&s, "/").await;
+    let token = csrf_token(&html);
+    post_form(
+        &s,
+        &[
+            ("csrf", &token),
+            ("pain", "2"),
+            ("emergency_screen", "none"),
+            ("rf", "fall_or_impact"),
+        ],
+    )
+    .await;
+    let (_, html) = page(&s, "/").await;
+    assert!(html.contains("Contact a clinician today"));
+    assert!(html.contains("I have seen a clinician about this"));
+    let r = s
+        .client
+        .post(s.url("/acknowledge"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("rule", "RF-FALL"),
+            ("date", &today()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, html) = page(&s, r.headers()["location"].to_str().unwrap()).await;
+    assert!(
+        !html.contains("id=\"urgent-title\""),
+        "no urgent alert once acknowledged"
+    );
+    assert!(html.contains("Warnings you have discussed with a clinician"));
+    assert!(html.contains("RF-FALL"), "still listed");
+    // emergencies cannot be acknowledged, even by a hand-made form
+    let r = s
+        .client
+        .post(s.url("/acknowledge"))
+        .form(&[("csrf", token.as_str()), ("rule", "RF-CES-BOWEL")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+
+    let (status, html) = page(&s, "/bone").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Add your age or birth date"));
+    let r = s
+        .client
+        .post(s.url("/bone/profile"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("age", "abc"),
+            ("weight_kg", "60"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"age-error\""));
+    assert!(html.contains("value=\"60\""), "entered weight kept");
+    let r = s
+        .client
+        .post(s.url("/bone/profile"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("age", "55"),
+            ("weight_kg", "60"),
+            ("risk_factors", "smoking"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, html) = page(&s, "/bone").await;
+    assert!(html.contains("A DEXA scan is due."));
+    assert!(html.contains("BONE-DEXA-50"));
+    let (_, html) = page(&s, "/").await;
+    assert!(
+        html.contains("A bone density scan is due"),
+        "reminder on the Today page"
+    );
+    let r = s
+        .client
+        .post(s.url("/bone/dexa"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("date", "2026-01-05"),
+            ("site", "total_hip"),
+            ("t_score", "-1.2"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, html) = page(&s, "/bone").await;
+    assert!(html.contains("No scan is due right now."));
+    assert!(html.contains("low bone mass"));
+}

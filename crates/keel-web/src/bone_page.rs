@@ -1,0 +1,366 @@
+//! The Bone health page: status from her stored record, and forms to keep it up to date.
+
+use axum::extract::{Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use keel_core::ValidationErrors;
+use keel_core::bone::{self, BoneAssessment, BoneProfile, DexaSite, RiskFactor};
+use keel_store::BoneRecord;
+use maud::{Markup, html};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+use crate::pages::{
+    FormValues, described_by, field_error, invalid, layout_in, movement_list, read_form,
+};
+use crate::{AppState, csrf, user_for, views};
+
+/// Which form failed, so its errors and values show beside it.
+#[derive(Clone, Copy, PartialEq)]
+enum Form {
+    Profile,
+    Height,
+    Dexa,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let notice = match q.get("saved").map(String::as_str) {
+        Some("profile") => Some("Profile saved."),
+        Some("height") => Some("Height recorded."),
+        Some("dexa") => Some("Scan result recorded."),
+        _ => None,
+    };
+    render(&state, &headers, None, notice, StatusCode::OK).await
+}
+
+async fn render(
+    state: &AppState,
+    headers: &HeaderMap,
+    failed: Option<(Form, &FormValues, &ValidationErrors)>,
+    notice: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let record = match state.store.bone_record(user_for()).await {
+        Ok(r) => r,
+        Err(e) => return crate::ApiError::Store(e).into_response(),
+    };
+    let today = state.today();
+    let assessment = views::bone_assessment(&record, today);
+    let existing = csrf::from_cookie(headers);
+    let token = existing.clone().unwrap_or_else(csrf::new_token);
+    let empty = ValidationErrors::new();
+    let for_form = |f: Form| match failed {
+        Some((which, v, e)) if which == f => (Some(v), e),
+        _ => (None, &empty),
+    };
+    let profile_values = profile_values(&record.profile);
+    let (pv, pe) = for_form(Form::Profile);
+    let (hv, he) = for_form(Form::Height);
+    let (dv, de) = for_form(Form::Dexa);
+    let body = html! {
+        h1 { "Bone health" }
+        @if let Some(n) = notice { p class="notice" role="status" { (n) } }
+        (status_block(assessment.as_ref(), &record))
+        (profile_form(pv.unwrap_or(&profile_values), pe, &token))
+        (height_form(&record, hv, he, &token, today))
+        (dexa_form(&record, dv, de, &token))
+    };
+    let mut response = (status, layout_in("bone", "Bone health", body)).into_response();
+    if existing.is_none() {
+        response
+            .headers_mut()
+            .insert(header::SET_COOKIE, csrf::set_cookie(&token));
+    }
+    response
+}
+
+fn status_block(assessment: Option<&BoneAssessment>, record: &BoneRecord) -> Markup {
+    html! {
+        section class="daytype" aria-labelledby="bone-status" {
+            h2 id="bone-status" { "Your bone health today" }
+            @match assessment {
+                None => p { "Add your age or birth date below and Keel will tell you when a bone density (DEXA) scan is due." },
+                Some(a) => {
+                    p {
+                        strong { @if a.dexa_due { "A DEXA scan is due." } @else { "No scan is due right now." } }
+                    }
+                    dl class="facts" {
+                        @if let Some(o) = a.ost {
+                            dt { "OST score" }
+                            dd { (format!("{o:.1}")) " (below 2 suggests a scan; it was validated in women after menopause)" }
+                        }
+                        @if let Some(c) = a.t_score_class {
+                            dt { "Latest scan" }
+                            dd { (c.label()) }
+                        }
+                        @if let Some(y) = a.rescan_years {
+                            dt { "Usual time to the next scan" }
+                            dd { "about " (y) " year" @if y != 1 { "s" } }
+                        }
+                        dt { "Scans on record" }
+                        dd { (record.dexa.len()) }
+                    }
+                    @if a.exercise_caution {
+                        p { "Your plan leaves out " (movement_list(&bone::CAUTION_EXCLUDED_TAGS.iter().map(|t| t.to_string()).collect::<Vec<_>>())) " to protect your spine." }
+                    }
+                    @if a.findings.is_empty() {
+                        p { "No bone-health rule applies to what you have recorded." }
+                    } @else {
+                        ul class="findings" {
+                            @for f in &a.findings {
+                                li { (f.message) " " span class="rule" { "(rule " (f.rule) ", source " (f.source) ")" } }
+                            }
+                        }
+                    }
+                    p class="hint" { "DEXA is the preferred test for bone density; an MRI of the spine does not measure it. Keel informs and does not diagnose: talk these results through with your clinician." }
+                }
+            }
+        }
+    }
+}
+
+fn profile_values(p: &BoneProfile) -> FormValues {
+    let mut out = Vec::new();
+    let mut put = |k: &str, v: Option<String>| {
+        if let Some(v) = v {
+            out.push((k.to_string(), v));
+        }
+    };
+    put("birth_date", p.birth_date.map(|d| d.to_string()));
+    put("age", p.age.map(|a| a.to_string()));
+    put("weight_kg", p.weight_kg.map(|w| w.to_string()));
+    put("height_cm", p.height_cm.map(|w| w.to_string()));
+    put(
+        "tallest_height_cm",
+        p.tallest_height_cm.map(|w| w.to_string()),
+    );
+    for r in &p.risk_factors {
+        out.push(("risk_factors".into(), r.name().into()));
+    }
+    if p.vertebral_fracture {
+        out.push(("vertebral_fracture".into(), "yes".into()));
+    }
+    FormValues(out)
+}
+
+fn text_input(
+    values: &FormValues,
+    errors: &ValidationErrors,
+    name: &str,
+    label: &str,
+    kind: &str,
+    step: &str,
+) -> Markup {
+    html! {
+        div class="field" {
+            label for=(name) { (label) }
+            input type=(kind) id=(name) name=(name) step=[(kind == "number").then_some(step)] inputmode=[(kind == "number").then_some("decimal")]
+                value=[values.get(name)] aria-invalid=[invalid(errors, name)] aria-describedby=[described_by(errors, name)];
+            (field_error(errors, name))
+        }
+    }
+}
+
+fn profile_form(values: &FormValues, errors: &ValidationErrors, token: &str) -> Markup {
+    html! {
+        section class="panel" aria-labelledby="profile-title" {
+            h2 id="profile-title" { "About you" }
+            form method="post" action="/bone/profile" novalidate {
+                input type="hidden" name=(csrf::FIELD) value=(token);
+                (text_input(values, errors, "birth_date", "Birth date", "date", ""))
+                (text_input(values, errors, "age", "Or your age", "number", "1"))
+                (text_input(values, errors, "weight_kg", "Weight (kg)", "number", "0.1"))
+                (text_input(values, errors, "height_cm", "Height now (cm)", "number", "0.1"))
+                (text_input(values, errors, "tallest_height_cm", "Tallest height you remember as an adult (cm)", "number", "0.1"))
+                fieldset {
+                    legend { "Risk factors for thinning bones" }
+                    @for (name, r) in RiskFactor::ALL {
+                        div class="choice" {
+                            input type="checkbox" id={"rf-" (name)} name="risk_factors" value=(name) checked[values.has("risk_factors", name)];
+                            label for={"rf-" (name)} { (r.label()) }
+                        }
+                    }
+                    (field_error(errors, "risk_factors"))
+                }
+                div class="choice" {
+                    input type="checkbox" id="vertebral_fracture" name="vertebral_fracture" value="yes" checked[values.has("vertebral_fracture", "yes")];
+                    label for="vertebral_fracture" { "I have had a fracture in a bone of the spine (vertebral fracture)" }
+                }
+                button type="submit" { "Save profile" }
+            }
+        }
+    }
+}
+
+fn height_form(
+    record: &BoneRecord,
+    values: Option<&FormValues>,
+    errors: &ValidationErrors,
+    token: &str,
+    today: chrono::NaiveDate,
+) -> Markup {
+    let fallback = FormValues(vec![("date".into(), today.to_string())]);
+    let values = values.unwrap_or(&fallback);
+    html! {
+        section class="panel" aria-labelledby="height-title" {
+            h2 id="height-title" { "Height measurements" }
+            p class="hint" { "Measure without shoes, against a wall, at the same time of day. A loss of 2 cm or more is worth a check." }
+            @if !record.heights.is_empty() {
+                table {
+                    caption { "Your heights" }
+                    thead { tr { th scope="col" { "Date" } th scope="col" { "Height (cm)" } } }
+                    tbody { @for h in &record.heights { tr { td { (h.date) } td { (format!("{:.1}", h.cm)) } } } }
+                }
+            }
+            form method="post" action="/bone/height" novalidate {
+                input type="hidden" name=(csrf::FIELD) value=(token);
+                (text_input(values, errors, "date", "Date measured", "date", ""))
+                (text_input(values, errors, "cm", "Height (cm)", "number", "0.1"))
+                button type="submit" { "Add height" }
+            }
+        }
+    }
+}
+
+fn dexa_form(
+    record: &BoneRecord,
+    values: Option<&FormValues>,
+    errors: &ValidationErrors,
+    token: &str,
+) -> Markup {
+    let fallback = FormValues::default();
+    let values = values.unwrap_or(&fallback);
+    html! {
+        section class="panel" aria-labelledby="dexa-title" {
+            h2 id="dexa-title" { "DEXA scan results" }
+            @if !record.dexa.is_empty() {
+                table {
+                    caption { "Your scans" }
+                    thead { tr { th scope="col" { "Date" } th scope="col" { "Site" } th scope="col" { "T-score" } } }
+                    tbody { @for d in &record.dexa { tr { td { (d.date) } td { (d.site.label()) } td { (format!("{:.1}", d.t_score)) } } } }
+                }
+            }
+            form method="post" action="/bone/dexa" novalidate {
+                input type="hidden" name=(csrf::FIELD) value=(token);
+                (text_input(values, errors, "date", "Scan date", "date", ""))
+                div class="field" {
+                    label for="site" { "Site" }
+                    select id="site" name="site" aria-invalid=[invalid(errors, "site")] aria-describedby=[described_by(errors, "site")] {
+                        @for (name, site) in DexaSite::ALL {
+                            option value=(name) selected[values.has("site", name)] { (site.label()) }
+                        }
+                    }
+                    (field_error(errors, "site"))
+                }
+                (text_input(values, errors, "t_score", "T-score (for example -1.7)", "number", "0.1"))
+                button type="submit" { "Add result" }
+            }
+        }
+    }
+}
+
+/// Form strings to the JSON the core validates; numbers that do not parse stay strings so
+/// the core names them.
+fn to_json(
+    values: &FormValues,
+    numbers: &[&str],
+    texts: &[&str],
+    lists: &[&str],
+    flags: &[&str],
+) -> Value {
+    let mut m = Map::new();
+    for (k, v) in &values.0 {
+        let v = v.trim();
+        if numbers.contains(&k.as_str()) && !v.is_empty() {
+            m.insert(
+                k.clone(),
+                v.parse::<f64>()
+                    .map(Value::from)
+                    .unwrap_or_else(|_| Value::from(v)),
+            );
+        } else if texts.contains(&k.as_str()) && !v.is_empty() {
+            m.insert(k.clone(), Value::from(v));
+        } else if lists.contains(&k.as_str())
+            && let Value::Array(items) = m.entry(k.clone()).or_insert_with(|| Value::Array(vec![]))
+        {
+            items.push(Value::from(v));
+        }
+    }
+    for f in flags {
+        m.insert(f.to_string(), Value::Bool(values.has(f, "yes")));
+    }
+    Value::Object(m)
+}
+
+enum Saved {
+    Profile(Box<BoneProfile>),
+    Height(bone::HeightMeasurement),
+    Dexa(bone::DexaResult),
+}
+
+async fn handle(state: AppState, req: Request, form: Form) -> Response {
+    let headers = req.headers().clone();
+    let (_, values) = match read_form(req).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let today = state.today();
+    let user = user_for();
+    let saved = match form {
+        Form::Profile => {
+            let json = to_json(
+                &values,
+                &["age", "weight_kg", "height_cm", "tallest_height_cm"],
+                &["birth_date"],
+                &["risk_factors"],
+                &["vertebral_fracture"],
+            );
+            BoneProfile::parse(&json, today).map(|p| Saved::Profile(Box::new(p)))
+        }
+        Form::Height => bone::parse_height(&to_json(&values, &["cm"], &["date"], &[], &[]), today)
+            .map(Saved::Height),
+        Form::Dexa => bone::parse_dexa(
+            &to_json(&values, &["t_score"], &["date", "site"], &[], &[]),
+            today,
+        )
+        .map(Saved::Dexa),
+    };
+    let saved = match saved {
+        Ok(s) => s,
+        Err(e) => {
+            return render(
+                &state,
+                &headers,
+                Some((form, &values, &e)),
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let result = match saved {
+        Saved::Profile(p) => state.store.save_profile(user, &p).await.map(|_| "profile"),
+        Saved::Height(h) => state.store.add_height(user, &h).await.map(|_| "height"),
+        Saved::Dexa(d) => state.store.add_dexa(user, &d).await.map(|_| "dexa"),
+    };
+    match result {
+        Ok(what) => Redirect::to(&format!("/bone?saved={what}")).into_response(),
+        Err(e) => crate::ApiError::Store(e).into_response(),
+    }
+}
+
+pub async fn post_profile(State(state): State<AppState>, req: Request) -> Response {
+    handle(state, req, Form::Profile).await
+}
+
+pub async fn post_height(State(state): State<AppState>, req: Request) -> Response {
+    handle(state, req, Form::Height).await
+}
+
+pub async fn post_dexa(State(state): State<AppState>, req: Request) -> Response {
+    handle(state, req, Form::Dexa).await
+}
