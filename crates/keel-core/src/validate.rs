@@ -176,7 +176,7 @@ impl<'a> FieldReader<'a> {
         match value.as_str().map(parse_date) {
             Some(Some(date)) => Some(date),
             _ => {
-                self.error(name, "must be a date written YYYY-MM-DD");
+                self.error(name, "must be a date written YYYY-MM-DD, from 1900 on");
                 None
             }
         }
@@ -250,12 +250,21 @@ impl<'a> FieldReader<'a> {
     }
 }
 
-pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
-    // Exactly YYYY-MM-DD: chrono alone would also accept forms like "2026-1-5".
-    if s.len() != 10 || s.as_bytes()[4] != b'-' || s.as_bytes()[7] != b'-' {
+/// Earliest date Keel accepts anywhere: nothing a person records is older.
+pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(d) => d,
+    None => panic!("valid constant date"),
+};
+
+/// Parses exactly YYYY-MM-DD (chrono alone would also accept forms like "2026-1-5"), from
+/// 1900 on.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    if s.len() != 10 || !s.is_ascii() || s.as_bytes()[4] != b'-' || s.as_bytes()[7] != b'-' {
         return None;
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .filter(|d| *d >= EARLIEST_DATE)
 }
 
 fn list_words<T>(options: &[(&str, T)]) -> String {
@@ -312,6 +321,9 @@ mod tests {
         assert!(parse_date("2026-1-24").is_none());
         assert!(parse_date("24/11/2026").is_none());
         assert!(parse_date("2026-02-30").is_none());
+        assert!(parse_date("1899-12-31").is_none());
+        assert!(parse_date("1900-01-01").is_some());
+        assert!(parse_date("２０26-01-01").is_none());
     }
 
     #[test]

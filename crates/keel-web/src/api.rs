@@ -12,6 +12,7 @@ use keel_core::bone::{
 };
 use keel_core::rules;
 use keel_core::triage::{self, TriageInput, TriageResult};
+use keel_core::validate::parse_date;
 use keel_core::{CheckIn, ValidationErrors};
 use serde::Serialize;
 use serde_json::Value;
@@ -93,9 +94,7 @@ pub async fn list_check_ins(
     let mut date_param = |name: &str| match query.get(name).map(String::as_str) {
         None | Some("") => None,
         Some(s) => {
-            let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .ok()
-                .filter(|_| s.len() == 10);
+            let d = parse_date(s);
             if d.is_none() {
                 errors.add(name, "must be a date written YYYY-MM-DD");
             }
@@ -139,9 +138,7 @@ pub async fn get_plan(
     State(state): State<AppState>,
     Path(date): Path<String>,
 ) -> Result<Json<PlanView>, ApiError> {
-    let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
-        .ok()
-        .filter(|_| date.len() == 10)
+    let date = parse_date(&date)
         .ok_or_else(|| ValidationErrors::single("date", "must be a date written YYYY-MM-DD"))?;
     let view = views::plan_for(&state.store, &state.library, user_for(), date)
         .await?
@@ -389,6 +386,17 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>
 
 pub async fn openapi_json() -> impl IntoResponse {
     Json(ApiDoc::openapi())
+}
+
+pub async fn method_not_allowed() -> Response {
+    let problem = Problem {
+        kind: "about:blank".into(),
+        title: "Method Not Allowed".into(),
+        status: 405,
+        detail: "This address does not accept that method.".into(),
+        errors: vec![],
+    };
+    crate::error::problem_response(StatusCode::METHOD_NOT_ALLOWED, &problem)
 }
 
 pub async fn not_found() -> ApiError {

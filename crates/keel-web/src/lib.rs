@@ -81,7 +81,8 @@ pub fn router(state: AppState) -> Router {
         .route("/heights", post(api::post_height).get(api::list_heights))
         .route("/dexa", post(api::post_dexa).get(api::list_dexa))
         .route("/openapi.json", get(api::openapi_json))
-        .fallback(api::not_found);
+        .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed);
     Router::new()
         .route("/", get(pages::today))
         .route("/checkin", post(pages::post_check_in))

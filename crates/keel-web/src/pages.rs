@@ -218,7 +218,7 @@ pub async fn today(
     let today = state.today();
     let date = q
         .get("date")
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .and_then(|d| keel_core::validate::parse_date(d))
         .filter(|d| *d <= today)
         .unwrap_or(today);
     let stored = match state.store.check_in(user_for(), date).await {
@@ -299,7 +299,7 @@ pub async fn post_check_in(State(state): State<AppState>, req: Request) -> Respo
         Err(errors) => {
             let date = values
                 .get("date")
-                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .and_then(keel_core::validate::parse_date)
                 .filter(|d| *d <= today)
                 .unwrap_or(today);
             let stored = state.store.check_in(user_for(), date).await.ok().flatten();

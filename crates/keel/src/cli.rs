@@ -190,12 +190,9 @@ fn read_stdin_json() -> Result<Value, CliError> {
 fn parse_date_arg(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, CliError> {
     value
         .map(|s| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .ok()
-                .filter(|_| s.len() == 10)
-                .ok_or_else(|| {
-                    CliError::Input(format!("{field}: must be a date written YYYY-MM-DD"))
-                })
+            keel_core::validate::parse_date(s).ok_or_else(|| {
+                CliError::Input(format!("{field}: must be a date written YYYY-MM-DD"))
+            })
         })
         .transpose()
 }

@@ -191,6 +191,15 @@ async fn bad_bodies_and_routes_get_problem_documents() {
     problem(r, 415).await;
 
     problem(s.get("/api/v1/nothing-here").await, 404).await;
+    problem(
+        s.client
+            .delete(s.url("/api/v1/checkins"))
+            .send()
+            .await
+            .unwrap(),
+        405,
+    )
+    .await;
     problem(s.get("/api/v1/plan/2001-01-01").await, 404).await;
     let p = problem(s.get("/api/v1/plan/not-a-date").await, 422).await;
     assert_eq!(error_fields(&p), ["date"]);
