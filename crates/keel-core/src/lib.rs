@@ -1,6 +1,7 @@
 //! Keel's domain core: validated inputs, safety rules, day types and the daily plan. No I/O.
 #![forbid(unsafe_code)]
 
+pub mod activity;
 pub mod bone;
 pub mod checkin;
 pub mod daytype;

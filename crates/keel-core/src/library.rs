@@ -222,6 +222,16 @@ impl Library {
         self.exercises.iter().find(|e| e.id == id)
     }
 
+    /// The highest level every exercise of a family reaches.
+    pub fn top_level(&self, family: ExerciseFamily) -> u8 {
+        self.exercises
+            .iter()
+            .filter(|e| e.family == family)
+            .map(Exercise::top_level)
+            .min()
+            .unwrap_or(1)
+    }
+
     /// Exercises of a family usable on a day type, in file order.
     pub fn candidates(
         &self,
