@@ -105,6 +105,7 @@ pub struct DexaResult {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub date: NaiveDate,
     pub site: DexaSite,
+    #[cfg_attr(feature = "openapi", schema(minimum = -10.0, maximum = 10.0))]
     pub t_score: f64,
 }
 
@@ -113,6 +114,7 @@ pub struct DexaResult {
 pub struct HeightMeasurement {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub date: NaiveDate,
+    #[cfg_attr(feature = "openapi", schema(minimum = 90.0, maximum = 250.0))]
     pub cm: f64,
 }
 
@@ -363,6 +365,7 @@ pub fn parse_height(
     let object = as_object(value)?;
     let mut r = FieldReader::new(object, "");
     let date = r.date("date");
+    let date = r.require("date", date);
     let cm = r.number("cm", HEIGHT_RANGE.0, HEIGHT_RANGE.1);
     let cm = r.require("cm", cm);
     let mut errors = r.finish();

@@ -17,6 +17,8 @@ use keel_core::{CheckIn, ValidationErrors};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::{ApiError, Problem};
 use crate::extract::JsonBody;
@@ -34,7 +36,6 @@ pub const MAX_RANGE_DAYS: i64 = 3660;
         version = "1",
         description = "Check-ins, red-flag triage and the daily plan. Keel informs and never diagnoses."
     ),
-    paths(post_check_in, list_check_ins, get_plan, post_triage, healthz),
     components(schemas(
         Problem,
         CheckInRecord,
@@ -92,7 +93,7 @@ pub async fn list_check_ins(
 ) -> Result<Json<CheckInList>, ApiError> {
     let mut errors = ValidationErrors::new();
     let mut date_param = |name: &str| match query.get(name).map(String::as_str) {
-        None | Some("") => None,
+        None => None,
         Some(s) => {
             let d = parse_date(s);
             if d.is_none() {
@@ -384,8 +385,69 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>
     }
 }
 
-pub async fn openapi_json() -> impl IntoResponse {
-    Json(ApiDoc::openapi())
+/// Date strings Keel accepts: YYYY-MM-DD from 1900 on.
+pub const DATE_PATTERN: &str = "^(19|[2-9][0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$";
+
+/// Completes the generated document with what holds for every operation: each date carries
+/// its pattern, and each operation with a body documents the body errors (400, 413, 415).
+pub fn finish_document(doc: &utoipa::openapi::OpenApi) -> Value {
+    fn walk(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                if m.get("format").and_then(Value::as_str) == Some("date")
+                    && !m.contains_key("pattern")
+                {
+                    m.insert("pattern".into(), Value::from(DATE_PATTERN));
+                }
+                m.values_mut().for_each(walk);
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let mut json = serde_json::to_value(doc).unwrap_or_default();
+    walk(&mut json);
+    let problem = serde_json::json!({
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    });
+    if let Some(paths) = json.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for op in item.values_mut().filter_map(Value::as_object_mut) {
+                let has_body = op.contains_key("requestBody");
+                let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+                    continue;
+                };
+                let mut add = |code: &str, description: &str| {
+                    if !responses.contains_key(code) {
+                        let mut r = problem.clone();
+                        r["description"] = Value::from(description);
+                        responses.insert(code.into(), r);
+                    }
+                };
+                if has_body {
+                    add("400", "The body is not well-formed JSON");
+                    add("413", "The body is larger than 64 KiB");
+                    add("415", "The body is not application/json");
+                }
+            }
+        }
+    }
+    json
+}
+
+/// The API's routes with their OpenAPI entries.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(post_check_in, list_check_ins))
+        .routes(routes!(get_plan))
+        .routes(routes!(post_triage))
+        .routes(routes!(post_acknowledgement, list_acknowledgements))
+        .routes(routes!(get_profile, put_profile))
+        .routes(routes!(post_height, list_heights))
+        .routes(routes!(post_dexa, list_dexa))
+        .routes(routes!(get_bone))
+        .routes(routes!(post_bone_assess))
+        .routes(routes!(healthz))
 }
 
 pub async fn method_not_allowed() -> Response {

@@ -60,29 +60,31 @@ pub(crate) fn user_for() -> UserId {
     LOCAL_USER
 }
 
+/// Unknown addresses: a problem document under /api, a page elsewhere.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        api::not_found().await.into_response()
+    } else {
+        pages::not_found().await
+    }
+}
+
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
-    let api = Router::new()
-        .route(
-            "/checkins",
-            post(api::post_check_in).get(api::list_check_ins),
-        )
-        .route("/plan/{date}", get(api::get_plan))
-        .route("/triage", post(api::post_triage))
-        .route("/bone/assess", post(api::post_bone_assess))
-        .route("/bone", get(api::get_bone))
-        .route(
-            "/acknowledgements",
-            post(api::post_acknowledgement).get(api::list_acknowledgements),
-        )
-        .route("/profile", get(api::get_profile).put(api::put_profile))
-        .route("/heights", post(api::post_height).get(api::list_heights))
-        .route("/dexa", post(api::post_dexa).get(api::list_dexa))
-        .route("/openapi.json", get(api::openapi_json))
-        .fallback(api::not_found)
-        .method_not_allowed_fallback(api::method_not_allowed);
+    // Routes and their OpenAPI entries are registered together, so the document lists exactly
+    // the operations the server answers.
+    let (api, doc) = api::routes().split_for_parts();
+    let doc = Arc::new(api::finish_document(&doc));
+    let api = api.route(
+        "/api/v1/openapi.json",
+        get(move || {
+            let doc = doc.clone();
+            async move { axum::Json(doc.as_ref().clone()) }
+        }),
+    );
     Router::new()
         .route("/", get(pages::today))
         .route("/checkin", post(pages::post_check_in))
@@ -92,9 +94,9 @@ pub fn router(state: AppState) -> Router {
         .route("/bone/height", post(bone_page::post_height))
         .route("/bone/dexa", post(bone_page::post_dexa))
         .route("/static/keel.css", get(pages::stylesheet))
-        .route("/healthz", get(api::healthz))
-        .nest("/api/v1", api)
-        .fallback(pages::not_found)
+        .merge(api)
+        .fallback(not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(SetResponseHeaderLayer::overriding(

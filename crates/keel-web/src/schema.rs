@@ -68,8 +68,16 @@ fn with_questions(mut o: ObjectBuilder) -> ObjectBuilder {
     o
 }
 
+/// A list that may also be null (null means "not given", like an absent field).
+fn list(items: impl Into<utoipa::openapi::schema::ArrayItems>) -> ArrayBuilder {
+    ArrayBuilder::new()
+        .schema_type(nullable(Type::Array))
+        .items(items)
+}
+
 fn locations() -> ArrayBuilder {
     ArrayBuilder::new()
+        .schema_type(nullable(Type::Array))
         .items(words(Location::ALL, false))
         .description(Some("Where it hurts."))
 }
@@ -142,7 +150,7 @@ pub fn triage_input() -> Schema {
         .required("pain")
         .property("locations", locations())
         .property("onset", words(Onset::ALL, true))
-        .property("history", ArrayBuilder::new().items(history_item))
+        .property("history", list(history_item))
         .additional_properties(Some(AdditionalProperties::FreeForm(false)));
     with_questions(o).build().into()
 }
@@ -203,12 +211,9 @@ pub fn bone_input() -> Schema {
             cm().schema_type(nullable(Type::Number))
                 .description(Some("Tallest recalled adult height.")),
         )
-        .property("heights", ArrayBuilder::new().items(height))
-        .property(
-            "risk_factors",
-            ArrayBuilder::new().items(words(RiskFactor::ALL, false)),
-        )
-        .property("dexa", ArrayBuilder::new().items(dexa))
+        .property("heights", list(height))
+        .property("risk_factors", list(words(RiskFactor::ALL, false)))
+        .property("dexa", list(dexa))
         .property(
             "vertebral_fracture",
             ObjectBuilder::new().schema_type(nullable(Type::Boolean)),
@@ -246,10 +251,7 @@ pub fn profile() -> Schema {
             "tallest_height_cm",
             cm().description(Some("Tallest recalled adult height.")),
         )
-        .property(
-            "risk_factors",
-            ArrayBuilder::new().items(words(RiskFactor::ALL, false)),
-        )
+        .property("risk_factors", list(words(RiskFactor::ALL, false)))
         .property(
             "vertebral_fracture",
             ObjectBuilder::new().schema_type(nullable(Type::Boolean)),
@@ -267,7 +269,10 @@ pub fn acknowledgement() -> Schema {
             "rule",
             ObjectBuilder::new()
                 .schema_type(Type::String)
-                .description(Some("A non-emergency RF-* rule id.")),
+                .enum_values(Some(acknowledgeable_rules()))
+                .description(Some(
+                    "A non-emergency RF-* rule id; emergency findings cannot be muted.",
+                )),
         )
         .required("rule")
         .property(
@@ -277,6 +282,18 @@ pub fn acknowledgement() -> Schema {
         .additional_properties(Some(AdditionalProperties::FreeForm(false)))
         .build()
         .into()
+}
+
+fn acknowledgeable_rules() -> Vec<&'static str> {
+    keel_core::rules::RED_FLAG_RULES
+        .iter()
+        .map(|r| r.id)
+        .chain([
+            keel_core::rules::RF_WORSENING_6W.0,
+            keel_core::rules::RF_NO_IMPROVEMENT_6W.0,
+        ])
+        .filter(|id| keel_core::rules::check_acknowledgeable(id).is_ok())
+        .collect()
 }
 
 /// Marker types so request bodies can be named in the OpenAPI document.
