@@ -3,10 +3,12 @@
 
 pub mod activity;
 pub mod bone;
+pub mod calendar;
 pub mod checkin;
 pub mod daytype;
 pub mod library;
 pub mod plan;
+pub mod preferences;
 pub mod rules;
 pub mod triage;
 pub mod validate;

@@ -222,6 +222,14 @@ impl Library {
         self.exercises.iter().find(|e| e.id == id)
     }
 
+    /// Every piece of equipment some exercise needs, sorted.
+    pub fn equipment(&self) -> BTreeSet<&str> {
+        self.exercises
+            .iter()
+            .flat_map(|e| e.equipment.iter().map(String::as_str))
+            .collect()
+    }
+
     /// The highest level every exercise of a family reaches.
     pub fn top_level(&self, family: ExerciseFamily) -> u8 {
         self.exercises
@@ -233,16 +241,11 @@ impl Library {
     }
 
     /// Exercises of a family usable on a day type, in file order.
-    pub fn candidates(
-        &self,
-        family: ExerciseFamily,
-        day_type: DayType,
-        excluded_tags: &BTreeSet<String>,
-    ) -> Vec<&Exercise> {
+    pub fn candidates(&self, family: ExerciseFamily, day_type: DayType) -> Vec<&Exercise> {
         self.exercises
             .iter()
             .filter(|e| {
-                e.family == family && e.day_types.contains(&day_type) && e.avoids(excluded_tags)
+                e.family == family && e.day_types.contains(&day_type)
             })
             .collect()
     }
@@ -255,7 +258,6 @@ mod tests {
     #[test]
     fn shipped_library_is_valid_and_complete() {
         let lib = Library::builtin();
-        let none = BTreeSet::new();
         // the five families of section 3 have at least three exercises each
         for family in [
             ExerciseFamily::DeepCore,
@@ -275,7 +277,7 @@ mod tests {
         for (day, families) in crate::plan::SESSION_FAMILIES {
             for family in *families {
                 assert!(
-                    !lib.candidates(*family, *day, &none).is_empty(),
+                    !lib.candidates(*family, *day).is_empty(),
                     "{day:?} needs {family:?}"
                 );
             }

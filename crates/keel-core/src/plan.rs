@@ -29,6 +29,19 @@ pub struct PlanContext {
     pub levels: BTreeMap<ExerciseFamily, u8>,
     /// Contraindication tags to avoid (from the bone assessment or her own choice).
     pub excluded_tags: BTreeSet<String>,
+    /// Exercises she has chosen never to see.
+    pub excluded_exercises: BTreeSet<String>,
+    /// Equipment she does not have.
+    pub missing_equipment: BTreeSet<String>,
+}
+
+impl PlanContext {
+    /// Whether an exercise fits her: no excluded movement, not excluded, equipment at hand.
+    pub fn allows(&self, e: &Exercise) -> bool {
+        e.avoids(&self.excluded_tags)
+            && !self.excluded_exercises.contains(&e.id)
+            && !e.equipment.iter().any(|q| self.missing_equipment.contains(q))
+    }
 }
 
 impl PlanContext {
@@ -89,7 +102,11 @@ pub fn compose(
     };
     let mut items = Vec::new();
     for (slot, family) in families.iter().enumerate() {
-        let candidates = library.candidates(*family, day_type, &ctx.excluded_tags);
+        let candidates: Vec<&Exercise> = library
+            .candidates(*family, day_type)
+            .into_iter()
+            .filter(|e| ctx.allows(e))
+            .collect();
         if candidates.is_empty() {
             continue;
         }
@@ -304,8 +321,26 @@ mod tests {
                 let p = compose(&lib, day, &decision(dt), &ctx);
                 for i in &p.items {
                     let e = lib.get(&i.exercise_id).unwrap();
-                    assert!(e.avoids(&ctx.excluded_tags), "{} on {dt:?}", e.id);
+                    assert!(ctx.allows(e), "{} on {dt:?}", e.id);
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn excluded_exercises_and_missing_equipment_are_respected() {
+        let lib = Library::builtin();
+        let mut ctx = PlanContext::default();
+        ctx.excluded_exercises.insert("dead-bug".into());
+        ctx.missing_equipment.insert("resistance_band".into());
+        ctx.missing_equipment.insert("bench".into());
+        for d in 0..30 {
+            let day = date() + chrono::Duration::days(d);
+            let p = compose(&lib, day, &decision(Strong), &ctx);
+            for i in &p.items {
+                let e = lib.get(&i.exercise_id).unwrap();
+                assert_ne!(e.id, "dead-bug");
+                assert!(!e.equipment.iter().any(|q| q == "resistance_band" || q == "bench"), "{}", e.id);
             }
         }
     }
