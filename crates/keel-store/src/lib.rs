@@ -1,6 +1,7 @@
 //! Keel's persistence: one `Store` over SQLite (the embedded default), migrations included.
 #![forbid(unsafe_code)]
 
+mod activity;
 mod bone;
 mod checkins;
 mod error;

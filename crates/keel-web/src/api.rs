@@ -10,6 +10,8 @@ use chrono::{Duration, NaiveDate};
 use keel_core::bone::{
     self, BoneAssessment, BoneInput, BoneProfile, DexaResult, HeightMeasurement,
 };
+use keel_core::activity::{Activity, FamilyLevel, WeekSummary};
+use keel_core::preferences::Preferences;
 use keel_core::rules;
 use keel_core::triage::{self, TriageInput, TriageResult};
 use keel_core::validate::parse_date;
@@ -22,7 +24,7 @@ use utoipa_axum::routes;
 
 use crate::error::{ApiError, Problem};
 use crate::extract::JsonBody;
-use crate::schema::{AcknowledgementBody, BoneBody, CheckInBody, ProfileBody, TriageBody};
+use crate::schema::{ActivityBody, PreferencesBody, AcknowledgementBody, BoneBody, CheckInBody, ProfileBody, TriageBody};
 use crate::views::{self, AcknowledgementView, CheckInList, CheckInRecord, PlanView};
 use crate::{AppState, user_for};
 
@@ -91,34 +93,7 @@ pub async fn list_check_ins(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<CheckInList>, ApiError> {
-    let mut errors = ValidationErrors::new();
-    let mut date_param = |name: &str| match query.get(name).map(String::as_str) {
-        None => None,
-        Some(s) => {
-            let d = parse_date(s);
-            if d.is_none() {
-                errors.add(name, "must be a date written YYYY-MM-DD");
-            }
-            d
-        }
-    };
-    let to = date_param("to");
-    let from = date_param("from");
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
-    let to = to.unwrap_or_else(|| state.today());
-    let from = from.unwrap_or(to - Duration::days(30));
-    if from > to {
-        return Err(ValidationErrors::single("from", "must not be after to").into());
-    }
-    if (to - from).num_days() > MAX_RANGE_DAYS {
-        return Err(ValidationErrors::single(
-            "from",
-            format!("the range may cover at most {MAX_RANGE_DAYS} days"),
-        )
-        .into());
-    }
+    let (from, to) = date_range(&state, &query)?;
     let rows = state.store.check_ins(user_for(), from, to).await?;
     Ok(Json(CheckInList {
         check_ins: rows.iter().map(CheckInRecord::from_stored).collect(),
@@ -337,6 +312,154 @@ pub async fn get_bone(State(state): State<AppState>) -> Result<Json<BoneStatus>,
     }))
 }
 
+/// `from` and `to` query parameters: `to` defaults to today, `from` to 30 days before it.
+fn date_range(state: &AppState, query: &HashMap<String, String>) -> Result<(NaiveDate, NaiveDate), ApiError> {
+    let mut errors = ValidationErrors::new();
+    let to = date_param(query, "to", &mut errors);
+    let from = date_param(query, "from", &mut errors);
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let to = to.unwrap_or_else(|| state.today());
+    let from = from.unwrap_or(to - Duration::days(30));
+    if from > to {
+        return Err(ValidationErrors::single("from", "must not be after to").into());
+    }
+    if (to - from).num_days() > MAX_RANGE_DAYS {
+        return Err(ValidationErrors::single("from", format!("the range may cover at most {MAX_RANGE_DAYS} days")).into());
+    }
+    Ok((from, to))
+}
+
+/// Reads an optional date query parameter, recording an error naming it when malformed.
+fn date_param(query: &HashMap<String, String>, name: &str, errors: &mut ValidationErrors) -> Option<NaiveDate> {
+    let s = query.get(name)?;
+    let d = parse_date(s);
+    if d.is_none() {
+        errors.add(name, "must be a date written YYYY-MM-DD, from 1900 on");
+    }
+    d
+}
+
+/// Logs an exercise done: actual dose, pain during (0-10) and effort (0-10).
+#[utoipa::path(
+    post, path = "/api/v1/activities", tag = "plan",
+    request_body(content = ActivityBody, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Logged", body = Activity),
+        (status = 200, description = "Replaced the entry for that exercise and date", body = Activity),
+        (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn post_activity(State(state): State<AppState>, JsonBody(body): JsonBody) -> Result<Response, ApiError> {
+    let today = state.today();
+    let on = body.get("date").and_then(Value::as_str).and_then(parse_date).filter(|d| *d <= today).unwrap_or(today);
+    let levels = views::levels_on(&state.store, &state.library, user_for(), on).await?;
+    let activity = Activity::parse(&body, today, &state.library, |f| {
+        levels.iter().find(|l| l.family == f).map(|l| l.level).unwrap_or(1)
+    })?;
+    let replaced = state.store.log_activity(user_for(), &activity).await?;
+    Ok((if replaced { StatusCode::OK } else { StatusCode::CREATED }, Json(activity)).into_response())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActivityList {
+    pub activities: Vec<Activity>,
+}
+
+/// Logged exercises between two dates, both included.
+#[utoipa::path(
+    get, path = "/api/v1/activities", tag = "plan",
+    params(
+        ("from" = Option<String>, Query, format = Date, description = "First day (default: 30 days before `to`)"),
+        ("to" = Option<String>, Query, format = Date, description = "Last day (default: today)"),
+    ),
+    responses((status = 200, body = ActivityList), (status = 422, body = Problem, content_type = "application/problem+json"))
+)]
+pub async fn list_activities(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<ActivityList>, ApiError> {
+    let (from, to) = date_range(&state, &query)?;
+    Ok(Json(ActivityList { activities: state.store.activities(user_for(), from, to).await? }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LevelList {
+    #[schema(value_type = String, format = Date)]
+    pub date: NaiveDate,
+    pub levels: Vec<FamilyLevel>,
+}
+
+/// Each exercise family's level on a date, with the reason (the progression rule).
+#[utoipa::path(
+    get, path = "/api/v1/levels", tag = "plan",
+    params(("date" = Option<String>, Query, format = Date, description = "The day (default: today)")),
+    responses((status = 200, body = LevelList), (status = 422, body = Problem, content_type = "application/problem+json"))
+)]
+pub async fn get_levels(State(state): State<AppState>, Query(query): Query<HashMap<String, String>>) -> Result<Json<LevelList>, ApiError> {
+    let mut errors = ValidationErrors::new();
+    let date = date_param(&query, "date", &mut errors);
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let date = date.unwrap_or_else(|| state.today());
+    let levels = views::levels_on(&state.store, &state.library, user_for(), date).await?;
+    Ok(Json(LevelList { date, levels }))
+}
+
+/// The week (Monday to Sunday) holding a date, against the weekly activity targets.
+#[utoipa::path(
+    get, path = "/api/v1/week", tag = "plan",
+    params(("date" = Option<String>, Query, format = Date, description = "A day in the week (default: today)")),
+    responses((status = 200, body = WeekSummary), (status = 422, body = Problem, content_type = "application/problem+json"))
+)]
+pub async fn get_week(State(state): State<AppState>, Query(query): Query<HashMap<String, String>>) -> Result<Json<WeekSummary>, ApiError> {
+    let mut errors = ValidationErrors::new();
+    let date = date_param(&query, "date", &mut errors);
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let date = date.unwrap_or_else(|| state.today());
+    Ok(Json(views::week_for(&state.store, user_for(), date).await?))
+}
+
+/// The next seven days' sessions as iCalendar (RFC 5545), one all-day event a day with a
+/// stable UID. Days without a check-in are planned as steady days.
+#[utoipa::path(
+    get, path = "/api/v1/calendar.ics", tag = "plan",
+    responses((status = 200, description = "An iCalendar file", content_type = "text/calendar", body = String))
+)]
+pub async fn get_calendar(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let ics = views::sessions_calendar(&state.store, &state.library, user_for(), state.today()).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"keel-sessions.ics\""),
+        ],
+        ics,
+    )
+        .into_response())
+}
+
+/// Her plan preferences: exercises to leave out and equipment she lacks.
+#[utoipa::path(get, path = "/api/v1/preferences", tag = "plan", responses((status = 200, body = PreferencesBody)))]
+pub async fn get_preferences(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    Ok(Json(state.store.preferences(user_for(), &state.library).await?.to_json()))
+}
+
+/// Replaces her plan preferences.
+#[utoipa::path(
+    put, path = "/api/v1/preferences", tag = "plan",
+    request_body(content = PreferencesBody, content_type = "application/json"),
+    responses((status = 200, body = PreferencesBody), (status = 422, body = Problem, content_type = "application/problem+json"))
+)]
+pub async fn put_preferences(State(state): State<AppState>, JsonBody(body): JsonBody) -> Result<Json<Value>, ApiError> {
+    let p = Preferences::parse(&body, &state.library)?;
+    state.store.save_preferences(user_for(), &p).await?;
+    Ok(Json(p.to_json()))
+}
+
 /// Stateless bone-health assessment (clinical-rules.md section 2): nothing is stored.
 #[utoipa::path(
     post, path = "/api/v1/bone/assess", tag = "bone",
@@ -446,6 +569,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(post_height, list_heights))
         .routes(routes!(post_dexa, list_dexa))
         .routes(routes!(get_bone))
+        .routes(routes!(post_activity, list_activities))
+        .routes(routes!(get_levels))
+        .routes(routes!(get_week))
+        .routes(routes!(get_calendar))
+        .routes(routes!(get_preferences, put_preferences))
         .routes(routes!(post_bone_assess))
         .routes(routes!(healthz))
 }

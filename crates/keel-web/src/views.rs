@@ -1,6 +1,7 @@
 //! The JSON shapes the API and the CLI share, built from stored records.
 
 use chrono::NaiveDate;
+use keel_core::activity::{Activity, FamilyLevel, WeekSummary, family_levels, week_summary};
 use keel_core::bone::{self, BoneAssessment, CAUTION_EXCLUDED_TAGS};
 use keel_core::plan::{self, PlanContext, PlanItem};
 use keel_core::triage::TriageResult;
@@ -73,6 +74,10 @@ pub struct PlanView {
     pub excluded_movements: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusion_rule: Option<String>,
+    /// Each family's level and why (the progression rule).
+    pub levels: Vec<FamilyLevel>,
+    /// What she has logged as done that day.
+    pub logged: Vec<Activity>,
     /// Today's exercises; empty on a stop day.
     pub items: Vec<PlanItem>,
     pub disclaimer: String,
@@ -121,6 +126,58 @@ pub async fn plan_for(
         .map(Some)
 }
 
+/// How far back progression looks (two years of sessions).
+pub const PROGRESSION_DAYS: i64 = 730;
+
+/// Each family's level on a date, from the log and the check-ins.
+pub async fn levels_on(
+    store: &Store,
+    library: &Library,
+    user: UserId,
+    date: NaiveDate,
+) -> Result<Vec<FamilyLevel>, StoreError> {
+    let from = date - chrono::Duration::days(PROGRESSION_DAYS);
+    let activities = store.activities(user, from, date).await?;
+    let (pain, _) = store.daily_figures(user, from, date).await?;
+    Ok(family_levels(&activities, &pain, date, library).into_values().collect())
+}
+
+/// The week holding `date`, against the activity targets.
+pub async fn week_for(store: &Store, user: UserId, date: NaiveDate) -> Result<WeekSummary, StoreError> {
+    // The streak may reach back before the week, so read a longer span of the log.
+    let from = date - chrono::Duration::days(400);
+    let activities = store.activities(user, from, date + chrono::Duration::days(7)).await?;
+    let (_, walking) = store.daily_figures(user, from, date + chrono::Duration::days(7)).await?;
+    Ok(week_summary(&activities, &walking, date))
+}
+
+/// What the plan must respect on a date: levels, bone caution and her preferences.
+pub async fn context_for(store: &Store, library: &Library, user: UserId, date: NaiveDate) -> Result<PlanContext, StoreError> {
+    Ok(context_parts(store, library, user, date).await?.0)
+}
+
+async fn context_parts(
+    store: &Store,
+    library: &Library,
+    user: UserId,
+    date: NaiveDate,
+) -> Result<(PlanContext, Vec<FamilyLevel>, bool), StoreError> {
+    let record = store.bone_record(user).await?;
+    let caution = bone_assessment(&record, date).is_some_and(|a| a.exercise_caution);
+    let prefs = store.preferences(user, library).await?;
+    let levels = levels_on(store, library, user, date).await?;
+    let mut ctx = PlanContext {
+        levels: levels.iter().map(|l| (l.family, l.level)).collect(),
+        excluded_tags: Default::default(),
+        excluded_exercises: prefs.excluded_exercises,
+        missing_equipment: prefs.missing_equipment,
+    };
+    if caution {
+        ctx.excluded_tags.extend(CAUTION_EXCLUDED_TAGS.iter().map(|t| t.to_string()));
+    }
+    Ok((ctx, levels, caution))
+}
+
 /// Builds the plan view for a check-in already loaded.
 pub async fn plan_for_stored(
     store: &Store,
@@ -129,13 +186,8 @@ pub async fn plan_for_stored(
     stored: &StoredCheckIn,
 ) -> Result<PlanView, StoreError> {
     let date = stored.check_in.date;
-    let record = store.bone_record(user).await?;
-    let caution = bone_assessment(&record, date).is_some_and(|a| a.exercise_caution);
-    let mut ctx = PlanContext::default();
-    if caution {
-        ctx.excluded_tags
-            .extend(CAUTION_EXCLUDED_TAGS.iter().map(|t| t.to_string()));
-    }
+    let (ctx, levels, caution) = context_parts(store, library, user, date).await?;
+    let logged = store.activities(user, date, date).await?;
     let acks: Vec<AcknowledgementView> = store
         .acknowledgements(user)
         .await?
@@ -145,6 +197,8 @@ pub async fn plan_for_stored(
         .collect();
     let mut view = PlanView::build(library, stored, &ctx);
     view.acknowledged = acks;
+    view.levels = levels;
+    view.logged = logged;
     if caution {
         view.exclusion_rule = Some("BONE-EXERCISE-CAUTION".into());
     }
@@ -164,8 +218,40 @@ impl PlanView {
             acknowledged: Vec::new(),
             excluded_movements: ctx.excluded_tags.iter().cloned().collect(),
             exclusion_rule: None,
+            levels: Vec::new(),
+            logged: Vec::new(),
             items: p.items,
             disclaimer: DISCLAIMER.to_string(),
         }
     }
+}
+
+/// The iCalendar of the next seven days' sessions, from `today`. A day with a check-in uses
+/// its real plan; later days are planned as steady days at her current levels.
+pub async fn sessions_calendar(
+    store: &Store,
+    library: &Library,
+    user: UserId,
+    today: NaiveDate,
+) -> Result<String, StoreError> {
+    let mut plans = Vec::new();
+    let ctx = context_for(store, library, user, today).await?;
+    for date in keel_core::calendar::next_seven_days(today) {
+        let plan = match store.check_in(user, date).await? {
+            Some(stored) => {
+                let v = plan_for_stored(store, library, user, &stored).await?;
+                plan::Plan { date, day_type: v.day_type, rule: v.rule, reason: v.reason, items: v.items }
+            }
+            None => {
+                let decision = DayTypeDecision {
+                    day_type: DayType::Steady,
+                    rule: DayType::Steady.rule_id().into(),
+                    reason: "Planned as a steady day: your check-in that morning decides the real plan.".into(),
+                };
+                plan::compose(library, date, &decision, &ctx)
+            }
+        };
+        plans.push(plan);
+    }
+    Ok(keel_core::calendar::sessions_calendar(&plans, &user.0.to_string(), chrono::Utc::now().naive_utc()))
 }

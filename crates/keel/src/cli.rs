@@ -68,6 +68,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Log an exercise as done, with the actual dose, pain during it and effort
+    Log(Box<LogArgs>),
+    /// This week's activity against the targets: 150 moderate minutes, 2 strength days, a daily hip flexor stretch
+    Week {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// A day in the week (YYYY-MM-DD) [default: today]
+        #[arg(long)]
+        date: Option<String>,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
     /// Acknowledge a non-emergency finding ("I have seen a clinician about this"); mutes it for 14 days
     Ack {
         #[command(flatten)]
@@ -135,6 +148,37 @@ pub struct CheckinArgs {
     /// Answer no to every safety question not given with --yes
     #[arg(long)]
     no_red_flags: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LogArgs {
+    #[command(flatten)]
+    db: DatabaseArgs,
+    /// The exercise id, such as dead-bug (see content/exercises.toml); omit with --json
+    exercise: Option<String>,
+    /// Read the entry as JSON on stdin (the API's body) and print the result as JSON
+    #[arg(long)]
+    json: bool,
+    /// The day (YYYY-MM-DD) [default: today]
+    #[arg(long)]
+    date: Option<String>,
+    /// Pain during the exercise, 0-10
+    #[arg(long, allow_hyphen_values = true)]
+    pain_during: Option<f64>,
+    /// How hard it felt, 0-10
+    #[arg(long, allow_hyphen_values = true)]
+    effort: Option<f64>,
+    /// The ladder level done [default: your current level]
+    #[arg(long, allow_hyphen_values = true)]
+    level: Option<f64>,
+    #[arg(long, allow_hyphen_values = true)]
+    sets: Option<f64>,
+    #[arg(long, allow_hyphen_values = true)]
+    reps: Option<f64>,
+    #[arg(long, allow_hyphen_values = true)]
+    hold_seconds: Option<f64>,
+    #[arg(long, allow_hyphen_values = true)]
+    minutes: Option<f64>,
 }
 
 /// A failure with the exit code it deserves.
@@ -242,6 +286,19 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 output::json(&result);
             } else {
                 output::bone(&result);
+            }
+            Ok(())
+        }
+        Command::Log(args) => log(*args).await,
+        Command::Week { db, date, json } => {
+            let date = parse_date_arg("date", date.as_deref())?.unwrap_or_else(today);
+            let store = open(&db).await?;
+            let week = views::week_for(&store, LOCAL_USER, date).await?;
+            store.close().await;
+            if json {
+                output::json(&week);
+            } else {
+                output::week(&week);
             }
             Ok(())
         }
@@ -356,6 +413,58 @@ async fn checkin(args: CheckinArgs) -> Result<(), CliError> {
         output::plan(&plan);
     }
     store.close().await;
+    Ok(())
+}
+
+async fn log(args: LogArgs) -> Result<(), CliError> {
+    let body = if args.json {
+        read_stdin_json()?
+    } else {
+        let mut m = Map::new();
+        let num = |v: Option<f64>| v.map(|n| if n.fract() == 0.0 { Value::from(n as i64) } else { Value::from(n) });
+        let mut put = |k: &str, v: Option<Value>| {
+            if let Some(v) = v {
+                m.insert(k.to_string(), v);
+            }
+        };
+        put("exercise_id", args.exercise.clone().map(Value::from));
+        put("date", args.date.clone().map(Value::from));
+        put("pain_during", num(args.pain_during));
+        put("effort", num(args.effort));
+        put("level", num(args.level));
+        put("sets", num(args.sets));
+        put("reps", num(args.reps));
+        put("hold_seconds", num(args.hold_seconds));
+        put("minutes", num(args.minutes));
+        Value::Object(m)
+    };
+    let library = Library::builtin();
+    let today = today();
+    let on = body
+        .get("date")
+        .and_then(Value::as_str)
+        .and_then(keel_core::validate::parse_date)
+        .filter(|d| *d <= today)
+        .unwrap_or(today);
+    let store = open(&args.db).await?;
+    let levels = views::levels_on(&store, &library, LOCAL_USER, on).await?;
+    let activity = keel_core::activity::Activity::parse(&body, today, &library, |f| {
+        levels.iter().find(|l| l.family == f).map(|l| l.level).unwrap_or(1)
+    })?;
+    let replaced = store.log_activity(LOCAL_USER, &activity).await?;
+    store.close().await;
+    if args.json {
+        output::json(&activity);
+    } else {
+        let name = library.get(&activity.exercise_id).map(|e| e.name.as_str()).unwrap_or_default();
+        println!(
+            "{} {name} on {} at level {} (pain during {}/10).",
+            if replaced { "Updated" } else { "Logged" },
+            activity.date,
+            activity.level,
+            activity.pain_during
+        );
+    }
     Ok(())
 }
 

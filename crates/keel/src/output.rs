@@ -1,6 +1,7 @@
 //! Text and JSON for the terminal. Emergency findings always print first.
 
 use keel_core::DayType;
+use keel_core::activity::WeekSummary;
 use keel_core::bone::BoneAssessment;
 use keel_core::triage::{TriageLevel, TriageResult};
 use keel_store::Saved;
@@ -43,6 +44,22 @@ pub fn bone(a: &BoneAssessment) {
         println!("No bone-health rule applies to these answers.");
     }
     println!("\n{DISCLAIMER}");
+}
+
+pub fn week(w: &WeekSummary) {
+    println!("Week of {}", w.week_start);
+    println!("  Moderate activity: {} of {} minutes", w.moderate_minutes, w.moderate_target);
+    println!("  Strength days:     {} of {}", w.strength_days, w.strength_target);
+    println!("  Hip flexor stretch streak: {} day{}", w.hip_flexor_streak, if w.hip_flexor_streak == 1 { "" } else { "s" });
+    for d in &w.days {
+        println!(
+            "  {} {:>4} min{}{}",
+            d.date.format("%a %d %b"),
+            d.moderate_minutes,
+            if d.strength { "  strength" } else { "" },
+            if d.hip_flexor_stretch { "  stretch" } else { "" }
+        );
+    }
 }
 
 pub fn triage(t: &TriageResult) {

@@ -1,0 +1,153 @@
+//! The activity log and plan preferences.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, SecondsFormat, Utc};
+use keel_core::activity::Activity;
+use keel_core::library::ExerciseFamily;
+use keel_core::preferences::Preferences;
+use keel_core::Library;
+use sqlx::Row;
+
+use crate::checkins::{corrupt, parse_date};
+use crate::{Store, StoreError, UserId};
+
+fn family_name(f: ExerciseFamily) -> String {
+    serde_json::to_value(f).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+}
+
+fn family_from(name: &str) -> Result<ExerciseFamily, StoreError> {
+    serde_json::from_value(serde_json::Value::from(name)).map_err(corrupt)
+}
+
+impl Store {
+    /// Logs an exercise done; the same exercise on the same date replaces the entry.
+    pub async fn log_activity(&self, user: UserId, a: &Activity) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let existed: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM activities WHERE user_id = ? AND date = ? AND exercise_id = ?")
+                .bind(user.0)
+                .bind(a.date.to_string())
+                .bind(&a.exercise_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        sqlx::query(
+            "INSERT INTO activities (user_id, date, exercise_id, family, level, sets, reps, hold_seconds, minutes, pain_during, effort, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (user_id, date, exercise_id) DO UPDATE SET
+               family = excluded.family, level = excluded.level, sets = excluded.sets, reps = excluded.reps,
+               hold_seconds = excluded.hold_seconds, minutes = excluded.minutes,
+               pain_during = excluded.pain_during, effort = excluded.effort",
+        )
+        .bind(user.0)
+        .bind(a.date.to_string())
+        .bind(&a.exercise_id)
+        .bind(family_name(a.family))
+        .bind(i64::from(a.level))
+        .bind(a.sets.map(i64::from))
+        .bind(a.reps.map(i64::from))
+        .bind(a.hold_seconds.map(i64::from))
+        .bind(a.minutes.map(i64::from))
+        .bind(i64::from(a.pain_during))
+        .bind(a.effort.map(i64::from))
+        .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(existed.is_some())
+    }
+
+    /// Logged activities from `from` to `to`, both included, in date order.
+    pub async fn activities(&self, user: UserId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Activity>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT date, exercise_id, family, level, sets, reps, hold_seconds, minutes, pain_during, effort
+             FROM activities WHERE user_id = ? AND date >= ? AND date <= ? ORDER BY date, exercise_id",
+        )
+        .bind(user.0)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let opt = |name: &str| -> Result<Option<i64>, StoreError> { Ok(r.try_get(name)?) };
+                Ok(Activity {
+                    date: parse_date(r.try_get("date")?)?,
+                    exercise_id: r.try_get("exercise_id")?,
+                    family: family_from(&r.try_get::<String, _>("family")?)?,
+                    level: r.try_get::<i64, _>("level")? as u8,
+                    sets: opt("sets")?.map(|v| v as u8),
+                    reps: opt("reps")?.map(|v| v as u8),
+                    hold_seconds: opt("hold_seconds")?.map(|v| v as u16),
+                    minutes: opt("minutes")?.map(|v| v as u16),
+                    pain_during: r.try_get::<i64, _>("pain_during")? as u8,
+                    effort: opt("effort")?.map(|v| v as u8),
+                })
+            })
+            .collect()
+    }
+
+    /// Pain and walking minutes from check-ins between two dates, for progression and goals.
+    pub async fn daily_figures(
+        &self,
+        user: UserId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(BTreeMap<NaiveDate, u8>, BTreeMap<NaiveDate, u16>), StoreError> {
+        let rows = sqlx::query(
+            "SELECT date, pain, json_extract(body, '$.walking_minutes') AS walking
+             FROM checkins WHERE user_id = ? AND date >= ? AND date <= ?",
+        )
+        .bind(user.0)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut pain = BTreeMap::new();
+        let mut walking = BTreeMap::new();
+        for r in rows {
+            let date = parse_date(r.try_get("date")?)?;
+            pain.insert(date, r.try_get::<i64, _>("pain")? as u8);
+            if let Some(w) = r.try_get::<Option<i64>, _>("walking")? {
+                walking.insert(date, w as u16);
+            }
+        }
+        Ok((pain, walking))
+    }
+
+    pub async fn preferences(&self, user: UserId, library: &Library) -> Result<Preferences, StoreError> {
+        let body: Option<String> = sqlx::query_scalar("SELECT body FROM preferences WHERE user_id = ?")
+            .bind(user.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        match body {
+            None => Ok(Preferences::default()),
+            Some(b) => {
+                let v: serde_json::Value = serde_json::from_str(&b).map_err(corrupt)?;
+                // An exercise removed from the library since drops out quietly.
+                let mut v = v;
+                if let Some(list) = v.get_mut("excluded_exercises").and_then(|l| l.as_array_mut()) {
+                    list.retain(|id| id.as_str().is_some_and(|s| library.get(s).is_some()));
+                }
+                if let Some(list) = v.get_mut("missing_equipment").and_then(|l| l.as_array_mut()) {
+                    let known = library.equipment();
+                    list.retain(|q| q.as_str().is_some_and(|s| known.contains(s)));
+                }
+                Preferences::parse(&v, library).map_err(|e| StoreError::Corrupt(e.summary()))
+            }
+        }
+    }
+
+    pub async fn save_preferences(&self, user: UserId, p: &Preferences) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO preferences (user_id, body, updated_at) VALUES (?, ?, ?)
+             ON CONFLICT (user_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+        )
+        .bind(user.0)
+        .bind(p.to_json().to_string())
+        .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
