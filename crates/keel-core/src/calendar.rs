@@ -55,10 +55,17 @@ pub fn sessions_calendar(plans: &[Plan], uid_key: &str, stamp: NaiveDateTime) ->
         }
         description.push_str("\n\nKeel informs and does not diagnose. Check in that morning: the plan follows how you are.");
         line("BEGIN:VEVENT".into());
-        line(format!("UID:keel-session-{}-{}@keel.local", plan.date.format("%Y%m%d"), uid_key));
+        line(format!(
+            "UID:keel-session-{}-{}@keel.local",
+            plan.date.format("%Y%m%d"),
+            uid_key
+        ));
         line(format!("DTSTAMP:{}", stamp.format("%Y%m%dT%H%M%SZ")));
         line(format!("DTSTART;VALUE=DATE:{}", plan.date.format("%Y%m%d")));
-        line(format!("DTEND;VALUE=DATE:{}", (plan.date + Duration::days(1)).format("%Y%m%d")));
+        line(format!(
+            "DTEND;VALUE=DATE:{}",
+            (plan.date + Duration::days(1)).format("%Y%m%d")
+        ));
         line(format!("SUMMARY:{}", escape_text(&summary)));
         line(format!("DESCRIPTION:{}", escape_text(&description)));
         line("TRANSP:TRANSPARENT".into());

@@ -244,9 +244,7 @@ impl Library {
     pub fn candidates(&self, family: ExerciseFamily, day_type: DayType) -> Vec<&Exercise> {
         self.exercises
             .iter()
-            .filter(|e| {
-                e.family == family && e.day_types.contains(&day_type)
-            })
+            .filter(|e| e.family == family && e.day_types.contains(&day_type))
             .collect()
     }
 }

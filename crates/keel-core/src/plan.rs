@@ -40,7 +40,10 @@ impl PlanContext {
     pub fn allows(&self, e: &Exercise) -> bool {
         e.avoids(&self.excluded_tags)
             && !self.excluded_exercises.contains(&e.id)
-            && !e.equipment.iter().any(|q| self.missing_equipment.contains(q))
+            && !e
+                .equipment
+                .iter()
+                .any(|q| self.missing_equipment.contains(q))
     }
 }
 
@@ -60,6 +63,11 @@ pub struct PlanItem {
     pub level: u8,
     pub level_name: String,
     pub dose: String,
+    /// The dose as numbers, for logging what was done.
+    pub sets: Option<u8>,
+    pub reps: Option<u8>,
+    pub hold_seconds: Option<u16>,
+    pub minutes: Option<u16>,
     pub cues: Vec<String>,
     pub mistake: String,
     /// Why this item is in today's plan.
@@ -201,6 +209,10 @@ fn item(e: &Exercise, level: u8, why: String, progression_attempt: bool) -> Plan
         level: level.min(e.top_level()),
         level_name: l.name.clone(),
         dose: l.dose(),
+        sets: l.sets,
+        reps: l.reps,
+        hold_seconds: l.hold_seconds,
+        minutes: l.minutes,
         cues: e.cues.clone(),
         mistake: e.mistake.clone(),
         why,
@@ -340,7 +352,13 @@ mod tests {
             for i in &p.items {
                 let e = lib.get(&i.exercise_id).unwrap();
                 assert_ne!(e.id, "dead-bug");
-                assert!(!e.equipment.iter().any(|q| q == "resistance_band" || q == "bench"), "{}", e.id);
+                assert!(
+                    !e.equipment
+                        .iter()
+                        .any(|q| q == "resistance_band" || q == "bench"),
+                    "{}",
+                    e.id
+                );
             }
         }
     }

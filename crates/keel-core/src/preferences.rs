@@ -23,12 +23,22 @@ impl Preferences {
         let mut errors = r.finish();
         let equipment = library.equipment();
         let excluded_exercises = strings(excluded, "excluded_exercises", &mut errors, |s| {
-            library.get(s).is_some().then_some(()).ok_or("is not an exercise in Keel's library")
+            library
+                .get(s)
+                .is_some()
+                .then_some(())
+                .ok_or("is not an exercise in Keel's library")
         });
         let missing_equipment = strings(missing, "missing_equipment", &mut errors, |s| {
-            equipment.contains(s).then_some(()).ok_or("is not equipment any exercise uses")
+            equipment
+                .contains(s)
+                .then_some(())
+                .ok_or("is not equipment any exercise uses")
         });
-        errors.into_result(|| Preferences { excluded_exercises, missing_equipment })
+        errors.into_result(|| Preferences {
+            excluded_exercises,
+            missing_equipment,
+        })
     }
 
     pub fn to_json(&self) -> Value {
@@ -73,13 +83,22 @@ mod tests {
     #[test]
     fn ids_and_equipment_are_checked() {
         let lib = Library::builtin();
-        let p = Preferences::parse(&json!({"excluded_exercises": ["dead-bug"], "missing_equipment": ["bench"]}), &lib).unwrap();
+        let p = Preferences::parse(
+            &json!({"excluded_exercises": ["dead-bug"], "missing_equipment": ["bench"]}),
+            &lib,
+        )
+        .unwrap();
         assert!(p.excluded_exercises.contains("dead-bug"));
         assert_eq!(Preferences::parse(&p.to_json(), &lib).unwrap(), p);
         let e = Preferences::parse(&json!({"excluded_exercises": ["moonwalk"], "missing_equipment": ["rowing_machine", 3]}), &lib).unwrap_err();
         assert!(e.message_for("excluded_exercises[0]").is_some());
         assert!(e.message_for("missing_equipment[0]").is_some());
         assert!(e.message_for("missing_equipment[1]").is_some());
-        assert!(Preferences::parse(&json!({"colour": 1}), &lib).unwrap_err().message_for("colour").is_some());
+        assert!(
+            Preferences::parse(&json!({"colour": 1}), &lib)
+                .unwrap_err()
+                .message_for("colour")
+                .is_some()
+        );
     }
 }

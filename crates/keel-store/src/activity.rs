@@ -3,17 +3,20 @@
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, SecondsFormat, Utc};
+use keel_core::Library;
 use keel_core::activity::Activity;
 use keel_core::library::ExerciseFamily;
 use keel_core::preferences::Preferences;
-use keel_core::Library;
 use sqlx::Row;
 
 use crate::checkins::{corrupt, parse_date};
 use crate::{Store, StoreError, UserId};
 
 fn family_name(f: ExerciseFamily) -> String {
-    serde_json::to_value(f).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+    serde_json::to_value(f)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
 }
 
 fn family_from(name: &str) -> Result<ExerciseFamily, StoreError> {
@@ -24,13 +27,14 @@ impl Store {
     /// Logs an exercise done; the same exercise on the same date replaces the entry.
     pub async fn log_activity(&self, user: UserId, a: &Activity) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let existed: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM activities WHERE user_id = ? AND date = ? AND exercise_id = ?")
-                .bind(user.0)
-                .bind(a.date.to_string())
-                .bind(&a.exercise_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let existed: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM activities WHERE user_id = ? AND date = ? AND exercise_id = ?",
+        )
+        .bind(user.0)
+        .bind(a.date.to_string())
+        .bind(&a.exercise_id)
+        .fetch_optional(&mut *tx)
+        .await?;
         sqlx::query(
             "INSERT INTO activities (user_id, date, exercise_id, family, level, sets, reps, hold_seconds, minutes, pain_during, effort, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -58,7 +62,12 @@ impl Store {
     }
 
     /// Logged activities from `from` to `to`, both included, in date order.
-    pub async fn activities(&self, user: UserId, from: NaiveDate, to: NaiveDate) -> Result<Vec<Activity>, StoreError> {
+    pub async fn activities(
+        &self,
+        user: UserId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<Activity>, StoreError> {
         let rows = sqlx::query(
             "SELECT date, exercise_id, family, level, sets, reps, hold_seconds, minutes, pain_during, effort
              FROM activities WHERE user_id = ? AND date >= ? AND date <= ? ORDER BY date, exercise_id",
@@ -115,21 +124,32 @@ impl Store {
         Ok((pain, walking))
     }
 
-    pub async fn preferences(&self, user: UserId, library: &Library) -> Result<Preferences, StoreError> {
-        let body: Option<String> = sqlx::query_scalar("SELECT body FROM preferences WHERE user_id = ?")
-            .bind(user.0)
-            .fetch_optional(&self.pool)
-            .await?;
+    pub async fn preferences(
+        &self,
+        user: UserId,
+        library: &Library,
+    ) -> Result<Preferences, StoreError> {
+        let body: Option<String> =
+            sqlx::query_scalar("SELECT body FROM preferences WHERE user_id = ?")
+                .bind(user.0)
+                .fetch_optional(&self.pool)
+                .await?;
         match body {
             None => Ok(Preferences::default()),
             Some(b) => {
                 let v: serde_json::Value = serde_json::from_str(&b).map_err(corrupt)?;
                 // An exercise removed from the library since drops out quietly.
                 let mut v = v;
-                if let Some(list) = v.get_mut("excluded_exercises").and_then(|l| l.as_array_mut()) {
+                if let Some(list) = v
+                    .get_mut("excluded_exercises")
+                    .and_then(|l| l.as_array_mut())
+                {
                     list.retain(|id| id.as_str().is_some_and(|s| library.get(s).is_some()));
                 }
-                if let Some(list) = v.get_mut("missing_equipment").and_then(|l| l.as_array_mut()) {
+                if let Some(list) = v
+                    .get_mut("missing_equipment")
+                    .and_then(|l| l.as_array_mut())
+                {
                     let known = library.equipment();
                     list.retain(|q| q.as_str().is_some_and(|s| known.contains(s)));
                 }

@@ -7,10 +7,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, NaiveDate};
+use keel_core::activity::{Activity, FamilyLevel, WeekSummary};
 use keel_core::bone::{
     self, BoneAssessment, BoneInput, BoneProfile, DexaResult, HeightMeasurement,
 };
-use keel_core::activity::{Activity, FamilyLevel, WeekSummary};
 use keel_core::preferences::Preferences;
 use keel_core::rules;
 use keel_core::triage::{self, TriageInput, TriageResult};
@@ -24,7 +24,10 @@ use utoipa_axum::routes;
 
 use crate::error::{ApiError, Problem};
 use crate::extract::JsonBody;
-use crate::schema::{ActivityBody, PreferencesBody, AcknowledgementBody, BoneBody, CheckInBody, ProfileBody, TriageBody};
+use crate::schema::{
+    AcknowledgementBody, ActivityBody, BoneBody, CheckInBody, PreferencesBody, ProfileBody,
+    TriageBody,
+};
 use crate::views::{self, AcknowledgementView, CheckInList, CheckInRecord, PlanView};
 use crate::{AppState, user_for};
 
@@ -313,7 +316,10 @@ pub async fn get_bone(State(state): State<AppState>) -> Result<Json<BoneStatus>,
 }
 
 /// `from` and `to` query parameters: `to` defaults to today, `from` to 30 days before it.
-fn date_range(state: &AppState, query: &HashMap<String, String>) -> Result<(NaiveDate, NaiveDate), ApiError> {
+fn date_range(
+    state: &AppState,
+    query: &HashMap<String, String>,
+) -> Result<(NaiveDate, NaiveDate), ApiError> {
     let mut errors = ValidationErrors::new();
     let to = date_param(query, "to", &mut errors);
     let from = date_param(query, "from", &mut errors);
@@ -326,13 +332,21 @@ fn date_range(state: &AppState, query: &HashMap<String, String>) -> Result<(Naiv
         return Err(ValidationErrors::single("from", "must not be after to").into());
     }
     if (to - from).num_days() > MAX_RANGE_DAYS {
-        return Err(ValidationErrors::single("from", format!("the range may cover at most {MAX_RANGE_DAYS} days")).into());
+        return Err(ValidationErrors::single(
+            "from",
+            format!("the range may cover at most {MAX_RANGE_DAYS} days"),
+        )
+        .into());
     }
     Ok((from, to))
 }
 
 /// Reads an optional date query parameter, recording an error naming it when malformed.
-fn date_param(query: &HashMap<String, String>, name: &str, errors: &mut ValidationErrors) -> Option<NaiveDate> {
+fn date_param(
+    query: &HashMap<String, String>,
+    name: &str,
+    errors: &mut ValidationErrors,
+) -> Option<NaiveDate> {
     let s = query.get(name)?;
     let d = parse_date(s);
     if d.is_none() {
@@ -351,15 +365,35 @@ fn date_param(query: &HashMap<String, String>, name: &str, errors: &mut Validati
         (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn post_activity(State(state): State<AppState>, JsonBody(body): JsonBody) -> Result<Response, ApiError> {
+pub async fn post_activity(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
     let today = state.today();
-    let on = body.get("date").and_then(Value::as_str).and_then(parse_date).filter(|d| *d <= today).unwrap_or(today);
+    let on = body
+        .get("date")
+        .and_then(Value::as_str)
+        .and_then(parse_date)
+        .filter(|d| *d <= today)
+        .unwrap_or(today);
     let levels = views::levels_on(&state.store, &state.library, user_for(), on).await?;
     let activity = Activity::parse(&body, today, &state.library, |f| {
-        levels.iter().find(|l| l.family == f).map(|l| l.level).unwrap_or(1)
+        levels
+            .iter()
+            .find(|l| l.family == f)
+            .map(|l| l.level)
+            .unwrap_or(1)
     })?;
     let replaced = state.store.log_activity(user_for(), &activity).await?;
-    Ok((if replaced { StatusCode::OK } else { StatusCode::CREATED }, Json(activity)).into_response())
+    Ok((
+        if replaced {
+            StatusCode::OK
+        } else {
+            StatusCode::CREATED
+        },
+        Json(activity),
+    )
+        .into_response())
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -381,7 +415,9 @@ pub async fn list_activities(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<ActivityList>, ApiError> {
     let (from, to) = date_range(&state, &query)?;
-    Ok(Json(ActivityList { activities: state.store.activities(user_for(), from, to).await? }))
+    Ok(Json(ActivityList {
+        activities: state.store.activities(user_for(), from, to).await?,
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -397,7 +433,10 @@ pub struct LevelList {
     params(("date" = Option<String>, Query, format = Date, description = "The day (default: today)")),
     responses((status = 200, body = LevelList), (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
-pub async fn get_levels(State(state): State<AppState>, Query(query): Query<HashMap<String, String>>) -> Result<Json<LevelList>, ApiError> {
+pub async fn get_levels(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<LevelList>, ApiError> {
     let mut errors = ValidationErrors::new();
     let date = date_param(&query, "date", &mut errors);
     if !errors.is_empty() {
@@ -414,7 +453,10 @@ pub async fn get_levels(State(state): State<AppState>, Query(query): Query<HashM
     params(("date" = Option<String>, Query, format = Date, description = "A day in the week (default: today)")),
     responses((status = 200, body = WeekSummary), (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
-pub async fn get_week(State(state): State<AppState>, Query(query): Query<HashMap<String, String>>) -> Result<Json<WeekSummary>, ApiError> {
+pub async fn get_week(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<WeekSummary>, ApiError> {
     let mut errors = ValidationErrors::new();
     let date = date_param(&query, "date", &mut errors);
     if !errors.is_empty() {
@@ -431,11 +473,18 @@ pub async fn get_week(State(state): State<AppState>, Query(query): Query<HashMap
     responses((status = 200, description = "An iCalendar file", content_type = "text/calendar", body = String))
 )]
 pub async fn get_calendar(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let ics = views::sessions_calendar(&state.store, &state.library, user_for(), state.today()).await?;
+    let ics =
+        views::sessions_calendar(&state.store, &state.library, user_for(), state.today()).await?;
     Ok((
         [
-            (axum::http::header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
-            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"keel-sessions.ics\""),
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8",
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"keel-sessions.ics\"",
+            ),
         ],
         ics,
     )
@@ -445,7 +494,13 @@ pub async fn get_calendar(State(state): State<AppState>) -> Result<Response, Api
 /// Her plan preferences: exercises to leave out and equipment she lacks.
 #[utoipa::path(get, path = "/api/v1/preferences", tag = "plan", responses((status = 200, body = PreferencesBody)))]
 pub async fn get_preferences(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    Ok(Json(state.store.preferences(user_for(), &state.library).await?.to_json()))
+    Ok(Json(
+        state
+            .store
+            .preferences(user_for(), &state.library)
+            .await?
+            .to_json(),
+    ))
 }
 
 /// Replaces her plan preferences.
@@ -454,7 +509,10 @@ pub async fn get_preferences(State(state): State<AppState>) -> Result<Json<Value
     request_body(content = PreferencesBody, content_type = "application/json"),
     responses((status = 200, body = PreferencesBody), (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
-pub async fn put_preferences(State(state): State<AppState>, JsonBody(body): JsonBody) -> Result<Json<Value>, ApiError> {
+pub async fn put_preferences(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
     let p = Preferences::parse(&body, &state.library)?;
     state.store.save_preferences(user_for(), &p).await?;
     Ok(Json(p.to_json()))

@@ -9,6 +9,7 @@ mod extract;
 mod pages;
 pub mod schema;
 pub mod views;
+mod week_page;
 
 use std::sync::Arc;
 
@@ -89,6 +90,8 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::today))
         .route("/checkin", post(pages::post_check_in))
         .route("/acknowledge", post(pages::post_acknowledge))
+        .route("/log", post(pages::post_log))
+        .route("/week", get(week_page::page))
         .route("/bone", get(bone_page::page))
         .route("/bone/profile", post(bone_page::post_profile))
         .route("/bone/height", post(bone_page::post_height))

@@ -49,6 +49,7 @@ pub(crate) fn layout_in(active: &str, title: &str, main: Markup) -> Markup {
                     nav aria-label="Main" {
                         a class="brand" href="/" { "Keel" }
                         a href="/" aria-current=[(active == "today").then_some("page")] { "Today" }
+                        a href="/week" aria-current=[(active == "week").then_some("page")] { "Week" }
                         a href="/bone" aria-current=[(active == "bone").then_some("page")] { "Bone health" }
                     }
                 }
@@ -232,6 +233,7 @@ pub async fn today(
     let notice = match q.get("saved").map(String::as_str) {
         Some("new") => Some("Check-in saved."),
         Some("replaced") => Some("Check-in updated: it replaced the earlier one for this date."),
+        Some("logged") => Some("Logged. Well done."),
         Some("ack") => Some(
             "Noted. Keel will not raise that warning again for 14 days; it stays listed below.",
         ),
@@ -377,7 +379,7 @@ async fn render_today(
             section id="result" aria-label="Today's result" {
                 (safety_block(plan, s, &token))
                 (acknowledged_block(plan))
-                (plan_block(plan))
+                (plan_block(plan, &token))
             }
         }
         (check_in_form(date, values, errors, &token, stored.is_some()))
@@ -484,7 +486,122 @@ fn safety_block(plan: &PlanView, stored: &StoredCheckIn, token: &str) -> Markup 
     }
 }
 
-fn plan_block(plan: &PlanView) -> Markup {
+fn done_form(plan: &PlanView, item: &keel_core::plan::PlanItem, token: &str) -> Markup {
+    let logged = plan
+        .logged
+        .iter()
+        .find(|a| a.exercise_id == item.exercise_id);
+    let id = &item.exercise_id;
+    let num = |v: Option<u16>| v.map(|n| n.to_string());
+    let sets = logged.and_then(|a| a.sets).or(item.sets).map(u16::from);
+    let reps = logged.and_then(|a| a.reps).or(item.reps).map(u16::from);
+    let hold = logged.and_then(|a| a.hold_seconds).or(item.hold_seconds);
+    let minutes = logged.and_then(|a| a.minutes).or(item.minutes);
+    let field = |name: &str, label: &str, value: Option<String>| {
+        html! {
+            @if let Some(v) = value {
+                div class="mini" {
+                    label for={(name) "-" (id)} { (label) }
+                    input type="number" inputmode="numeric" min="1" id={(name) "-" (id)} name=(name) value=(v);
+                }
+            }
+        }
+    };
+    let scale = |name: &str, label: &str, current: Option<u8>, required: bool| {
+        html! {
+            div class="mini" {
+                label for={(name) "-" (id)} { (label) }
+                select id={(name) "-" (id)} name=(name) required[required] {
+                    option value="" selected[current.is_none()] { "-" }
+                    @for n in 0..=10u8 {
+                        option value=(n) selected[current == Some(n)] { (n) }
+                    }
+                }
+            }
+        }
+    };
+    html! {
+        @if let Some(a) = logged {
+            p class="done-note" role="status" { "Done: pain during " (a.pain_during) "/10" @if let Some(e) = a.effort { ", effort " (e) "/10" } "." }
+        }
+        details class="done" {
+            summary { @if logged.is_some() { "Change what you logged" } @else { "Mark done" } }
+            form method="post" action="/log" {
+                input type="hidden" name=(csrf::FIELD) value=(token);
+                input type="hidden" name="exercise_id" value=(id);
+                input type="hidden" name="level" value=(item.level);
+                input type="hidden" name="date" value=(plan.date.to_string());
+                div class="row" {
+                    (field("sets", "Sets", sets.map(|n| n.to_string())))
+                    (field("reps", "Reps", reps.map(|n| n.to_string())))
+                    (field("hold_seconds", "Hold (s)", num(hold)))
+                    (field("minutes", "Minutes", num(minutes)))
+                    (scale("pain_during", "Pain during (0-10)", logged.map(|a| a.pain_during), true))
+                    (scale("effort", "Effort (0-10)", logged.and_then(|a| a.effort), false))
+                }
+                button type="submit" { "Save" }
+            }
+        }
+    }
+}
+
+/// "Done" from the Today page: logs the exercise with what she actually did.
+pub async fn post_log(State(state): State<AppState>, req: Request) -> Response {
+    let (_, values) = match read_form(req).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let mut m = Map::new();
+    for (k, v) in &values.0 {
+        let v = v.trim();
+        if v.is_empty() {
+            continue;
+        }
+        match k.as_str() {
+            "exercise_id" | "date" => {
+                m.insert(k.clone(), Value::from(v));
+            }
+            "level" | "sets" | "reps" | "hold_seconds" | "minutes" | "pain_during" | "effort" => {
+                m.insert(
+                    k.clone(),
+                    v.parse::<i64>()
+                        .map(Value::from)
+                        .unwrap_or_else(|_| Value::from(v)),
+                );
+            }
+            _ => {}
+        }
+    }
+    let today = state.today();
+    let parsed =
+        keel_core::activity::Activity::parse(&Value::Object(m), today, &state.library, |_| 1);
+    let activity = match parsed {
+        Ok(a) => a,
+        Err(errors) => {
+            let page = layout(
+                "Could not log that",
+                html! {
+                    h1 { "That could not be saved" }
+                    div class="error-summary" role="alert" {
+                        ul { @for e in errors.errors() { li { (field_label(&e.field)) " " (e.message) } } }
+                    }
+                    p { a href="/" { "Back to today" } }
+                },
+            );
+            return (StatusCode::UNPROCESSABLE_ENTITY, page).into_response();
+        }
+    };
+    match state.store.log_activity(user_for(), &activity).await {
+        Ok(_) => Redirect::to(&format!(
+            "/?date={}&saved=logged#item-{}",
+            activity.date, activity.exercise_id
+        ))
+        .into_response(),
+        Err(e) => crate::ApiError::Store(e).into_response(),
+    }
+}
+
+fn plan_block(plan: &PlanView, token: &str) -> Markup {
     html! {
         section class={"daytype " (plan.day_type.name())} aria-labelledby="daytype-title" {
             h2 id="daytype-title" { (plan.day_type.title()) }
@@ -495,7 +612,7 @@ fn plan_block(plan: &PlanView) -> Markup {
                 h2 id="plan-title" { "Your plan" }
                 ol class="items" {
                     @for item in &plan.items {
-                        li class="item" {
+                        li class="item" id={"item-" (item.exercise_id)} {
                             h3 { (item.name) }
                             p class="dose" {
                                 strong { (item.dose) }
@@ -505,6 +622,10 @@ fn plan_block(plan: &PlanView) -> Markup {
                             p class="why" { (item.why) }
                             ul class="cues" { @for c in &item.cues { li { (c) } } }
                             p class="mistake" { strong { "Watch out: " } (item.mistake) }
+                            @if let Some(l) = plan.levels.iter().find(|l| l.family == item.family) {
+                                p class="level-reason" { (l.reason) }
+                            }
+                            (done_form(plan, item, token))
                         }
                     }
                 }
@@ -543,7 +664,7 @@ pub(crate) fn field_error(errors: &ValidationErrors, field: &str) -> Markup {
     }
 }
 
-fn field_label(field: &str) -> &str {
+pub(crate) fn field_label(field: &str) -> &str {
     match field {
         "date" => "Date",
         "pain" => "Pain",
@@ -564,6 +685,14 @@ fn field_label(field: &str) -> &str {
         "site" => "Site",
         "t_score" => "T-score",
         "rule" => "Rule",
+        "exercise_id" => "Exercise",
+        "pain_during" => "Pain during",
+        "effort" => "Effort",
+        "level" => "Level",
+        "sets" => "Sets",
+        "reps" => "Reps",
+        "hold_seconds" => "Hold",
+        "minutes" => "Minutes",
         _ => "This field",
     }
 }

@@ -286,21 +286,45 @@ pub fn acknowledgement() -> Schema {
 
 /// The body of `POST /api/v1/activities`.
 pub fn activity() -> Schema {
-    let ids: Vec<String> = keel_core::Library::builtin().exercises().iter().map(|e| e.id.clone()).collect();
+    let ids: Vec<String> = keel_core::Library::builtin()
+        .exercises()
+        .iter()
+        .map(|e| e.id.clone())
+        .collect();
     ObjectBuilder::new()
         .schema_type(Type::Object)
-        .description(Some("One exercise done. The same exercise on the same date replaces the entry."))
-        .property("date", date("The day done; defaults to today, not after today.").schema_type(nullable(Type::String)))
-        .property("exercise_id", ObjectBuilder::new().schema_type(Type::String).enum_values(Some(ids)))
+        .description(Some(
+            "One exercise done. The same exercise on the same date replaces the entry.",
+        ))
+        .property(
+            "date",
+            date("The day done; defaults to today, not after today.")
+                .schema_type(nullable(Type::String)),
+        )
+        .property(
+            "exercise_id",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(ids)),
+        )
         .required("exercise_id")
-        .property("level", int(1, 10, true).description(Some("Ladder level done; defaults to her current level.")))
+        .property(
+            "level",
+            int(1, 10, true).description(Some("Ladder level done; defaults to her current level.")),
+        )
         .property("sets", int(1, 20, true))
         .property("reps", int(1, 200, true))
         .property("hold_seconds", int(1, 3600, true))
         .property("minutes", int(1, 1440, true))
-        .property("pain_during", int(0, 10, false).description(Some("Pain during the exercise, 0-10.")))
+        .property(
+            "pain_during",
+            int(0, 10, false).description(Some("Pain during the exercise, 0-10.")),
+        )
         .required("pain_during")
-        .property("effort", int(0, 10, true).description(Some("How hard it felt, 0-10.")))
+        .property(
+            "effort",
+            int(0, 10, true).description(Some("How hard it felt, 0-10.")),
+        )
         .additional_properties(Some(AdditionalProperties::FreeForm(false)))
         .build()
         .into()
@@ -313,8 +337,22 @@ pub fn preferences() -> Schema {
     let equipment: Vec<String> = lib.equipment().into_iter().map(String::from).collect();
     ObjectBuilder::new()
         .schema_type(Type::Object)
-        .property("excluded_exercises", list(ObjectBuilder::new().schema_type(Type::String).enum_values(Some(ids))))
-        .property("missing_equipment", list(ObjectBuilder::new().schema_type(Type::String).enum_values(Some(equipment))))
+        .property(
+            "excluded_exercises",
+            list(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(ids)),
+            ),
+        )
+        .property(
+            "missing_equipment",
+            list(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(equipment)),
+            ),
+        )
         .additional_properties(Some(AdditionalProperties::FreeForm(false)))
         .build()
         .into()

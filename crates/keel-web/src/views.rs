@@ -139,20 +139,35 @@ pub async fn levels_on(
     let from = date - chrono::Duration::days(PROGRESSION_DAYS);
     let activities = store.activities(user, from, date).await?;
     let (pain, _) = store.daily_figures(user, from, date).await?;
-    Ok(family_levels(&activities, &pain, date, library).into_values().collect())
+    Ok(family_levels(&activities, &pain, date, library)
+        .into_values()
+        .collect())
 }
 
 /// The week holding `date`, against the activity targets.
-pub async fn week_for(store: &Store, user: UserId, date: NaiveDate) -> Result<WeekSummary, StoreError> {
+pub async fn week_for(
+    store: &Store,
+    user: UserId,
+    date: NaiveDate,
+) -> Result<WeekSummary, StoreError> {
     // The streak may reach back before the week, so read a longer span of the log.
     let from = date - chrono::Duration::days(400);
-    let activities = store.activities(user, from, date + chrono::Duration::days(7)).await?;
-    let (_, walking) = store.daily_figures(user, from, date + chrono::Duration::days(7)).await?;
+    let activities = store
+        .activities(user, from, date + chrono::Duration::days(7))
+        .await?;
+    let (_, walking) = store
+        .daily_figures(user, from, date + chrono::Duration::days(7))
+        .await?;
     Ok(week_summary(&activities, &walking, date))
 }
 
 /// What the plan must respect on a date: levels, bone caution and her preferences.
-pub async fn context_for(store: &Store, library: &Library, user: UserId, date: NaiveDate) -> Result<PlanContext, StoreError> {
+pub async fn context_for(
+    store: &Store,
+    library: &Library,
+    user: UserId,
+    date: NaiveDate,
+) -> Result<PlanContext, StoreError> {
     Ok(context_parts(store, library, user, date).await?.0)
 }
 
@@ -173,7 +188,8 @@ async fn context_parts(
         missing_equipment: prefs.missing_equipment,
     };
     if caution {
-        ctx.excluded_tags.extend(CAUTION_EXCLUDED_TAGS.iter().map(|t| t.to_string()));
+        ctx.excluded_tags
+            .extend(CAUTION_EXCLUDED_TAGS.iter().map(|t| t.to_string()));
     }
     Ok((ctx, levels, caution))
 }
@@ -240,18 +256,30 @@ pub async fn sessions_calendar(
         let plan = match store.check_in(user, date).await? {
             Some(stored) => {
                 let v = plan_for_stored(store, library, user, &stored).await?;
-                plan::Plan { date, day_type: v.day_type, rule: v.rule, reason: v.reason, items: v.items }
+                plan::Plan {
+                    date,
+                    day_type: v.day_type,
+                    rule: v.rule,
+                    reason: v.reason,
+                    items: v.items,
+                }
             }
             None => {
                 let decision = DayTypeDecision {
                     day_type: DayType::Steady,
                     rule: DayType::Steady.rule_id().into(),
-                    reason: "Planned as a steady day: your check-in that morning decides the real plan.".into(),
+                    reason:
+                        "Planned as a steady day: your check-in that morning decides the real plan."
+                            .into(),
                 };
                 plan::compose(library, date, &decision, &ctx)
             }
         };
         plans.push(plan);
     }
-    Ok(keel_core::calendar::sessions_calendar(&plans, &user.0.to_string(), chrono::Utc::now().naive_utc()))
+    Ok(keel_core::calendar::sessions_calendar(
+        &plans,
+        &user.0.to_string(),
+        chrono::Utc::now().naive_utc(),
+    ))
 }

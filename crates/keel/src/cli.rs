@@ -421,7 +421,15 @@ async fn log(args: LogArgs) -> Result<(), CliError> {
         read_stdin_json()?
     } else {
         let mut m = Map::new();
-        let num = |v: Option<f64>| v.map(|n| if n.fract() == 0.0 { Value::from(n as i64) } else { Value::from(n) });
+        let num = |v: Option<f64>| {
+            v.map(|n| {
+                if n.fract() == 0.0 {
+                    Value::from(n as i64)
+                } else {
+                    Value::from(n)
+                }
+            })
+        };
         let mut put = |k: &str, v: Option<Value>| {
             if let Some(v) = v {
                 m.insert(k.to_string(), v);
@@ -449,14 +457,21 @@ async fn log(args: LogArgs) -> Result<(), CliError> {
     let store = open(&args.db).await?;
     let levels = views::levels_on(&store, &library, LOCAL_USER, on).await?;
     let activity = keel_core::activity::Activity::parse(&body, today, &library, |f| {
-        levels.iter().find(|l| l.family == f).map(|l| l.level).unwrap_or(1)
+        levels
+            .iter()
+            .find(|l| l.family == f)
+            .map(|l| l.level)
+            .unwrap_or(1)
     })?;
     let replaced = store.log_activity(LOCAL_USER, &activity).await?;
     store.close().await;
     if args.json {
         output::json(&activity);
     } else {
-        let name = library.get(&activity.exercise_id).map(|e| e.name.as_str()).unwrap_or_default();
+        let name = library
+            .get(&activity.exercise_id)
+            .map(|e| e.name.as_str())
+            .unwrap_or_default();
         println!(
             "{} {name} on {} at level {} (pain during {}/10).",
             if replaced { "Updated" } else { "Logged" },

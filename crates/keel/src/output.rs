@@ -48,16 +48,30 @@ pub fn bone(a: &BoneAssessment) {
 
 pub fn week(w: &WeekSummary) {
     println!("Week of {}", w.week_start);
-    println!("  Moderate activity: {} of {} minutes", w.moderate_minutes, w.moderate_target);
-    println!("  Strength days:     {} of {}", w.strength_days, w.strength_target);
-    println!("  Hip flexor stretch streak: {} day{}", w.hip_flexor_streak, if w.hip_flexor_streak == 1 { "" } else { "s" });
+    println!(
+        "  Moderate activity: {} of {} minutes",
+        w.moderate_minutes, w.moderate_target
+    );
+    println!(
+        "  Strength days:     {} of {}",
+        w.strength_days, w.strength_target
+    );
+    println!(
+        "  Hip flexor stretch streak: {} day{}",
+        w.hip_flexor_streak,
+        if w.hip_flexor_streak == 1 { "" } else { "s" }
+    );
     for d in &w.days {
         println!(
             "  {} {:>4} min{}{}",
             d.date.format("%a %d %b"),
             d.moderate_minutes,
             if d.strength { "  strength" } else { "" },
-            if d.hip_flexor_stretch { "  stretch" } else { "" }
+            if d.hip_flexor_stretch {
+                "  stretch"
+            } else {
+                ""
+            }
         );
     }
 }

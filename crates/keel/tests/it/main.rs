@@ -5,4 +5,5 @@ mod browser;
 mod cli;
 mod helpers;
 mod pages;
+mod plan;
 mod restart;

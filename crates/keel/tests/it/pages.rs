@@ -284,3 +284,60 @@ async fn acknowledge_from_the_page_and_keep_the_bone_record() {
     assert!(html.contains("No scan is due right now."));
     assert!(html.contains("low bone mass"));
 }
+
+#[tokio::test]
+async fn done_controls_and_the_week_page() {
+    let dir = TempDir::new("pages-done");
+    let s = Server::start(&dir.db());
+    let (_, html) = page(&s, "/").await;
+    let token = csrf_token(&html);
+    post_form(
+        &s,
+        &[
+            ("csrf", &token),
+            ("pain", "3"),
+            ("emergency_screen", "none"),
+            ("walking_minutes", "10"),
+        ],
+    )
+    .await;
+    let (_, html) = page(&s, "/").await;
+    assert!(html.contains("Mark done"));
+    assert!(html.contains("action=\"/log\""));
+    let r = s
+        .client
+        .post(s.url("/log"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("exercise_id", "brisk-walk"),
+            ("level", "1"),
+            ("date", &today()),
+            ("minutes", "28"),
+            ("pain_during", "2"),
+            ("effort", "4"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let r = s
+        .client
+        .post(s.url("/log"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("exercise_id", "brisk-walk"),
+            ("pain_during", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("Pain during"));
+
+    let (status, html) = page(&s, "/week").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<svg"));
+    assert!(html.contains("<title id=\"chart-title\">"));
+    assert!(html.contains("28 of 150 minutes"));
+    assert!(html.contains("<caption>The week, day by day</caption>"));
+}
