@@ -128,86 +128,127 @@ pub fn family_levels(
     date: NaiveDate,
     library: &Library,
 ) -> BTreeMap<ExerciseFamily, FamilyLevel> {
-    let mut out: BTreeMap<ExerciseFamily, FamilyLevel> = PROGRESSING
+    /// The last thing that happened to a family; its sentence is written once, at the end.
+    #[derive(Clone, Copy)]
+    enum Event {
+        Start,
+        Counting,
+        Up,
+        Top,
+        PainDuring(u8, NaiveDate, bool),
+        Rise(i16, NaiveDate, bool),
+    }
+    struct State {
+        level: u8,
+        good: u8,
+        event: Event,
+    }
+    let mut states: Vec<State> = PROGRESSING
         .iter()
-        .map(|f| {
-            (
-                *f,
-                FamilyLevel {
-                    family: *f,
-                    level: 1,
-                    good_sessions: 0,
-                    reason: "Starting at level 1.".into(),
-                },
-            )
+        .map(|_| State {
+            level: 1,
+            good: 0,
+            event: Event::Start,
         })
         .collect();
+    let tops: Vec<u8> = PROGRESSING.iter().map(|f| library.top_level(*f)).collect();
+    let mut last_judged: Vec<Option<NaiveDate>> = vec![None; PROGRESSING.len()];
+
     let mut sorted: Vec<&Activity> = activities.iter().filter(|a| a.date < date).collect();
+    // The store returns the log in this order already; the adaptive sort then costs one pass.
     sorted.sort_by(|a, b| (a.date, &a.exercise_id).cmp(&(b.date, &b.exercise_id)));
-    // One judgement per family and day: several exercises of a family on a day are one session.
-    let mut seen: BTreeSet<(ExerciseFamily, NaiveDate)> = BTreeSet::new();
+    // Pain by day as a dense table over the span the log covers, for constant-time lookups.
+    let first = sorted.first().map(|a| a.date).unwrap_or(date);
+    let span = usize::try_from((date - first).num_days() + 2).unwrap_or(0);
+    let mut pain = vec![None; span];
+    for (d, p) in pain_by_date.range(first..) {
+        if let Some(slot) = usize::try_from((*d - first).num_days())
+            .ok()
+            .and_then(|i| pain.get_mut(i))
+        {
+            *slot = Some(*p);
+        }
+    }
+    let pain_on = |d: NaiveDate| {
+        usize::try_from((d - first).num_days())
+            .ok()
+            .and_then(|i| pain.get(i).copied().flatten())
+    };
+
     for a in sorted {
-        let Some(state) = out.get_mut(&a.family) else {
+        let Some(i) = PROGRESSING.iter().position(|f| *f == a.family) else {
             continue;
         };
+        let state = &mut states[i];
         if a.level != state.level {
             continue;
         }
-        let pre = pain_by_date.get(&a.date).copied();
-        let next = pain_by_date.get(&(a.date + Duration::days(1))).copied();
-        let rise = match (pre, next) {
+        // One judgement per family and day: several exercises of a family on a day are one session.
+        if last_judged[i] == Some(a.date) {
+            continue;
+        }
+        let rise = match (pain_on(a.date), pain_on(a.date + Duration::days(1))) {
             (Some(p), Some(n)) => Some(i16::from(n) - i16::from(p)),
             _ => None,
         };
-        let top = library.top_level(a.family);
+        last_judged[i] = Some(a.date);
         if a.pain_during > PAIN_DURING_LIMIT || rise.is_some_and(|r| r >= 2) {
-            let why = if a.pain_during > PAIN_DURING_LIMIT {
-                format!("pain during it was {}/10 on {}", a.pain_during, a.date)
-            } else {
-                format!(
-                    "next-morning pain rose by {} after {}",
-                    rise.unwrap_or_default(),
-                    a.date
-                )
-            };
             let from = state.level;
             state.level = from.saturating_sub(1).max(1);
-            state.good_sessions = 0;
-            state.reason = if state.level < from {
-                format!("Down to level {}: {why}.", state.level)
+            state.good = 0;
+            let moved = state.level < from;
+            state.event = if a.pain_during > PAIN_DURING_LIMIT {
+                Event::PainDuring(a.pain_during, a.date, moved)
             } else {
-                format!("Staying at level 1: {why}.")
+                Event::Rise(rise.unwrap_or_default(), a.date, moved)
             };
-            seen.insert((a.family, a.date));
-            continue;
-        }
-        if !seen.insert((a.family, a.date)) {
             continue;
         }
         if rise.is_none() {
             continue;
         }
-        state.good_sessions += 1;
-        if state.good_sessions >= SESSIONS_TO_PROGRESS {
-            if state.level < top {
+        state.good += 1;
+        state.event = Event::Counting;
+        if state.good >= SESSIONS_TO_PROGRESS {
+            state.good = 0;
+            if state.level < tops[i] {
                 state.level += 1;
-                state.reason = format!(
-                    "Up to level {}: three sessions at level {} with pain at most {PAIN_DURING_LIMIT}/10.",
-                    state.level,
-                    state.level - 1
-                );
+                state.event = Event::Up;
             } else {
-                state.reason = format!("At the top level ({top}): keep it up.");
+                state.event = Event::Top;
             }
-            state.good_sessions = 0;
-        } else {
-            state.reason = format!(
-                "Level {}: {} of {SESSIONS_TO_PROGRESS} comfortable sessions towards the next level.",
-                state.level, state.good_sessions
-            );
         }
     }
-    out
+    PROGRESSING
+        .iter()
+        .zip(states)
+        .zip(tops)
+        .map(|((family, s), top)| {
+            let down = |moved: bool, why: String| {
+                if moved {
+                    format!("Down to level {}: {why}.", s.level)
+                } else {
+                    format!("Staying at level 1: {why}.")
+                }
+            };
+            let reason = match s.event {
+                Event::Start => "Starting at level 1.".to_string(),
+                Event::Counting => format!(
+                    "Level {}: {} of {SESSIONS_TO_PROGRESS} comfortable sessions towards the next level.",
+                    s.level, s.good
+                ),
+                Event::Up => format!(
+                    "Up to level {}: three sessions at level {} with pain at most {PAIN_DURING_LIMIT}/10.",
+                    s.level,
+                    s.level - 1
+                ),
+                Event::Top => format!("At the top level ({top}): keep it up."),
+                Event::PainDuring(p, d, moved) => down(moved, format!("pain during it was {p}/10 on {d}")),
+                Event::Rise(r, d, moved) => down(moved, format!("next-morning pain rose by {r} after {d}")),
+            };
+            (*family, FamilyLevel { family: *family, level: s.level, good_sessions: s.good, reason })
+        })
+        .collect()
 }
 
 /// Moderate activity per week and muscle-strengthening days (WHO-PA), hip flexor daily (SEED).

@@ -106,7 +106,7 @@ pub async fn page(
             tbody {
                 @for d in &w.days {
                     tr {
-                        th scope="row" { (d.date.format("%A %-d %B")) }
+                        th scope="row" { (d.date.format("%a %-d %b")) }
                         td { (d.moderate_minutes) }
                         td { @if d.strength { "yes" } @else { "no" } }
                         td { @if d.hip_flexor_stretch { "yes" } @else { "no" } }
