@@ -363,6 +363,51 @@ mod tests {
         }
     }
 
+    use proptest::prelude::*;
+
+    fn arb_context() -> impl Strategy<Value = PlanContext> {
+        let lib = Library::builtin();
+        let ids: Vec<String> = lib.exercises().iter().map(|e| e.id.clone()).collect();
+        let equipment: Vec<String> = lib.equipment().into_iter().map(String::from).collect();
+        let tags: Vec<String> = crate::library::CONTRAINDICATION_TAGS.iter().map(|t| t.to_string()).collect();
+        (
+            proptest::sample::subsequence(tags.clone(), 0..=tags.len()),
+            proptest::sample::subsequence(ids.clone(), 0..=8),
+            proptest::sample::subsequence(equipment.clone(), 0..=equipment.len()),
+            proptest::collection::vec(1u8..=3, 8),
+        )
+            .prop_map(|(tags, ids, equipment, levels)| PlanContext {
+                levels: [DeepCore, Glutes, Thoracic, HipFlexor, Walking, FlareMobility, BoneLoading]
+                    .into_iter()
+                    .zip(levels)
+                    .collect(),
+                excluded_tags: tags.into_iter().collect(),
+                excluded_exercises: ids.into_iter().collect(),
+                missing_equipment: equipment.into_iter().collect(),
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn no_plan_ever_holds_an_exercise_she_cannot_do(
+            ctx in arb_context(),
+            offset in 0i64..3650,
+            dt in proptest::sample::select(vec![Flare, Gentle, Steady, Strong]),
+        ) {
+            let lib = Library::builtin();
+            let day = date() + chrono::Duration::days(offset);
+            let p = compose(&lib, day, &decision(dt), &ctx);
+            for i in &p.items {
+                let e = lib.get(&i.exercise_id).unwrap();
+                prop_assert!(ctx.allows(e), "{} on {:?}", e.id, dt);
+                prop_assert!(e.day_types.contains(&dt));
+                prop_assert!(i.level >= 1 && i.level <= e.top_level());
+                prop_assert!(!i.why.is_empty());
+            }
+            prop_assert_eq!(p, compose(&lib, day, &decision(dt), &ctx));
+        }
+    }
+
     #[test]
     fn same_inputs_same_plan() {
         let lib = Library::builtin();
