@@ -369,7 +369,10 @@ mod tests {
         let lib = Library::builtin();
         let ids: Vec<String> = lib.exercises().iter().map(|e| e.id.clone()).collect();
         let equipment: Vec<String> = lib.equipment().into_iter().map(String::from).collect();
-        let tags: Vec<String> = crate::library::CONTRAINDICATION_TAGS.iter().map(|t| t.to_string()).collect();
+        let tags: Vec<String> = crate::library::CONTRAINDICATION_TAGS
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
         (
             proptest::sample::subsequence(tags.clone(), 0..=tags.len()),
             proptest::sample::subsequence(ids.clone(), 0..=8),
@@ -377,10 +380,18 @@ mod tests {
             proptest::collection::vec(1u8..=3, 8),
         )
             .prop_map(|(tags, ids, equipment, levels)| PlanContext {
-                levels: [DeepCore, Glutes, Thoracic, HipFlexor, Walking, FlareMobility, BoneLoading]
-                    .into_iter()
-                    .zip(levels)
-                    .collect(),
+                levels: [
+                    DeepCore,
+                    Glutes,
+                    Thoracic,
+                    HipFlexor,
+                    Walking,
+                    FlareMobility,
+                    BoneLoading,
+                ]
+                .into_iter()
+                .zip(levels)
+                .collect(),
                 excluded_tags: tags.into_iter().collect(),
                 excluded_exercises: ids.into_iter().collect(),
                 missing_equipment: equipment.into_iter().collect(),

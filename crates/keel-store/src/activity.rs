@@ -26,18 +26,18 @@ fn family_from(name: &str) -> Result<ExerciseFamily, StoreError> {
 impl Store {
     /// Logs an exercise done; the same exercise on the same date replaces the entry.
     pub async fn log_activity(&self, user: UserId, a: &Activity) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let existed: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM activities WHERE user_id = ? AND date = ? AND exercise_id = ?",
+        let mut tx = self.begin_write(user).await?;
+        let existed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM activities WHERE user_id = $1 AND date = $2 AND exercise_id = $3",
         )
         .bind(user.0)
         .bind(a.date.to_string())
         .bind(&a.exercise_id)
-        .fetch_optional(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
         sqlx::query(
             "INSERT INTO activities (user_id, date, exercise_id, family, level, sets, reps, hold_seconds, minutes, pain_during, effort, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
              ON CONFLICT (user_id, date, exercise_id) DO UPDATE SET
                family = excluded.family, level = excluded.level, sets = excluded.sets, reps = excluded.reps,
                hold_seconds = excluded.hold_seconds, minutes = excluded.minutes,
@@ -58,7 +58,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(existed.is_some())
+        Ok(existed > 0)
     }
 
     /// Logged activities from `from` to `to`, both included, in date order.
@@ -70,7 +70,7 @@ impl Store {
     ) -> Result<Vec<Activity>, StoreError> {
         let rows = sqlx::query(
             "SELECT date, exercise_id, family, level, sets, reps, hold_seconds, minutes, pain_during, effort
-             FROM activities WHERE user_id = ? AND date >= ? AND date <= ? ORDER BY date, exercise_id",
+             FROM activities WHERE user_id = $1 AND date >= $2 AND date <= $3 ORDER BY date, exercise_id",
         )
         .bind(user.0)
         .bind(from.to_string())
@@ -104,8 +104,8 @@ impl Store {
         to: NaiveDate,
     ) -> Result<(BTreeMap<NaiveDate, u8>, BTreeMap<NaiveDate, u16>), StoreError> {
         let rows = sqlx::query(
-            "SELECT date, pain, json_extract(body, '$.walking_minutes') AS walking
-             FROM checkins WHERE user_id = ? AND date >= ? AND date <= ?",
+            "SELECT date, pain, walking_minutes AS walking
+             FROM checkins WHERE user_id = $1 AND date >= $2 AND date <= $3",
         )
         .bind(user.0)
         .bind(from.to_string())
@@ -130,7 +130,7 @@ impl Store {
         library: &Library,
     ) -> Result<Preferences, StoreError> {
         let body: Option<String> =
-            sqlx::query_scalar("SELECT body FROM preferences WHERE user_id = ?")
+            sqlx::query_scalar("SELECT body FROM preferences WHERE user_id = $1")
                 .bind(user.0)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -160,7 +160,7 @@ impl Store {
 
     pub async fn save_preferences(&self, user: UserId, p: &Preferences) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO preferences (user_id, body, updated_at) VALUES (?, ?, ?)
+            "INSERT INTO preferences (user_id, body, updated_at) VALUES ($1, $2, $3)
              ON CONFLICT (user_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
         )
         .bind(user.0)

@@ -17,7 +17,7 @@ pub struct BoneRecord {
 
 impl Store {
     pub async fn profile(&self, user: UserId) -> Result<Option<BoneProfile>, StoreError> {
-        let row = sqlx::query("SELECT body, updated_at FROM profiles WHERE user_id = ?")
+        let row = sqlx::query("SELECT body, updated_at FROM profiles WHERE user_id = $1")
             .bind(user.0)
             .fetch_optional(&self.pool)
             .await?;
@@ -42,7 +42,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
         sqlx::query(
-            "INSERT INTO profiles (user_id, body, updated_at) VALUES (?, ?, ?)
+            "INSERT INTO profiles (user_id, body, updated_at) VALUES ($1, $2, $3)
              ON CONFLICT (user_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
         )
         .bind(user.0)
@@ -59,15 +59,16 @@ impl Store {
         user: UserId,
         h: &HeightMeasurement,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let existed: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM height_measurements WHERE user_id = ? AND date = ?")
-                .bind(user.0)
-                .bind(h.date.to_string())
-                .fetch_optional(&mut *tx)
-                .await?;
+        let mut tx = self.begin_write(user).await?;
+        let existed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM height_measurements WHERE user_id = $1 AND date = $2",
+        )
+        .bind(user.0)
+        .bind(h.date.to_string())
+        .fetch_one(&mut *tx)
+        .await?;
         sqlx::query(
-            "INSERT INTO height_measurements (user_id, date, cm) VALUES (?, ?, ?)
+            "INSERT INTO height_measurements (user_id, date, cm) VALUES ($1, $2, $3)
              ON CONFLICT (user_id, date) DO UPDATE SET cm = excluded.cm",
         )
         .bind(user.0)
@@ -76,15 +77,16 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(existed.is_some())
+        Ok(existed > 0)
     }
 
     pub async fn heights(&self, user: UserId) -> Result<Vec<HeightMeasurement>, StoreError> {
-        let rows =
-            sqlx::query("SELECT date, cm FROM height_measurements WHERE user_id = ? ORDER BY date")
-                .bind(user.0)
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = sqlx::query(
+            "SELECT date, cm FROM height_measurements WHERE user_id = $1 ORDER BY date",
+        )
+        .bind(user.0)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
                 Ok(HeightMeasurement {
@@ -97,17 +99,17 @@ impl Store {
 
     /// Adds a DEXA result, replacing one for the same date and site.
     pub async fn add_dexa(&self, user: UserId, d: &DexaResult) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let existed: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM dexa_results WHERE user_id = ? AND date = ? AND site = ?",
+        let mut tx = self.begin_write(user).await?;
+        let existed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM dexa_results WHERE user_id = $1 AND date = $2 AND site = $3",
         )
         .bind(user.0)
         .bind(d.date.to_string())
         .bind(d.site.name())
-        .fetch_optional(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
         sqlx::query(
-            "INSERT INTO dexa_results (user_id, date, site, t_score) VALUES (?, ?, ?, ?)
+            "INSERT INTO dexa_results (user_id, date, site, t_score) VALUES ($1, $2, $3, $4)
              ON CONFLICT (user_id, date, site) DO UPDATE SET t_score = excluded.t_score",
         )
         .bind(user.0)
@@ -117,12 +119,12 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(existed.is_some())
+        Ok(existed > 0)
     }
 
     pub async fn dexa_results(&self, user: UserId) -> Result<Vec<DexaResult>, StoreError> {
         let rows = sqlx::query(
-            "SELECT date, site, t_score FROM dexa_results WHERE user_id = ? ORDER BY date, site",
+            "SELECT date, site, t_score FROM dexa_results WHERE user_id = $1 ORDER BY date, site",
         )
         .bind(user.0)
         .fetch_all(&self.pool)

@@ -40,7 +40,7 @@ impl Store {
     ) -> Result<Saved, StoreError> {
         // IMMEDIATE takes the write lock first, so a concurrent writer waits instead of
         // failing on a read-to-write upgrade.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write(user).await?;
         let saved = assess_and_write(&mut tx, user, check_in).await?;
         tx.commit().await?;
         Ok(saved)
@@ -64,7 +64,7 @@ impl Store {
     ) -> Result<Vec<StoredCheckIn>, StoreError> {
         let rows = sqlx::query(
             "SELECT date, body, triage, decision, created_at, updated_at FROM checkins
-             WHERE user_id = ? AND date >= ? AND date <= ? ORDER BY date",
+             WHERE user_id = $1 AND date >= $2 AND date <= $3 ORDER BY date",
         )
         .bind(user.0)
         .bind(from.to_string())
@@ -77,13 +77,13 @@ impl Store {
 
 /// Rules whose findings she acknowledged within the mute window that covers `date`.
 pub(crate) async fn muted_rules(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     user: UserId,
     date: NaiveDate,
 ) -> Result<Vec<String>, StoreError> {
     let earliest = date - Duration::days(keel_core::rules::MUTE_DAYS - 1);
     Ok(sqlx::query_scalar(
-        "SELECT rule FROM acknowledgements WHERE user_id = ? AND acknowledged_on <= ? AND acknowledged_on >= ?",
+        "SELECT rule FROM acknowledgements WHERE user_id = $1 AND acknowledged_on <= $2 AND acknowledged_on >= $3",
     )
     .bind(user.0)
     .bind(date.to_string())
@@ -94,13 +94,13 @@ pub(crate) async fn muted_rules(
 
 /// Works out triage and the day type from the stored history and writes the check-in.
 pub(crate) async fn assess_and_write(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     user: UserId,
     check_in: &CheckIn,
 ) -> Result<Saved, StoreError> {
     let from = check_in.date - Duration::days(HISTORY_DAYS);
     let rows = sqlx::query(
-        "SELECT date, pain, day_type FROM checkins WHERE user_id = ? AND date >= ? AND date < ? ORDER BY date",
+        "SELECT date, pain, day_type FROM checkins WHERE user_id = $1 AND date >= $2 AND date < $3 ORDER BY date",
     )
     .bind(user.0)
     .bind(from.to_string())
@@ -129,17 +129,18 @@ pub(crate) async fn assess_and_write(
 
     let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
     let existing: Option<String> =
-        sqlx::query_scalar("SELECT created_at FROM checkins WHERE user_id = ? AND date = ?")
+        sqlx::query_scalar("SELECT created_at FROM checkins WHERE user_id = $1 AND date = $2")
             .bind(user.0)
             .bind(check_in.date.to_string())
             .fetch_optional(&mut *conn)
             .await?;
     let created_at = existing.clone().unwrap_or_else(|| now.clone());
     sqlx::query(
-        "INSERT INTO checkins (user_id, date, pain, body, triage, day_type, decision, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        "INSERT INTO checkins (user_id, date, pain, body, triage, day_type, decision, created_at, updated_at, walking_minutes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (user_id, date) DO UPDATE SET
            pain = excluded.pain, body = excluded.body, triage = excluded.triage,
+           walking_minutes = excluded.walking_minutes,
            day_type = excluded.day_type, decision = excluded.decision, updated_at = excluded.updated_at",
     )
     .bind(user.0)
@@ -151,6 +152,7 @@ pub(crate) async fn assess_and_write(
     .bind(to_json(&decision)?)
     .bind(&created_at)
     .bind(&now)
+    .bind(check_in.walking_minutes.map(i64::from))
     .execute(&mut *conn)
     .await?;
     Ok(Saved {
@@ -166,12 +168,12 @@ pub(crate) async fn assess_and_write(
 }
 
 pub(crate) async fn load_check_in(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     user: UserId,
     date: NaiveDate,
 ) -> Result<Option<StoredCheckIn>, StoreError> {
     let row = sqlx::query(
-        "SELECT date, body, triage, decision, created_at, updated_at FROM checkins WHERE user_id = ? AND date = ?",
+        "SELECT date, body, triage, decision, created_at, updated_at FROM checkins WHERE user_id = $1 AND date = $2",
     )
     .bind(user.0)
     .bind(date.to_string())
@@ -180,7 +182,7 @@ pub(crate) async fn load_check_in(
     row.map(|r| stored_from_row(&r)).transpose()
 }
 
-fn stored_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredCheckIn, StoreError> {
+fn stored_from_row(row: &sqlx::any::AnyRow) -> Result<StoredCheckIn, StoreError> {
     let date = parse_date(row.try_get("date")?)?;
     let body: String = row.try_get("body")?;
     let body: serde_json::Value = serde_json::from_str(&body).map_err(corrupt)?;

@@ -8,11 +8,13 @@ mod error;
 mod safety;
 
 use std::str::FromStr;
+use std::sync::Once;
 use std::time::Duration;
 
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::AnyPool;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sqlx::{ConnectOptions, Connection, Executor};
 
 pub use bone::BoneRecord;
 pub use checkins::{Saved, StoredCheckIn};
@@ -27,16 +29,25 @@ pub struct UserId(pub i64);
 pub const LOCAL_USER: UserId = UserId(1);
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which database a store talks to. The SQL is shared; only locking and migrations differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
 
 /// A handle on the database; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `url`, a `sqlite://` URL or a plain file
-    /// path, and applies pending migrations.
+    /// Opens (creating if needed) the database at `url`, a `sqlite://` URL, a plain file path
+    /// or a `postgres://` URL, and applies pending migrations.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
         let store = Store::connect(url).await?;
         store.migrate().await?;
@@ -45,38 +56,90 @@ impl Store {
 
     /// Opens without migrating.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        static DRIVERS: Once = Once::new();
+        DRIVERS.call_once(sqlx::any::install_default_drivers);
+        let config = |e: sqlx::Error| StoreError::Config(e.to_string());
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Err(StoreError::Config(
-                "PostgreSQL is not supported by this build yet; use a sqlite:// URL or a file path"
-                    .into(),
-            ));
+            let options = AnyConnectOptions::from_str(url).map_err(config)?;
+            let pool = AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            return Ok(Store {
+                pool,
+                backend: Backend::Postgres,
+            });
         }
-        let options = if url.starts_with("sqlite:") {
-            SqliteConnectOptions::from_str(url).map_err(|e| StoreError::Config(e.to_string()))?
+        let sqlite = if url.starts_with("sqlite:") {
+            SqliteConnectOptions::from_str(url).map_err(config)?
         } else {
             SqliteConnectOptions::new().filename(url)
         };
-        let options = options
+        // Create the file and switch it to WAL once (the journal mode is stored in the file):
+        // WAL keeps every committed transaction across a killed process.
+        let first = sqlite
+            .clone()
             .create_if_missing(true)
-            .foreign_keys(true)
-            // WAL keeps every committed transaction across a killed process; NORMAL sync is
-            // durable against process crashes, which is the failure a local app meets.
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
+            .connect()
+            .await?;
+        first.close().await?;
+        let options = AnyConnectOptions::from_url(&sqlite.to_url_lossy()).map_err(config)?;
+        let pool = AnyPoolOptions::new()
             .max_connections(4)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    // NORMAL sync is durable against process crashes, the failure a local app
+                    // meets; the busy timeout lets the CLI and the server share the file.
+                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
+                        .await?;
+                    Ok(())
+                })
+            })
             .connect_with(options)
-            .await
-            .map_err(StoreError::from)?;
-        Ok(Store { pool })
+            .await?;
+        Ok(Store {
+            pool,
+            backend: Backend::Sqlite,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        SQLITE_MIGRATIONS
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator
             .run(&self.pool)
             .await
             .map_err(|e| StoreError::Other(e.to_string()))
+    }
+
+    /// Starts a write transaction that holds the user's write lock, so that two writers for
+    /// one user (two processes, or two servers on PostgreSQL) take turns: SQLite takes the
+    /// database write lock at once (IMMEDIATE), PostgreSQL a transaction-scoped advisory lock
+    /// keyed by the user.
+    pub(crate) async fn begin_write(
+        &self,
+        user: UserId,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        match self.backend {
+            Backend::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                // COUNT gives a plain integer column: the lock function itself returns `void`.
+                sqlx::query("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock($1)) AS l")
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(tx)
+            }
+        }
     }
 
     /// Checks that the database answers.

@@ -42,10 +42,10 @@ impl Store {
     ) -> Result<Acknowledgement, StoreError> {
         rules::check_acknowledgeable(rule)
             .map_err(|why| StoreError::Conflict(format!("{rule} {why}")))?;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write(user).await?;
         let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
         sqlx::query(
-            "INSERT INTO acknowledgements (user_id, rule, acknowledged_on, created_at) VALUES (?, ?, ?, ?)
+            "INSERT INTO acknowledgements (user_id, rule, acknowledged_on, created_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (user_id, rule) DO UPDATE SET acknowledged_on = excluded.acknowledged_on, created_at = excluded.created_at",
         )
         .bind(user.0)
@@ -63,7 +63,7 @@ impl Store {
 
     pub async fn acknowledgements(&self, user: UserId) -> Result<Vec<Acknowledgement>, StoreError> {
         let rows = sqlx::query(
-            "SELECT rule, acknowledged_on FROM acknowledgements WHERE user_id = ? ORDER BY rule",
+            "SELECT rule, acknowledged_on FROM acknowledgements WHERE user_id = $1 ORDER BY rule",
         )
         .bind(user.0)
         .fetch_all(&self.pool)
