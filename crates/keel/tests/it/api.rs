@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Server, TempDir, days_ago, today};
+use crate::helpers::{Server, both_backends, days_ago, today};
 
 async fn problem(resp: reqwest::Response, status: u16) -> Value {
     assert_eq!(resp.status().as_u16(), status);
@@ -27,10 +27,9 @@ fn error_fields(p: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-#[tokio::test]
-async fn check_in_then_replace_then_list_and_plan() {
-    let dir = TempDir::new("api-flow");
-    let s = Server::start(&dir.db());
+both_backends! {
+    async fn check_in_then_replace_then_list_and_plan(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
     let body = json!({"date": today(), "pain": 5, "locations": ["lower_back"], "sleep": 6, "energy": 5,
         "saddle_numbness": false, "bladder_change": false, "bowel_change": false, "sexual_change": false,
         "both_legs_symptoms": false, "leg_weakness_worsening": false, "serious_accident": false, "chest_pain": false});
@@ -79,11 +78,11 @@ async fn check_in_then_replace_then_list_and_plan() {
         assert!(item["cues"].as_array().unwrap().len() >= 2);
     }
 }
+}
 
-#[tokio::test]
-async fn an_emergency_stops_the_plan_and_says_what_to_do() {
-    let dir = TempDir::new("api-stop");
-    let s = Server::start(&dir.db());
+both_backends! {
+    async fn an_emergency_stops_the_plan_and_says_what_to_do(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
     let r = s
         .post_json(
             "/api/v1/checkins",
@@ -111,11 +110,11 @@ async fn an_emergency_stops_the_plan_and_says_what_to_do() {
             .contains(&json!("saddle_numbness"))
     );
 }
+}
 
-#[tokio::test]
-async fn every_field_is_validated_with_its_name() {
-    let dir = TempDir::new("api-422");
-    let s = Server::start(&dir.db());
+both_backends! {
+    async fn every_field_is_validated_with_its_name(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
     let tomorrow = (chrono::Local::now().date_naive() + chrono::Duration::days(1)).to_string();
     let cases = vec![
         (json!({}), "pain"),
@@ -152,11 +151,11 @@ async fn every_field_is_validated_with_its_name() {
     let list: Value = s.get("/api/v1/checkins").await.json().await.unwrap();
     assert_eq!(list["check_ins"], json!([]));
 }
+}
 
-#[tokio::test]
-async fn bad_bodies_and_routes_get_problem_documents() {
-    let dir = TempDir::new("api-errors");
-    let s = Server::start(&dir.db());
+both_backends! {
+    async fn bad_bodies_and_routes_get_problem_documents(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
     s.post_json("/api/v1/checkins", &json!({"pain": 4})).await;
 
     let r = s
@@ -217,11 +216,11 @@ async fn bad_bodies_and_routes_get_problem_documents() {
     let plan = s.get(&format!("/api/v1/plan/{}", today())).await;
     assert_eq!(plan.status().as_u16(), 200);
 }
+}
 
-#[tokio::test]
-async fn health_openapi_and_security_headers() {
-    let dir = TempDir::new("api-meta");
-    let s = Server::start(&dir.db());
+both_backends! {
+    async fn health_openapi_and_security_headers(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
     let r = s.get("/healthz").await;
     assert_eq!(r.status().as_u16(), 200);
     assert!(
@@ -249,11 +248,11 @@ async fn health_openapi_and_security_headers() {
     assert_eq!(checkin["required"], json!(["pain"]));
     assert!(checkin["properties"]["saddle_numbness"].is_object());
 }
+}
 
-#[tokio::test]
-async fn stateless_triage_contract() {
-    let dir = TempDir::new("api-triage");
-    let s = Server::start(&dir.db());
+both_backends! {
+    async fn stateless_triage_contract(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
     let r = s.post_json("/api/v1/triage", &json!({"date": "2026-11-24", "age": 48, "pain": 6, "onset": "sudden", "known_low_bone_density": true})).await;
     assert_eq!(r.status().as_u16(), 200);
     let t: Value = r.json().await.unwrap();
@@ -275,11 +274,11 @@ async fn stateless_triage_contract() {
     let list: Value = s.get("/api/v1/checkins").await.json().await.unwrap();
     assert_eq!(list["check_ins"], json!([]));
 }
+}
 
-#[tokio::test]
-async fn stateless_bone_contract() {
-    let dir = TempDir::new("api-bone");
-    let s = Server::start(&dir.db());
+both_backends! {
+    async fn stateless_bone_contract(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
     let r = s
         .post_json(
             "/api/v1/bone/assess",
@@ -301,11 +300,11 @@ async fn stateless_bone_contract() {
     .await;
     assert_eq!(error_fields(&p), ["age"]);
 }
+}
 
-#[tokio::test]
-async fn acknowledging_an_urgent_finding_mutes_it_but_keeps_it_listed() {
-    let dir = TempDir::new("api-ack");
-    let s = Server::start(&dir.db());
+both_backends! {
+    async fn acknowledging_an_urgent_finding_mutes_it_but_keeps_it_listed(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
     let r = s
         .post_json(
             "/api/v1/checkins",
@@ -355,11 +354,11 @@ async fn acknowledging_an_urgent_finding_mutes_it_but_keeps_it_listed() {
         .unwrap();
     assert_eq!(list["acknowledgements"].as_array().unwrap().len(), 1);
 }
+}
 
-#[tokio::test]
-async fn stored_bone_record_drives_status_and_plan_exclusions() {
-    let dir = TempDir::new("api-bone-stored");
-    let s = Server::start(&dir.db());
+both_backends! {
+    async fn stored_bone_record_drives_status_and_plan_exclusions(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
     let status: Value = s.get("/api/v1/bone").await.json().await.unwrap();
     assert_eq!(status["assessment"], Value::Null);
     assert_eq!(status["missing"], json!(["age"]));
@@ -449,4 +448,5 @@ async fn stored_bone_record_drives_status_and_plan_exclusions() {
             "{id} must not appear"
         );
     }
+}
 }

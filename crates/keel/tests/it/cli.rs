@@ -2,12 +2,11 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Server, TempDir, run_cli, today};
+use crate::helpers::{Server, both_backends, run_cli, today};
 
-#[tokio::test]
-async fn cli_and_api_agree_on_one_database() {
-    let dir = TempDir::new("cli-agree");
-    let db = dir.db();
+both_backends! {
+    async fn cli_and_api_agree_on_one_database(tdb: &TestDb) {
+    let db = tdb.url.clone();
     let (code, out, err) = run_cli(
         &db,
         &[
@@ -49,11 +48,11 @@ async fn cli_and_api_agree_on_one_database() {
     assert!(out.contains("Flare day"), "{out}");
     assert!(out.contains("Unanswered safety questions"), "{out}");
 }
+}
 
-#[test]
-fn checkin_json_on_stdin_and_its_errors() {
-    let dir = TempDir::new("cli-json");
-    let db = dir.db();
+both_backends! {
+    async fn checkin_json_on_stdin_and_its_errors(tdb: &TestDb) {
+    let db = tdb.url.clone();
     let (code, out, err) = run_cli(
         &db,
         &["checkin", "--json"],
@@ -93,12 +92,12 @@ fn checkin_json_on_stdin_and_its_errors() {
     let plan: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(plan["day_type"], "stop");
 }
+}
 
-#[test]
-fn triage_cli_contract() {
-    let dir = TempDir::new("cli-triage");
+both_backends! {
+    async fn triage_cli_contract(tdb: &TestDb) {
     let (code, out, _) = run_cli(
-        &dir.db(),
+        &tdb.url,
         &["triage", "--json"],
         Some(r#"{"pain": 4, "saddle_numbness": true, "fever": true}"#),
     );
@@ -108,29 +107,35 @@ fn triage_cli_contract() {
     assert_eq!(t["findings"][0]["rule"], "RF-CES-SADDLE");
     assert_eq!(t["findings"][1]["rule"], "RF-FEVER");
     let (code, _, err) = run_cli(
-        &dir.db(),
+        &tdb.url,
         &["triage", "--json"],
         Some(r#"{"pain": 4, "age": "old"}"#),
     );
     assert_eq!(code, 2);
     assert!(err.contains("age"), "{err}");
 }
+}
 
-#[test]
-fn migrate_creates_and_reports_the_database() {
-    let dir = TempDir::new("cli-migrate");
-    let url = format!("sqlite://{}", dir.db());
+both_backends! {
+    async fn migrate_creates_and_reports_the_database(tdb: &TestDb) {
+    let postgres = tdb.url.starts_with("postgres");
+    let url = if postgres { tdb.url.clone() } else { format!("sqlite://{}", tdb.url) };
     let (code, out, err) = run_cli(&url, &["migrate"], None);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("up to date"));
-    assert!(std::path::Path::new(&dir.db()).exists());
+    if !postgres {
+        assert!(std::path::Path::new(&tdb.url).exists());
+    }
+    // migrating again is a no-op
+    let (code, _, err) = run_cli(&url, &["migrate"], None);
+    assert_eq!(code, 0, "{err}");
+}
 }
 
-#[test]
-fn bone_cli_contract() {
-    let dir = TempDir::new("cli-bone");
+both_backends! {
+    async fn bone_cli_contract(tdb: &TestDb) {
     let (code, out, err) = run_cli(
-        &dir.db(),
+        &tdb.url,
         &["bone", "--json"],
         Some(r#"{"date": "2026-11-24", "age": 50}"#),
     );
@@ -139,7 +144,7 @@ fn bone_cli_contract() {
     assert_eq!(a["dexa_due"], true);
     assert_eq!(a["findings"][0]["rule"], "BONE-DEXA-50");
     let (code, _, err) = run_cli(
-        &dir.db(),
+        &tdb.url,
         &["bone", "--json"],
         Some(
             r#"{"date": "2026-11-24", "age": 50, "dexa": [{"date": "2026-01-01", "site": "spine", "t_score": -1}]}"#,
@@ -148,11 +153,11 @@ fn bone_cli_contract() {
     assert_eq!(code, 2);
     assert!(err.contains("dexa[0].site"), "{err}");
 }
+}
 
-#[test]
-fn ack_and_stored_bone_from_the_cli() {
-    let dir = TempDir::new("cli-ack");
-    let db = dir.db();
+both_backends! {
+    async fn ack_and_stored_bone_from_the_cli(tdb: &TestDb) {
+    let db = tdb.url.clone();
     let (code, _, err) = run_cli(
         &db,
         &["checkin", "--pain", "2", "--no-red-flags", "--yes", "fever"],
@@ -174,4 +179,5 @@ fn ack_and_stored_bone_from_the_cli() {
     let (code, _, err) = run_cli(&db, &["bone", "--stored"], None);
     assert_eq!(code, 1);
     assert!(err.contains("age"), "{err}");
+}
 }

@@ -141,3 +141,110 @@ pub fn today() -> String {
 pub fn days_ago(n: i64) -> String {
     (chrono::Local::now().date_naive() - chrono::Duration::days(n)).to_string()
 }
+
+/// A fresh database for one test: a SQLite file, or a PostgreSQL database of its own.
+pub struct TestDb {
+    pub url: String,
+    /// Scratch space for the test (a browser profile, files to import).
+    #[allow(dead_code)]
+    pub dir: TempDir,
+    pg: Option<(String, String)>,
+}
+
+static PG_COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+impl TestDb {
+    pub fn sqlite(tag: &str) -> TestDb {
+        let dir = TempDir::new(tag);
+        TestDb {
+            url: dir.db(),
+            dir,
+            pg: None,
+        }
+    }
+
+    /// A new database on the server named by KEEL_TEST_POSTGRES_URL. Without it the test is
+    /// skipped locally, and fails under CI=true.
+    pub async fn postgres(tag: &str) -> Option<TestDb> {
+        let Ok(base) = std::env::var("KEEL_TEST_POSTGRES_URL") else {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("KEEL_TEST_POSTGRES_URL must be set under CI=true");
+            }
+            eprintln!("SKIPPED PostgreSQL run of {tag}: KEEL_TEST_POSTGRES_URL is not set");
+            return None;
+        };
+        use sqlx::Connection;
+        let n = PG_COUNTER.fetch_add(1, Ordering::SeqCst);
+        let name = format!("keel_it_{}_{n}", std::process::id());
+        let mut admin = sqlx::PgConnection::connect(&base)
+            .await
+            .expect("PostgreSQL reachable at KEEL_TEST_POSTGRES_URL");
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        admin.close().await.ok();
+        let (prefix, _) = base.rsplit_once('/').expect("a database URL");
+        let url = format!("{prefix}/{name}");
+        Some(TestDb {
+            url,
+            dir: TempDir::new(tag),
+            pg: Some((base, name)),
+        })
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((base, name)) = self.pg.take() {
+            // Drop runs outside any runtime guarantee, so use a small one on its own thread.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                rt.block_on(async move {
+                    use sqlx::Connection;
+                    let mut admin = sqlx::PgConnection::connect(&base).await.ok()?;
+                    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut admin)
+                        .await
+                        .ok()?;
+                    Some(())
+                })
+            })
+            .join();
+        }
+    }
+}
+
+/// Runs one test body against SQLite and, when configured, against PostgreSQL: one
+/// parameterised suite, not a copy.
+macro_rules! both_backends {
+    ($(#[$meta:meta])* async fn $name:ident($db:ident: &TestDb) $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            $(#[$meta])*
+            async fn run($db: &crate::helpers::TestDb) $body
+
+            #[tokio::test]
+            async fn sqlite() {
+                let db = crate::helpers::TestDb::sqlite(stringify!($name));
+                run(&db).await
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(db) = crate::helpers::TestDb::postgres(stringify!($name)).await {
+                    run(&db).await
+                }
+            }
+        }
+    };
+}
+pub(crate) use both_backends;

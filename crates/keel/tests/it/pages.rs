@@ -1,6 +1,6 @@
 //! The Today page: the form works without JavaScript, keeps values and names errors.
 
-use crate::helpers::{Server, TempDir, today};
+use crate::helpers::{Server, both_backends, today};
 
 fn csrf_token(html: &str) -> String {
     let marker = "name=\"csrf\" value=\"";
@@ -22,10 +22,9 @@ async fn post_form(s: &Server, fields: &[(&str, &str)]) -> reqwest::Response {
         .unwrap()
 }
 
-#[tokio::test]
-async fn today_page_check_in_and_plan() {
-    let dir = TempDir::new("pages-flow");
-    let s = Server::start(&dir.db());
+both_backends! {
+    async fn today_page_check_in_and_plan(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
     let (status, html) = page(&s, "/").await;
     assert_eq!(status, 200);
     assert!(
@@ -78,11 +77,11 @@ async fn today_page_check_in_and_plan() {
     let (_, html) = page(&s, &location).await;
     assert!(html.contains("Flare day"));
 }
+}
 
-#[tokio::test]
-async fn invalid_form_keeps_values_and_names_fields() {
-    let dir = TempDir::new("pages-422");
-    let s = Server::start(&dir.db());
+both_backends! {
+    async fn invalid_form_keeps_values_and_names_fields(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
     let (_, html) = page(&s, "/").await;
     let token = csrf_token(&html);
     let r = post_form(
@@ -118,11 +117,11 @@ async fn invalid_form_keeps_values_and_names_fields() {
         404
     );
 }
+}
 
-#[tokio::test]
-async fn emergency_answer_on_the_page_shows_help_and_no_plan() {
-    let dir = TempDir::new("pages-stop");
-    let s = Server::start(&dir.db());
+both_backends! {
+    async fn emergency_answer_on_the_page_shows_help_and_no_plan(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
     let (_, html) = page(&s, "/").await;
     let token = csrf_token(&html);
     let r = post_form(
@@ -143,11 +142,11 @@ async fn emergency_answer_on_the_page_shows_help_and_no_plan() {
     assert!(html.contains("emergency number"));
     assert!(!html.contains("Your plan"), "no plan beneath an emergency");
 }
+}
 
-#[tokio::test]
-async fn forged_form_posts_are_refused() {
-    let dir = TempDir::new("pages-csrf");
-    let s = Server::start(&dir.db());
+both_backends! {
+    async fn forged_form_posts_are_refused(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
     let fresh = reqwest::Client::new();
     let r = fresh
         .post(s.url("/checkin"))
@@ -179,11 +178,11 @@ async fn forged_form_posts_are_refused() {
     assert_eq!(status, 404);
     assert!(html.contains("Page not found"));
 }
+}
 
-#[tokio::test]
-async fn acknowledge_from_the_page_and_keep_the_bone_record() {
-    let dir = TempDir::new("pages-ack-bone");
-    let s = Server::start(&dir.db());
+both_backends! {
+    async fn acknowledge_from_the_page_and_keep_the_bone_record(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
     let (_, html) = page(&s, "/").await;
     let token = csrf_token(&html);
     post_form(
@@ -284,11 +283,11 @@ async fn acknowledge_from_the_page_and_keep_the_bone_record() {
     assert!(html.contains("No scan is due right now."));
     assert!(html.contains("low bone mass"));
 }
+}
 
-#[tokio::test]
-async fn done_controls_and_the_week_page() {
-    let dir = TempDir::new("pages-done");
-    let s = Server::start(&dir.db());
+both_backends! {
+    async fn done_controls_and_the_week_page(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
     let (_, html) = page(&s, "/").await;
     let token = csrf_token(&html);
     post_form(
@@ -340,4 +339,5 @@ async fn done_controls_and_the_week_page() {
     assert!(html.contains("<title id=\"chart-title\">"));
     assert!(html.contains("28 of 150 minutes"));
     assert!(html.contains("<caption>The week, day by day</caption>"));
+}
 }

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Server, TempDir, days_ago, run_cli, today};
+use crate::helpers::{Server, both_backends, days_ago, run_cli, today};
 
 async fn check_in(s: &Server, date: &str, pain: u8) {
     let r = s
@@ -14,10 +14,9 @@ async fn check_in(s: &Server, date: &str, pain: u8) {
     assert!(r.status().is_success());
 }
 
-#[tokio::test]
-async fn three_comfortable_sessions_raise_the_level_the_plan_uses() {
-    let dir = TempDir::new("plan-progress");
-    let s = Server::start(&dir.db());
+both_backends! {
+    async fn three_comfortable_sessions_raise_the_level_the_plan_uses(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
     for n in (1..=6).rev() {
         check_in(&s, &days_ago(n), 2).await;
     }
@@ -77,11 +76,11 @@ async fn three_comfortable_sessions_raise_the_level_the_plan_uses() {
             .starts_with("Down to level 1: pain during it was 7/10")
     );
 }
+}
 
-#[tokio::test]
-async fn activity_log_validates_and_week_counts_walks_once() {
-    let dir = TempDir::new("plan-week");
-    let s = Server::start(&dir.db());
+both_backends! {
+    async fn activity_log_validates_and_week_counts_walks_once(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
     let bad = [
         (
             json!({"exercise_id": "moonwalk", "pain_during": 1}),
@@ -149,11 +148,11 @@ async fn activity_log_validates_and_week_counts_walks_once() {
     assert_eq!(week["moderate_target"], 150);
     assert_eq!(week["hip_flexor_streak"], 1);
 }
+}
 
-#[tokio::test]
-async fn calendar_parses_back_with_stable_uids() {
-    let dir = TempDir::new("plan-ics");
-    let s = Server::start(&dir.db());
+both_backends! {
+    async fn calendar_parses_back_with_stable_uids(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
     check_in(&s, &today(), 8).await;
     let r = s.get("/api/v1/calendar.ics").await;
     assert_eq!(r.status().as_u16(), 200);
@@ -204,11 +203,11 @@ async fn calendar_parses_back_with_stable_uids() {
             .collect();
     assert_eq!(uids, uids_again, "UIDs are stable across exports");
 }
+}
 
-#[tokio::test]
-async fn preferences_keep_exercises_and_equipment_out_of_the_plan() {
-    let dir = TempDir::new("plan-prefs");
-    let s = Server::start(&dir.db());
+both_backends! {
+    async fn preferences_keep_exercises_and_equipment_out_of_the_plan(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
     let r = s
         .client
         .put(s.url("/api/v1/preferences"))
@@ -250,11 +249,11 @@ async fn preferences_keep_exercises_and_equipment_out_of_the_plan() {
         }
     }
 }
+}
 
-#[test]
-fn log_and_week_from_the_cli() {
-    let dir = TempDir::new("plan-cli");
-    let db = dir.db();
+both_backends! {
+    async fn log_and_week_from_the_cli(tdb: &TestDb) {
+    let db = tdb.url.clone();
     let (code, _, err) = run_cli(
         &db,
         &["log", "dead-bug", "--pain-during", "3", "--effort", "4"],
@@ -278,4 +277,5 @@ fn log_and_week_from_the_cli() {
     assert_eq!(week["strength_days"], 1);
     let (_, out, _) = run_cli(&db, &["week"], None);
     assert!(out.contains("25 of 150 minutes"), "{out}");
+}
 }

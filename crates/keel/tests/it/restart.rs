@@ -2,12 +2,11 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Server, TempDir, days_ago, today};
+use crate::helpers::{Server, both_backends, days_ago, today};
 
-#[tokio::test]
-async fn sigkill_and_restart_keeps_committed_data() {
-    let dir = TempDir::new("restart");
-    let db = dir.db();
+both_backends! {
+    async fn sigkill_and_restart_keeps_committed_data(tdb: &TestDb) {
+    let db = tdb.url.clone();
     let mut s = Server::start(&db);
     let mut acknowledged = Vec::new();
     for n in 0..40 {
@@ -73,4 +72,5 @@ async fn sigkill_and_restart_keeps_committed_data() {
         );
     }
     assert!(s.get("/healthz").await.status().is_success());
+}
 }
