@@ -132,7 +132,17 @@ impl CheckIn {
         })
     }
 
-    /// The canonical JSON form, shared by the API, the CLI and storage.
+    /// The compact form for storage: absent answers and empty lists are left out, since
+    /// `parse` reads an absent field exactly as a null one.
+    pub fn to_compact_json(&self) -> Value {
+        let mut v = self.to_json();
+        if let Value::Object(m) = &mut v {
+            m.retain(|_, v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
+        }
+        v
+    }
+
+    /// The canonical JSON form, shared by the API and the CLI.
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();
         m.insert("date".into(), self.date.to_string().into());
@@ -202,6 +212,9 @@ mod tests {
         let c = parse(v).unwrap();
         let again = CheckIn::parse(&c.to_json(), today()).unwrap();
         assert_eq!(c, again);
+        let compact = CheckIn::parse(&c.to_compact_json(), today()).unwrap();
+        assert_eq!(c, compact);
+        assert!(c.to_compact_json().get("chest_pain").is_none());
         assert_eq!(c.answers.get(Question::Fever), Some(true));
         assert_eq!(c.answers.get(Question::SaddleNumbness), Some(false));
         assert_eq!(c.answers.get(Question::ChestPain), None);

@@ -146,7 +146,7 @@ pub(crate) async fn assess_and_write(
     .bind(user.0)
     .bind(check_in.date.to_string())
     .bind(i64::from(check_in.pain))
-    .bind(check_in.to_json().to_string())
+    .bind(check_in.to_compact_json().to_string())
     .bind(to_json(&triage)?)
     .bind(decision.day_type.name())
     .bind(to_json(&decision)?)

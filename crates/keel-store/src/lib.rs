@@ -6,6 +6,7 @@ mod bone;
 mod checkins;
 mod error;
 mod safety;
+mod seed;
 
 use std::str::FromStr;
 use std::sync::Once;

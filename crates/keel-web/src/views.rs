@@ -136,12 +136,32 @@ pub async fn levels_on(
     user: UserId,
     date: NaiveDate,
 ) -> Result<Vec<FamilyLevel>, StoreError> {
+    Ok(levels_and_log(store, library, user, date).await?.0)
+}
+
+/// The levels on a date and what was logged that day, from one read of the log.
+async fn levels_and_log(
+    store: &Store,
+    library: &Library,
+    user: UserId,
+    date: NaiveDate,
+) -> Result<(Vec<FamilyLevel>, Vec<Activity>), StoreError> {
     let from = date - chrono::Duration::days(PROGRESSION_DAYS);
     let activities = store.activities(user, from, date).await?;
-    let (pain, _) = store.daily_figures(user, from, date).await?;
-    Ok(family_levels(&activities, &pain, date, library)
+    let logged_today: Vec<Activity> = activities
+        .iter()
+        .filter(|a| a.date == date)
+        .cloned()
+        .collect();
+    // Pain matters only from the first logged session on: without a log, read nothing more.
+    let pain = match activities.first() {
+        Some(first) => store.daily_figures(user, first.date, date).await?.0,
+        None => Default::default(),
+    };
+    let levels = family_levels(&activities, &pain, date, library)
         .into_values()
-        .collect())
+        .collect();
+    Ok((levels, logged_today))
 }
 
 /// The week holding `date`, against the activity targets.
@@ -176,11 +196,11 @@ async fn context_parts(
     library: &Library,
     user: UserId,
     date: NaiveDate,
-) -> Result<(PlanContext, Vec<FamilyLevel>, bool), StoreError> {
+) -> Result<(PlanContext, Vec<FamilyLevel>, bool, Vec<Activity>), StoreError> {
     let record = store.bone_record(user).await?;
     let caution = bone_assessment(&record, date).is_some_and(|a| a.exercise_caution);
     let prefs = store.preferences(user, library).await?;
-    let levels = levels_on(store, library, user, date).await?;
+    let (levels, logged_today) = levels_and_log(store, library, user, date).await?;
     let mut ctx = PlanContext {
         levels: levels.iter().map(|l| (l.family, l.level)).collect(),
         excluded_tags: Default::default(),
@@ -191,7 +211,7 @@ async fn context_parts(
         ctx.excluded_tags
             .extend(CAUTION_EXCLUDED_TAGS.iter().map(|t| t.to_string()));
     }
-    Ok((ctx, levels, caution))
+    Ok((ctx, levels, caution, logged_today))
 }
 
 /// Builds the plan view for a check-in already loaded.
@@ -202,8 +222,7 @@ pub async fn plan_for_stored(
     stored: &StoredCheckIn,
 ) -> Result<PlanView, StoreError> {
     let date = stored.check_in.date;
-    let (ctx, levels, caution) = context_parts(store, library, user, date).await?;
-    let logged = store.activities(user, date, date).await?;
+    let (ctx, levels, caution, logged_today) = context_parts(store, library, user, date).await?;
     let acks: Vec<AcknowledgementView> = store
         .acknowledgements(user)
         .await?
@@ -214,7 +233,7 @@ pub async fn plan_for_stored(
     let mut view = PlanView::build(library, stored, &ctx);
     view.acknowledged = acks;
     view.levels = levels;
-    view.logged = logged;
+    view.logged = logged_today;
     if caution {
         view.exclusion_rule = Some("BONE-EXERCISE-CAUTION".into());
     }

@@ -81,6 +81,20 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Fill a database with synthetic daily history in bulk, for benchmarks and scale tests
+    Seed {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// How many users to create
+        #[arg(long, default_value_t = 1000)]
+        users: i64,
+        /// Days of history each, ending today
+        #[arg(long, default_value_t = 365)]
+        days: i64,
+        /// The first user id (the local user is 1)
+        #[arg(long, default_value_t = 2)]
+        first_user: i64,
+    },
     /// Acknowledge a non-emergency finding ("I have seen a clinician about this"); mutes it for 14 days
     Ack {
         #[command(flatten)]
@@ -287,6 +301,38 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             } else {
                 output::bone(&result);
             }
+            Ok(())
+        }
+        Command::Seed {
+            db,
+            users,
+            days,
+            first_user,
+        } => {
+            if users < 0 || !(1..=3660).contains(&days) || first_user < 1 {
+                return Err(CliError::Input(
+                    "users: must be 0 or more; days: 1 to 3660; first-user: 1 or more".into(),
+                ));
+            }
+            let store = open(&db).await?;
+            let started = std::time::Instant::now();
+            let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let rows = store
+                .seed(first_user, users, days, today(), |done| {
+                    if tty && (done % 100 == 0 || done == users) {
+                        eprint!("\rseeding: {done}/{users} users");
+                    }
+                })
+                .await?;
+            store.close().await;
+            if tty {
+                eprintln!();
+            }
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "Seeded {users} users x {days} days: {rows} check-ins in {secs:.1} s ({:.0} rows/s).",
+                rows as f64 / secs.max(1e-9)
+            );
             Ok(())
         }
         Command::Log(args) => log(*args).await,

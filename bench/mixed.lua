@@ -1,0 +1,33 @@
+-- Keel's mixed workload: 70% plan and Today page reads, 20% check-in writes, 10% history reads.
+-- An optional pause per request (KEEL_DELAY_MS) turns it into a fixed-rate run.
+math.randomseed(42)
+local day = 86400
+local today = os.date("%Y-%m-%d")
+local delay_ms = tonumber(os.getenv("KEEL_DELAY_MS") or "0")
+
+request = function()
+  local r = math.random(100)
+  if r <= 35 then
+    return wrk.format("GET", "/api/v1/plan/" .. today)
+  elseif r <= 70 then
+    return wrk.format("GET", "/")
+  elseif r <= 90 then
+    local d = os.date("%Y-%m-%d", os.time() - math.random(0, 364) * day)
+    local body = string.format('{"date":"%s","pain":%d,"sleep":6,"energy":6,"walking_minutes":20}', d, math.random(0, 10))
+    return wrk.format("POST", "/api/v1/checkins", { ["Content-Type"] = "application/json" }, body)
+  else
+    local from = os.date("%Y-%m-%d", os.time() - 30 * day)
+    return wrk.format("GET", "/api/v1/checkins?from=" .. from .. "&to=" .. today)
+  end
+end
+
+if delay_ms > 0 then
+  delay = function() return delay_ms end
+end
+
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT rps=%.0f p50_ms=%.2f p99_ms=%.2f errors=%d\n",
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
