@@ -6,6 +6,7 @@ pub mod bone;
 pub mod calendar;
 pub mod checkin;
 pub mod daytype;
+pub mod desk;
 pub mod library;
 pub mod plan;
 pub mod preferences;
