@@ -290,10 +290,12 @@ pub struct WeekSummary {
 }
 
 /// Summarises the ISO week (Monday to Sunday) holding `date`. Walking minutes on a day are
-/// the larger of the check-in's figure and the logged walking, so a walk is never counted twice.
+/// the larger of the check-in's figure and the logged walking, so a walk is never counted twice;
+/// desk breaks taken add their minutes.
 pub fn week_summary(
     activities: &[Activity],
     walking_by_date: &BTreeMap<NaiveDate, u16>,
+    break_minutes_by_date: &BTreeMap<NaiveDate, u32>,
     date: NaiveDate,
 ) -> WeekSummary {
     let monday = date - Duration::days(i64::from(date.weekday().num_days_from_monday()));
@@ -308,7 +310,9 @@ pub fn week_summary(
             let checkin_walk = u32::from(walking_by_date.get(&d).copied().unwrap_or(0));
             WeekDay {
                 date: d,
-                moderate_minutes: logged_walk.max(checkin_walk),
+                // Desk breaks are movement of their own, on top of walks.
+                moderate_minutes: logged_walk.max(checkin_walk)
+                    + break_minutes_by_date.get(&d).copied().unwrap_or(0),
                 strength: on_day().any(|a| STRENGTH_FAMILIES.contains(&a.family)),
                 hip_flexor_stretch: on_day().any(|a| a.family == ExerciseFamily::HipFlexor),
             }

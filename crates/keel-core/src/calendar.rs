@@ -80,6 +80,74 @@ pub fn next_seven_days(from: NaiveDate) -> impl Iterator<Item = NaiveDate> {
     (0..7).map(move |i| from + Duration::days(i))
 }
 
+/// A subscribable calendar of break reminders: one weekly-repeating event per break slot on
+/// her working days, each with a display alarm. Times are floating local times (RFC 5545
+/// section 3.3.5, form 1), so a phone shows them at the same clock time wherever it is.
+pub fn breaks_calendar(
+    settings: &crate::desk::BreakSettings,
+    first_day: NaiveDate,
+    uid_key: &str,
+    stamp: NaiveDateTime,
+) -> String {
+    use chrono::Weekday;
+    let byday: Vec<&str> = settings
+        .working_days
+        .iter()
+        .map(|d| match d {
+            Weekday::Mon => "MO",
+            Weekday::Tue => "TU",
+            Weekday::Wed => "WE",
+            Weekday::Thu => "TH",
+            Weekday::Fri => "FR",
+            Weekday::Sat => "SA",
+            Weekday::Sun => "SU",
+        })
+        .collect();
+    let mut out = String::new();
+    let mut line = |s: String| out.push_str(&fold_line(&s));
+    line("BEGIN:VCALENDAR".into());
+    line("VERSION:2.0".into());
+    line("PRODID:-//Keel//Keel break reminders//EN".into());
+    line("CALSCALE:GREGORIAN".into());
+    line("X-WR-CALNAME:Keel breaks".into());
+    // The first working day on or after `first_day` anchors each series.
+    let anchor = (0..7)
+        .map(|i| first_day + Duration::days(i))
+        .find(|d| settings.is_working_day(*d));
+    if let (Some(anchor), false) = (anchor, byday.is_empty()) {
+        for slot in settings.slots() {
+            let start = anchor.and_time(slot);
+            let end = start + Duration::minutes(i64::from(crate::desk::BREAK_MINUTES));
+            line("BEGIN:VEVENT".into());
+            line(format!(
+                "UID:keel-break-{}-{}@keel.local",
+                slot.format("%H%M"),
+                uid_key
+            ));
+            line(format!("DTSTAMP:{}", stamp.format("%Y%m%dT%H%M%SZ")));
+            line(format!("DTSTART:{}", start.format("%Y%m%dT%H%M%S")));
+            line(format!("DTEND:{}", end.format("%Y%m%dT%H%M%S")));
+            line(format!("RRULE:FREQ=WEEKLY;BYDAY={}", byday.join(",")));
+            line("SUMMARY:Keel: stand up and move for 2 minutes".into());
+            line(format!(
+                "DESCRIPTION:{}",
+                escape_text(
+                    "Stand, walk or stretch your hip flexors for about 2 minutes: a short break every 30 minutes of sitting does more than one long break (ERG-BREAK)."
+                )
+            ));
+            line("TRANSP:TRANSPARENT".into());
+            line("BEGIN:VALARM".into());
+            line("ACTION:DISPLAY".into());
+            line("TRIGGER:PT0M".into());
+            line("DESCRIPTION:Time to stand up and move".into());
+            line("END:VALARM".into());
+            line("END:VEVENT".into());
+        }
+    }
+    line("END:VCALENDAR".into());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

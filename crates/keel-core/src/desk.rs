@@ -136,25 +136,42 @@ fn measure(measured: Option<f64>, stature: Option<f64>, ratio: f64) -> Option<(f
 }
 
 fn weaker(a: Basis, b: Basis) -> Basis {
-    if a == Basis::Measured && b == Basis::Measured { Basis::Measured } else { Basis::EstimatedFromStature }
+    if a == Basis::Measured && b == Basis::Measured {
+        Basis::Measured
+    } else {
+        Basis::EstimatedFromStature
+    }
 }
 
 pub fn assess(d: &DeskInput) -> DeskAssessment {
     let mut findings = Vec::new();
     let mut add = |rule: &str, source: &str, fix: String| {
-        findings.push(DeskFinding { rule: rule.into(), source: source.into(), fix })
+        findings.push(DeskFinding {
+            rule: rule.into(),
+            source: source.into(),
+            fix,
+        })
     };
     if d.feet_flat == Some(false) {
         add("ERG-CHAIR", "OSHA-WS", "Rest your feet flat: lower the chair if you can, or put a footrest or a box under your feet.".into());
     }
     if d.knees_about_90 == Some(false) {
-        add("ERG-CHAIR", "OSHA-WS", "Set the seat so that your knees bend to about a right angle.".into());
+        add(
+            "ERG-CHAIR",
+            "OSHA-WS",
+            "Set the seat so that your knees bend to about a right angle.".into(),
+        );
     }
     if d.hips_not_below_knees == Some(false) {
-        add("ERG-CHAIR", "OSHA-WS", "Raise the seat until your hips are level with or a little above your knees.".into());
+        add(
+            "ERG-CHAIR",
+            "OSHA-WS",
+            "Raise the seat until your hips are level with or a little above your knees.".into(),
+        );
     }
 
-    let seat = measure(d.popliteal_height_cm, d.stature_cm, POPLITEAL_RATIO).map(|(p, b)| (p + SHOE_CM, b));
+    let seat = measure(d.popliteal_height_cm, d.stature_cm, POPLITEAL_RATIO)
+        .map(|(p, b)| (p + SHOE_CM, b));
     let elbow = measure(d.sitting_elbow_height_cm, d.stature_cm, ELBOW_RATIO);
     let eye = measure(d.sitting_eye_height_cm, d.stature_cm, EYE_RATIO);
     // Compare and show the same rounded figures (millimetres).
@@ -171,36 +188,80 @@ pub fn assess(d: &DeskInput) -> DeskAssessment {
     if let (Some((rec, _)), Some(now)) = (seat, d.seat_height_cm) {
         let diff = now - rec;
         if diff.abs() > TOLERANCE_CM {
-            let (way, by) = if diff > 0.0 { ("Lower", diff) } else { ("Raise", -diff) };
-            add("ERG-SEAT-HEIGHT", "ANTHRO", format!("{way} your seat by about {:.0} cm, to {:.0} cm.", by, rec));
+            let (way, by) = if diff > 0.0 {
+                ("Lower", diff)
+            } else {
+                ("Raise", -diff)
+            };
+            add(
+                "ERG-SEAT-HEIGHT",
+                "ANTHRO",
+                format!("{way} your seat by about {:.0} cm, to {:.0} cm.", by, rec),
+            );
         }
     }
     if let (Some((rec, _)), Some(now)) = (desk, d.desk_height_cm) {
         let diff = now - rec;
         if diff.abs() > TOLERANCE_CM {
             let fix = if diff > 0.0 {
-                format!("Your desk is about {:.0} cm above elbow height. Lower it if it adjusts; otherwise raise your chair by that much and support your feet on a footrest.", diff)
+                format!(
+                    "Your desk is about {:.0} cm above elbow height. Lower it if it adjusts; otherwise raise your chair by that much and support your feet on a footrest.",
+                    diff
+                )
             } else {
-                format!("Your desk is about {:.0} cm below elbow height. Raise it if it adjusts (desk risers work), so that your forearms rest level.", -diff)
+                format!(
+                    "Your desk is about {:.0} cm below elbow height. Raise it if it adjusts (desk risers work), so that your forearms rest level.",
+                    -diff
+                )
             };
             add("ERG-DESK-HEIGHT", "OSHA-WS", fix);
         }
     }
     if let (Some((rec, _)), Some(top)) = (eye_from_floor, d.screen_top_height_cm) {
         if top > rec + MONITOR_ABOVE_CM {
-            add("ERG-MONITOR", "OSHA-WS", format!("Lower the screen by about {:.0} cm so that its top is at or just below your eye level ({:.0} cm).", top - rec, rec));
+            add(
+                "ERG-MONITOR",
+                "OSHA-WS",
+                format!(
+                    "Lower the screen by about {:.0} cm so that its top is at or just below your eye level ({:.0} cm).",
+                    top - rec,
+                    rec
+                ),
+            );
         } else if top < rec - MONITOR_BELOW_CM {
-            add("ERG-MONITOR", "OSHA-WS", format!("Raise the screen by about {:.0} cm (a stand or books will do): its top should be at or just below your eye level ({:.0} cm).", rec - top, rec));
+            add(
+                "ERG-MONITOR",
+                "OSHA-WS",
+                format!(
+                    "Raise the screen by about {:.0} cm (a stand or books will do): its top should be at or just below your eye level ({:.0} cm).",
+                    rec - top,
+                    rec
+                ),
+            );
         }
     }
     if let Some(dist) = d.screen_distance_cm {
         if dist < SCREEN_DISTANCE_CM.0 {
-            add("ERG-MONITOR", "OSHA-WS", format!("Move the screen back to about an arm's length, 50 to 100 cm (now {dist:.0} cm)."));
+            add(
+                "ERG-MONITOR",
+                "OSHA-WS",
+                format!(
+                    "Move the screen back to about an arm's length, 50 to 100 cm (now {dist:.0} cm)."
+                ),
+            );
         } else if dist > SCREEN_DISTANCE_CM.1 {
-            add("ERG-MONITOR", "OSHA-WS", format!("Bring the screen closer, to about an arm's length, 50 to 100 cm (now {dist:.0} cm)."));
+            add(
+                "ERG-MONITOR",
+                "OSHA-WS",
+                format!(
+                    "Bring the screen closer, to about an arm's length, 50 to 100 cm (now {dist:.0} cm)."
+                ),
+            );
         }
     }
-    if d.longest_sitting_minutes.is_some_and(|m| m > BREAK_INTERVAL_MINUTES) {
+    if d.longest_sitting_minutes
+        .is_some_and(|m| m > BREAK_INTERVAL_MINUTES)
+    {
         add("ERG-BREAK", "SEED", "Stand up or walk for about 2 minutes every 30 minutes of sitting; Keel's break timer can remind you.".into());
     }
     if d.standing_desk == Some(true) {
@@ -215,8 +276,18 @@ pub fn assess(d: &DeskInput) -> DeskAssessment {
             _ => {}
         }
     }
-    let h = |v: Option<(f64, Basis)>| v.map(|(cm, basis)| Height { cm: one_decimal(cm), basis });
-    DeskAssessment { seat_height: h(seat), desk_height: h(desk), eye_height: h(eye_from_floor), findings }
+    let h = |v: Option<(f64, Basis)>| {
+        v.map(|(cm, basis)| Height {
+            cm: one_decimal(cm),
+            basis,
+        })
+    };
+    DeskAssessment {
+        seat_height: h(seat),
+        desk_height: h(desk),
+        eye_height: h(eye_from_floor),
+        findings,
+    }
 }
 
 /// When she works and how often to break (ERG-BREAK).
@@ -234,7 +305,13 @@ impl Default for BreakSettings {
             start: NaiveTime::from_hms_opt(9, 0, 0).expect("valid time"),
             end: NaiveTime::from_hms_opt(17, 0, 0).expect("valid time"),
             interval_minutes: BREAK_INTERVAL_MINUTES,
-            working_days: vec![Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri],
+            working_days: vec![
+                Weekday::Mon,
+                Weekday::Tue,
+                Weekday::Wed,
+                Weekday::Thu,
+                Weekday::Fri,
+            ],
         }
     }
 }
@@ -250,7 +327,9 @@ const DAYS: &[(&str, Weekday)] = &[
 ];
 
 fn parse_time(s: &str) -> Option<NaiveTime> {
-    (s.len() == 5).then(|| NaiveTime::parse_from_str(s, "%H:%M").ok()).flatten()
+    (s.len() == 5)
+        .then(|| NaiveTime::parse_from_str(s, "%H:%M").ok())
+        .flatten()
 }
 
 impl BreakSettings {
@@ -285,7 +364,9 @@ impl BreakSettings {
         errors.into_result(|| BreakSettings {
             start: start.unwrap_or(defaults.start),
             end: end.unwrap_or(defaults.end),
-            interval_minutes: interval.map(|v| v as u32).unwrap_or(defaults.interval_minutes),
+            interval_minutes: interval
+                .map(|v| v as u32)
+                .unwrap_or(defaults.interval_minutes),
             working_days,
         })
     }
@@ -323,10 +404,44 @@ impl BreakSettings {
             if !self.is_working_day(date) {
                 return None;
             }
-            slots.iter().map(|t| date.and_time(*t)).find(|at| *at >= now)
+            slots
+                .iter()
+                .map(|t| date.and_time(*t))
+                .find(|at| *at >= now)
         })
     }
 }
 
 #[cfg(test)]
 mod tests;
+
+/// A 2-minute routine for a break, drawn from the exercise library.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BreakRoutine {
+    pub exercise_id: String,
+    pub name: String,
+    pub cues: Vec<String>,
+    pub minutes: u16,
+}
+
+/// Exercises that fit a 2-minute desk break: walking, standing, hip flexor, upper back.
+pub const BREAK_EXERCISES: &[&str] = &[
+    "walk-short-bouts",
+    "standing-hip-flexor",
+    "seated-extension",
+    "single-leg-stand",
+];
+pub const BREAK_MINUTES: u16 = 2;
+
+/// The routine for the `n`th break of a day: they take turns.
+pub fn break_routine(library: &crate::Library, n: usize) -> Option<BreakRoutine> {
+    let id = BREAK_EXERCISES[n % BREAK_EXERCISES.len()];
+    let e = library.get(id)?;
+    Some(BreakRoutine {
+        exercise_id: e.id.clone(),
+        name: e.name.clone(),
+        cues: e.cues.clone(),
+        minutes: BREAK_MINUTES,
+    })
+}

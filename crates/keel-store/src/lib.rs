@@ -4,6 +4,7 @@
 mod activity;
 mod bone;
 mod checkins;
+mod desk;
 mod error;
 mod safety;
 mod seed;
@@ -19,6 +20,7 @@ use sqlx::{ConnectOptions, Connection, Executor};
 
 pub use bone::BoneRecord;
 pub use checkins::{Saved, StoredCheckIn};
+pub use desk::{BreakTaken, PostureBalance};
 pub use error::StoreError;
 pub use safety::Acknowledgement;
 

@@ -13,6 +13,19 @@ use crate::{Store, StoreError};
 /// Rows per INSERT statement (10 parameters each stays under both backends' limits).
 const ROWS_PER_STATEMENT: usize = 500;
 
+/// One check-in row as bound to the INSERT: user, date, pain, body, triage, day type,
+/// decision, walking minutes.
+type SeedRow = (
+    i64,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+);
+
 /// A small deterministic generator: the same seed gives the same history.
 struct Lcg(u64);
 

@@ -6,27 +6,31 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use chrono::Timelike;
 use chrono::{Duration, NaiveDate};
 use keel_core::activity::{Activity, FamilyLevel, WeekSummary};
 use keel_core::bone::{
     self, BoneAssessment, BoneInput, BoneProfile, DexaResult, HeightMeasurement,
 };
+use keel_core::desk::{self, BreakSettings, DeskAssessment, DeskInput};
 use keel_core::preferences::Preferences;
 use keel_core::rules;
 use keel_core::triage::{self, TriageInput, TriageResult};
 use keel_core::validate::parse_date;
 use keel_core::{CheckIn, ValidationErrors};
+use keel_store::BreakTaken;
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::desk_page;
 use crate::error::{ApiError, Problem};
 use crate::extract::JsonBody;
 use crate::schema::{
-    AcknowledgementBody, ActivityBody, BoneBody, CheckInBody, PreferencesBody, ProfileBody,
-    TriageBody,
+    AcknowledgementBody, ActivityBody, BoneBody, BreakSettingsBody, CheckInBody, DeskBody,
+    PreferencesBody, ProfileBody, TriageBody,
 };
 use crate::views::{self, AcknowledgementView, CheckInList, CheckInRecord, PlanView};
 use crate::{AppState, user_for};
@@ -518,6 +522,196 @@ pub async fn put_preferences(
     Ok(Json(p.to_json()))
 }
 
+/// Stateless workstation check (clinical-rules.md section 4): nothing is stored.
+#[utoipa::path(
+    post, path = "/api/v1/desk/assess", tag = "desk",
+    request_body(content = DeskBody, content_type = "application/json"),
+    responses((status = 200, body = DeskAssessment), (status = 422, body = Problem, content_type = "application/problem+json"))
+)]
+pub async fn post_desk_assess(JsonBody(body): JsonBody) -> Result<Json<DeskAssessment>, ApiError> {
+    Ok(Json(desk::assess(&DeskInput::parse(&body)?)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeskStatus {
+    #[schema(schema_with = crate::schema::desk)]
+    pub setup: Value,
+    pub assessment: DeskAssessment,
+}
+
+/// Her stored workstation answers and what follows from them.
+#[utoipa::path(get, path = "/api/v1/desk", tag = "desk", responses((status = 200, body = DeskStatus)))]
+pub async fn get_desk(State(state): State<AppState>) -> Result<Json<DeskStatus>, ApiError> {
+    let d = desk_page::desk_input(&state.store, user_for()).await?;
+    Ok(Json(DeskStatus {
+        setup: d.to_json(),
+        assessment: desk::assess(&d),
+    }))
+}
+
+/// Replaces her stored workstation answers.
+#[utoipa::path(
+    put, path = "/api/v1/desk", tag = "desk",
+    request_body(content = DeskBody, content_type = "application/json"),
+    responses((status = 200, body = DeskStatus), (status = 422, body = Problem, content_type = "application/problem+json"))
+)]
+pub async fn put_desk(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<DeskStatus>, ApiError> {
+    let d = DeskInput::parse(&body)?;
+    state
+        .store
+        .save_setting(user_for(), desk_page::DESK, &d.to_json())
+        .await?;
+    Ok(Json(DeskStatus {
+        setup: d.to_json(),
+        assessment: desk::assess(&d),
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BreakDay {
+    #[schema(value_type = String, format = Date)]
+    pub date: NaiveDate,
+    /// Local date-times of the breaks taken.
+    #[schema(value_type = Vec<String>)]
+    pub taken: Vec<String>,
+    pub minutes: u32,
+    pub sitting_minutes: u32,
+    pub standing_minutes: u32,
+}
+
+/// Breaks taken and the sit/stand balance on a day (default today).
+#[utoipa::path(
+    get, path = "/api/v1/breaks", tag = "desk",
+    params(("date" = Option<String>, Query, format = Date)),
+    responses((status = 200, body = BreakDay), (status = 422, body = Problem, content_type = "application/problem+json"))
+)]
+pub async fn get_breaks(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<BreakDay>, ApiError> {
+    let mut errors = ValidationErrors::new();
+    let date = date_param(&query, "date", &mut errors);
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let date = date.unwrap_or_else(|| state.today());
+    let taken = state.store.breaks(user_for(), date, date).await?;
+    let balance = state.store.posture_balance(user_for(), date).await?;
+    Ok(Json(BreakDay {
+        date,
+        minutes: taken.iter().map(|b| u32::from(b.minutes)).sum(),
+        taken: taken
+            .iter()
+            .map(|b| b.taken_at.format("%Y-%m-%dT%H:%M:%S").to_string())
+            .collect(),
+        sitting_minutes: balance.sitting_minutes,
+        standing_minutes: balance.standing_minutes,
+    }))
+}
+
+/// Logs a 2-minute break taken now; it counts as movement in the week.
+#[utoipa::path(post, path = "/api/v1/breaks", tag = "desk", responses((status = 201, body = BreakDay)))]
+pub async fn post_break(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let now = desk_page::local_now();
+    let taken = state
+        .store
+        .breaks(user_for(), now.date(), now.date())
+        .await?;
+    let routine = desk::break_routine(&state.library, taken.len());
+    let at = now.with_nanosecond(0).unwrap_or(now);
+    state
+        .store
+        .log_break(
+            user_for(),
+            &BreakTaken {
+                taken_at: at,
+                minutes: desk::BREAK_MINUTES,
+                exercise_id: routine.map(|r| r.exercise_id),
+            },
+        )
+        .await?;
+    let day = get_breaks(
+        State(state),
+        Query(HashMap::from([("date".to_string(), at.date().to_string())])),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, day).into_response())
+}
+
+/// Her break settings: working hours, interval and working days.
+#[utoipa::path(get, path = "/api/v1/breaks/settings", tag = "desk", responses((status = 200, body = BreakSettingsBody)))]
+pub async fn get_break_settings(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        desk_page::break_settings(&state.store, user_for())
+            .await?
+            .to_json(),
+    ))
+}
+
+/// Replaces her break settings.
+#[utoipa::path(
+    put, path = "/api/v1/breaks/settings", tag = "desk",
+    request_body(content = BreakSettingsBody, content_type = "application/json"),
+    responses((status = 200, body = BreakSettingsBody), (status = 422, body = Problem, content_type = "application/problem+json"))
+)]
+pub async fn put_break_settings(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let s = BreakSettings::parse(&body)?;
+    state
+        .store
+        .save_setting(user_for(), desk_page::BREAKS, &s.to_json())
+        .await?;
+    Ok(Json(s.to_json()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedLink {
+    /// The feed's path with its secret; shown once, only a hash is kept.
+    pub path: String,
+}
+
+/// Creates (or replaces, revoking the old) the secret address of her break-reminder calendar.
+#[utoipa::path(post, path = "/api/v1/feeds/breaks", tag = "desk", responses((status = 201, body = FeedLink)))]
+pub async fn post_feed(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let token = crate::csrf::new_token();
+    state
+        .store
+        .set_feed_token(
+            user_for(),
+            desk_page::BREAKS,
+            &desk_page::hash_token(&token),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(FeedLink {
+            path: format!("/feeds/breaks/{token}.ics"),
+        }),
+    )
+        .into_response())
+}
+
+/// Turns the break-reminder calendar address off.
+#[utoipa::path(delete, path = "/api/v1/feeds/breaks", tag = "desk", responses((status = 204, description = "Revoked"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn delete_feed(State(state): State<AppState>) -> Result<Response, ApiError> {
+    if state
+        .store
+        .revoke_feed_token(user_for(), desk_page::BREAKS)
+        .await?
+    {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(ApiError::NotFound(
+            "There is no calendar address to turn off.".into(),
+        ))
+    }
+}
+
 /// Stateless bone-health assessment (clinical-rules.md section 2): nothing is stored.
 #[utoipa::path(
     post, path = "/api/v1/bone/assess", tag = "bone",
@@ -632,6 +826,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_week))
         .routes(routes!(get_calendar))
         .routes(routes!(get_preferences, put_preferences))
+        .routes(routes!(post_desk_assess))
+        .routes(routes!(get_desk, put_desk))
+        .routes(routes!(get_breaks, post_break))
+        .routes(routes!(get_break_settings, put_break_settings))
+        .routes(routes!(post_feed, delete_feed))
         .routes(routes!(post_bone_assess))
         .routes(routes!(healthz))
 }

@@ -4,6 +4,7 @@
 pub mod api;
 mod bone_page;
 mod csrf;
+pub mod desk_page;
 pub mod error;
 mod extract;
 mod pages;
@@ -97,6 +98,15 @@ pub fn router(state: AppState) -> Router {
         .route("/bone/height", post(bone_page::post_height))
         .route("/bone/dexa", post(bone_page::post_dexa))
         .route("/static/keel.css", get(pages::stylesheet))
+        .route("/static/breaks.js", get(desk_page::breaks_script))
+        .route("/desk", get(desk_page::desk_page).post(desk_page::post_desk))
+        .route("/breaks", get(desk_page::breaks_page))
+        .route("/breaks/log", post(desk_page::post_break))
+        .route("/breaks/settings", post(desk_page::post_break_settings))
+        .route("/breaks/posture", post(desk_page::post_posture))
+        .route("/breaks/feed", post(desk_page::post_feed))
+        .route("/breaks/feed/revoke", post(desk_page::post_feed_revoke))
+        .route("/feeds/breaks/{file}", get(desk_page::breaks_feed))
         .merge(api)
         .fallback(not_found)
         .method_not_allowed_fallback(api::method_not_allowed)

@@ -50,7 +50,9 @@ pub(crate) fn layout_in(active: &str, title: &str, main: Markup) -> Markup {
                         a class="brand" href="/" { "Keel" }
                         a href="/" aria-current=[(active == "today").then_some("page")] { "Today" }
                         a href="/week" aria-current=[(active == "week").then_some("page")] { "Week" }
-                        a href="/bone" aria-current=[(active == "bone").then_some("page")] { "Bone health" }
+                        a href="/bone" aria-current=[(active == "bone").then_some("page")] { "Bone" }
+                        a href="/desk" aria-current=[(active == "desk").then_some("page")] { "Desk" }
+                        a href="/breaks" aria-current=[(active == "breaks").then_some("page")] { "Breaks" }
                     }
                 }
                 main id="main" { (main) }

@@ -358,6 +358,64 @@ pub fn preferences() -> Schema {
         .into()
 }
 
+/// The workstation check's body (`POST /api/v1/desk/assess`, `PUT /api/v1/desk`).
+pub fn desk() -> Schema {
+    let num = |min: f64, max: f64| {
+        ObjectBuilder::new()
+            .schema_type(nullable(Type::Number))
+            .minimum(Some(min))
+            .maximum(Some(max))
+    };
+    let yes_no = || ObjectBuilder::new().schema_type(nullable(Type::Boolean));
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .description(Some("Workstation check answers; every field optional, unknown fields refused. Measured values win over estimates from stature."))
+        .property("stature_cm", num(120.0, 220.0))
+        .property("popliteal_height_cm", num(25.0, 65.0))
+        .property("sitting_elbow_height_cm", num(10.0, 40.0))
+        .property("sitting_eye_height_cm", num(50.0, 100.0))
+        .property("seat_height_cm", num(20.0, 100.0))
+        .property("desk_height_cm", num(40.0, 140.0))
+        .property("screen_top_height_cm", num(40.0, 220.0))
+        .property("screen_distance_cm", num(10.0, 300.0))
+        .property("feet_flat", yes_no())
+        .property("knees_about_90", yes_no())
+        .property("hips_not_below_knees", yes_no())
+        .property("longest_sitting_minutes", int(0, 1440, true))
+        .property("standing_desk", yes_no())
+        .property("standing_hours", num(0.0, 24.0))
+        .property("sitting_hours", num(0.0, 24.0))
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        .build()
+        .into()
+}
+
+/// Break settings (`PUT /api/v1/breaks/settings`).
+pub fn break_settings() -> Schema {
+    let time = || {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^[0-2][0-9]:[0-5][0-9]$"))
+            .description(Some("Local time, HH:MM"))
+    };
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property("start", time())
+        .property("end", time())
+        .property("interval_minutes", int(10, 120, true))
+        .property(
+            "working_days",
+            list(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])),
+            ),
+        )
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        .build()
+        .into()
+}
+
 fn acknowledgeable_rules() -> Vec<&'static str> {
     keel_core::rules::RED_FLAG_RULES
         .iter()
@@ -376,6 +434,22 @@ pub struct TriageBody;
 pub struct BoneBody;
 pub struct ProfileBody;
 pub struct ActivityBody;
+pub struct DeskBody;
+pub struct BreakSettingsBody;
+
+impl PartialSchema for DeskBody {
+    fn schema() -> RefOr<Schema> {
+        desk().into()
+    }
+}
+impl ToSchema for DeskBody {}
+
+impl PartialSchema for BreakSettingsBody {
+    fn schema() -> RefOr<Schema> {
+        break_settings().into()
+    }
+}
+impl ToSchema for BreakSettingsBody {}
 pub struct PreferencesBody;
 
 impl PartialSchema for ActivityBody {

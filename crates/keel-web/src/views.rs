@@ -178,7 +178,14 @@ pub async fn week_for(
     let (_, walking) = store
         .daily_figures(user, from, date + chrono::Duration::days(7))
         .await?;
-    Ok(week_summary(&activities, &walking, date))
+    let breaks = store
+        .break_minutes(
+            user,
+            date - chrono::Duration::days(7),
+            date + chrono::Duration::days(7),
+        )
+        .await?;
+    Ok(week_summary(&activities, &walking, &breaks, date))
 }
 
 /// What the plan must respect on a date: levels, bone caution and her preferences.

@@ -81,6 +81,32 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Workstation check: with --stored, your saved answers; otherwise the answers as JSON on
+    /// stdin (nothing stored)
+    Desk {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// Assess the stored workstation answers instead of stdin
+        #[arg(long)]
+        stored: bool,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
+    /// A break countdown in the terminal: a bell at each break, each break logged; Ctrl-C stops
+    Breaks {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// Minutes between breaks [default: your break settings, or 30]
+        #[arg(long)]
+        interval: Option<u32>,
+        /// Stop after this many breaks
+        #[arg(long)]
+        count: Option<u32>,
+        /// Seconds between breaks, for trying it out
+        #[arg(long, hide = true)]
+        interval_seconds: Option<u64>,
+    },
     /// Fill a database with synthetic daily history in bulk, for benchmarks and scale tests
     Seed {
         #[command(flatten)]
@@ -335,6 +361,29 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             );
             Ok(())
         }
+        Command::Desk { db, stored, json } => {
+            let input = if stored {
+                let store = open(&db).await?;
+                let d = keel_web::desk_page::desk_input(&store, LOCAL_USER).await?;
+                store.close().await;
+                d
+            } else {
+                keel_core::desk::DeskInput::parse(&read_stdin_json()?)?
+            };
+            let a = keel_core::desk::assess(&input);
+            if json {
+                output::json(&a);
+            } else {
+                output::desk(&a);
+            }
+            Ok(())
+        }
+        Command::Breaks {
+            db,
+            interval,
+            count,
+            interval_seconds,
+        } => breaks(db, interval, count, interval_seconds).await,
         Command::Log(args) => log(*args).await,
         Command::Week { db, date, json } => {
             let date = parse_date_arg("date", date.as_deref())?.unwrap_or_else(today);
@@ -526,6 +575,99 @@ async fn log(args: LogArgs) -> Result<(), CliError> {
             activity.pain_during
         );
     }
+    Ok(())
+}
+
+async fn breaks(
+    db: DatabaseArgs,
+    interval: Option<u32>,
+    count: Option<u32>,
+    interval_seconds: Option<u64>,
+) -> Result<(), CliError> {
+    use std::io::Write;
+    use std::time::Duration as StdDuration;
+    if interval.is_some_and(|m| !(1..=240).contains(&m)) {
+        return Err(CliError::Input(
+            "interval: must be a whole number of minutes from 1 to 240".into(),
+        ));
+    }
+    let store = open(&db).await?;
+    let settings = keel_web::desk_page::break_settings(&store, LOCAL_USER).await?;
+    let every = StdDuration::from_secs(
+        interval_seconds.unwrap_or(u64::from(interval.unwrap_or(settings.interval_minutes)) * 60),
+    );
+    let library = Library::builtin();
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    println!(
+        "Break every {} min {} s. Ctrl-C to stop.",
+        every.as_secs() / 60,
+        every.as_secs() % 60
+    );
+    let mut taken = 0u32;
+    let stop = tokio::signal::ctrl_c();
+    tokio::pin!(stop);
+    'outer: loop {
+        let due = tokio::time::Instant::now() + every;
+        loop {
+            let left = due.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            if tty {
+                print!(
+                    "\rNext break in {:02}:{:02} ",
+                    left.as_secs() / 60,
+                    left.as_secs() % 60
+                );
+                let _ = std::io::stdout().flush();
+            }
+            tokio::select! {
+                _ = &mut stop => break 'outer,
+                _ = tokio::time::sleep(left.min(StdDuration::from_secs(1))) => {}
+            }
+        }
+        let now = keel_web::desk_page::local_now();
+        let today_count = store
+            .breaks(LOCAL_USER, now.date(), now.date())
+            .await?
+            .len();
+        let routine = keel_core::desk::break_routine(&library, today_count);
+        let at = chrono::Timelike::with_nanosecond(&now, 0).unwrap_or(now);
+        store
+            .log_break(
+                LOCAL_USER,
+                &keel_store::BreakTaken {
+                    taken_at: at,
+                    minutes: keel_core::desk::BREAK_MINUTES,
+                    exercise_id: routine.as_ref().map(|r| r.exercise_id.clone()),
+                },
+            )
+            .await?;
+        taken += 1;
+        // The bell, then what to do.
+        print!(
+            "{}\x07Break time ({}): stand up and move for 2 minutes.",
+            if tty { "\r" } else { "" },
+            at.format("%H:%M")
+        );
+        if let Some(r) = routine {
+            println!(" Try: {}.", r.name);
+            for c in r.cues {
+                println!("  - {c}");
+            }
+        } else {
+            println!();
+        }
+        let _ = std::io::stdout().flush();
+        if count.is_some_and(|c| taken >= c) {
+            break;
+        }
+    }
+    store.close().await;
+    println!(
+        "\nStopped. {taken} break{} logged.",
+        if taken == 1 { "" } else { "s" }
+    );
     Ok(())
 }
 

@@ -46,6 +46,30 @@ pub fn bone(a: &BoneAssessment) {
     println!("\n{DISCLAIMER}");
 }
 
+pub fn desk(a: &keel_core::desk::DeskAssessment) {
+    let show = |label: &str, h: Option<keel_core::desk::Height>| {
+        if let Some(h) = h {
+            let basis = match h.basis {
+                keel_core::desk::Basis::Measured => "measured",
+                keel_core::desk::Basis::EstimatedFromStature => "estimated from your height",
+            };
+            println!("{label:<18} {:.1} cm ({basis})", h.cm);
+        }
+    };
+    show("Seat height:", a.seat_height);
+    show("Desk height:", a.desk_height);
+    show("Eye level:", a.eye_height);
+    if a.seat_height.is_none() {
+        println!("Give stature_cm (or your measurements) to get heights.");
+    }
+    for f in &a.findings {
+        println!("  - {} (rule {}, source {})", f.fix, f.rule, f.source);
+    }
+    if a.findings.is_empty() {
+        println!("Nothing to change in what you told Keel.");
+    }
+}
+
 pub fn week(w: &WeekSummary) {
     println!("Week of {}", w.week_start);
     println!(

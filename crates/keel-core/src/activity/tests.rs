@@ -153,7 +153,7 @@ fn walks_count_once_and_the_week_runs_monday_to_sunday() {
     walking.insert(day(0), 30u16); // the same walk, in the check-in
     walking.insert(day(1), 25u16); // the check-in knows more than the log
     walking.insert(day(3), 45u16);
-    let w = week_summary(&acts, &walking, day(6));
+    let w = week_summary(&acts, &walking, &BTreeMap::new(), day(6));
     assert_eq!(w.week_start, day(0));
     assert_eq!(w.days.len(), 7);
     assert_eq!(w.days[0].moderate_minutes, 30);
@@ -161,11 +161,18 @@ fn walks_count_once_and_the_week_runs_monday_to_sunday() {
     assert_eq!(w.moderate_minutes, 30 + 25 + 45);
     assert_eq!(w.strength_days, 2);
     assert_eq!(w.hip_flexor_streak, 2);
+    let mut breaks = BTreeMap::new();
+    breaks.insert(day(0), 6u32);
+    assert_eq!(
+        week_summary(&acts, &walking, &breaks, day(6)).days[0].moderate_minutes,
+        36,
+        "breaks add"
+    );
     // on a day with no stretch yet, the streak up to yesterday still stands
-    let w = week_summary(&acts, &walking, day(7));
+    let w = week_summary(&acts, &walking, &BTreeMap::new(), day(7));
     assert_eq!(w.hip_flexor_streak, 2);
     assert_eq!(w.week_start, day(7));
-    let w = week_summary(&acts, &walking, day(8));
+    let w = week_summary(&acts, &walking, &BTreeMap::new(), day(8));
     assert_eq!(w.hip_flexor_streak, 0);
 }
 

@@ -48,53 +48,68 @@ fn browser_or_skip() -> Option<(String, String)> {
     }
 }
 
+/// A headless Chromium session through chromedriver, ended on drop of the driver.
+struct Browser {
+    client: fantoccini::Client,
+    _driver: Driver,
+}
+
+impl Browser {
+    async fn start(profile: &std::path::Path) -> Option<Browser> {
+        let (chromium, chromedriver) = browser_or_skip()?;
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Driver(
+            Command::new(chromedriver)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start chromedriver"),
+        );
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": chromium,
+                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                         "--disable-dev-shm-usage", "--no-first-run", "--disable-component-update", "--disable-sync",
+                         "--window-size=420,900", format!("--user-data-dir={}", profile.display())]
+            }),
+        );
+        let started = Instant::now();
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(c) => break c,
+                Err(_) if started.elapsed() < Duration::from_secs(20) => {
+                    tokio::time::sleep(Duration::from_millis(200)).await
+                }
+                Err(e) => panic!("cannot start a WebDriver session: {e}"),
+            }
+        };
+        Some(Browser {
+            client,
+            _driver: driver,
+        })
+    }
+}
+
 #[tokio::test]
 async fn browser_fills_in_the_check_in_and_sees_the_plan() {
-    let Some((chromium, chromedriver)) = browser_or_skip() else {
-        return;
-    };
     let dir = TempDir::new("browser");
     let server = Server::start(&dir.db());
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _driver = Driver(
-        Command::new(chromedriver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver"),
-    );
-    let profile = dir.0.join("chrome-profile");
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": chromium,
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-dev-shm-usage", "--no-first-run", "--disable-component-update", "--disable-sync",
-                     "--window-size=420,900", format!("--user-data-dir={}", profile.display())]
-        }),
-    );
-    let started = Instant::now();
-    let client = loop {
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector)
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            Ok(c) => break c,
-            Err(e) if started.elapsed() < Duration::from_secs(20) => {
-                let _ = e;
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-            Err(e) => panic!("cannot start a WebDriver session: {e}"),
-        }
+    let Some(browser) = Browser::start(&dir.0.join("profile")).await else {
+        return;
     };
+    let client = browser.client.clone();
     let result = async {
         client.goto(&server.url("/")).await?;
         client
@@ -165,4 +180,51 @@ async fn browser_fills_in_the_check_in_and_sees_the_plan() {
         .await
         .unwrap();
     assert_eq!(stored["day_type"], "gentle");
+}
+
+#[tokio::test]
+async fn break_timer_prompts_when_the_interval_elapses() {
+    let dir = TempDir::new("browser-breaks");
+    let server = Server::start(&dir.db());
+    let Some(browser) = Browser::start(&dir.0.join("profile")).await else {
+        return;
+    };
+    let client = browser.client.clone();
+    let result = async {
+        client.goto(&server.url("/breaks")).await?;
+        let prompt = client.find(Locator::Id("break-prompt")).await?;
+        let hidden_before = !prompt.is_displayed().await?;
+        client
+            .find(Locator::Id("test-reminder"))
+            .await?
+            .click()
+            .await?;
+        let started = Instant::now();
+        let mut shown = false;
+        while started.elapsed() < Duration::from_secs(15) {
+            if prompt.is_displayed().await? {
+                shown = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        let role = prompt.attr("role").await?;
+        client
+            .find(Locator::Id("took-break"))
+            .await?
+            .click()
+            .await?;
+        client.wait().for_element(Locator::Css(".notice")).await?;
+        let notice = client.find(Locator::Css(".notice")).await?.text().await?;
+        Ok::<_, fantoccini::error::CmdError>((hidden_before, shown, role, notice))
+    }
+    .await;
+    let _ = client.close().await;
+    let (hidden_before, shown, role, notice) = result.expect("browser steps");
+    assert!(hidden_before, "no prompt before the interval");
+    assert!(shown, "the prompt appears when the interval elapses");
+    assert_eq!(role.as_deref(), Some("alert"));
+    assert!(notice.contains("Break logged"), "{notice}");
+    let day: serde_json::Value = server.get("/api/v1/breaks").await.json().await.unwrap();
+    assert_eq!(day["minutes"], 2);
 }

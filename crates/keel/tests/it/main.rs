@@ -3,6 +3,7 @@
 mod api;
 mod browser;
 mod cli;
+mod desk;
 mod helpers;
 mod pages;
 mod plan;
