@@ -56,16 +56,7 @@ impl Store {
     ) -> Result<u64, StoreError> {
         let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
         let start = end - Duration::days(days - 1);
-        let mut rows: Vec<(
-            i64,
-            String,
-            i64,
-            String,
-            String,
-            String,
-            String,
-            Option<i64>,
-        )> = Vec::new();
+        let mut rows: Vec<SeedRow> = Vec::new();
         let mut written = 0u64;
         for user in first_user..first_user + users {
             sqlx::query("INSERT INTO users (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
@@ -115,19 +106,9 @@ impl Store {
         Ok(written)
     }
 
-    #[allow(clippy::type_complexity)]
     async fn insert_seed_rows(
         &self,
-        rows: &mut Vec<(
-            i64,
-            String,
-            i64,
-            String,
-            String,
-            String,
-            String,
-            Option<i64>,
-        )>,
+        rows: &mut Vec<SeedRow>,
         now: &str,
     ) -> Result<u64, StoreError> {
         if rows.is_empty() {
