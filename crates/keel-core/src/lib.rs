@@ -10,6 +10,7 @@ pub mod desk;
 pub mod library;
 pub mod plan;
 pub mod preferences;
+pub mod progress;
 pub mod rules;
 pub mod triage;
 pub mod validate;
