@@ -56,7 +56,10 @@ fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
 
 pub fn trends(days: &BTreeMap<NaiveDate, DayFigures>, date: NaiveDate, weeks: usize) -> Trends {
     let week = |end: NaiveDate| {
-        let span: Vec<&DayFigures> = days.range(end - Duration::days(6)..=end).map(|(_, f)| f).collect();
+        let span: Vec<&DayFigures> = days
+            .range(end - Duration::days(6)..=end)
+            .map(|(_, f)| f)
+            .collect();
         WeekMeans {
             end,
             check_ins: span.len() as u32,
@@ -67,7 +70,9 @@ pub fn trends(days: &BTreeMap<NaiveDate, DayFigures>, date: NaiveDate, weeks: us
             sitting_hours: mean(span.iter().filter_map(|f| f.sitting_hours)),
         }
     };
-    let weeks: Vec<WeekMeans> = (0..weeks as i64).map(|i| week(date - Duration::days(7 * i))).collect();
+    let weeks: Vec<WeekMeans> = (0..weeks as i64)
+        .map(|i| week(date - Duration::days(7 * i)))
+        .collect();
     let series: BTreeMap<NaiveDate, u8> = days.range(..=date).map(|(d, f)| (*d, f.pain)).collect();
     let episode_start = triage::current_episode_start(&series, date);
     Trends {
@@ -256,10 +261,15 @@ impl Instrument {
         let mut out = Vec::new();
         for item in &self.items {
             match object.get(&item.id).and_then(Value::as_f64) {
-                Some(v) if v.fract() == 0.0 && v >= f64::from(self.min) && v <= f64::from(self.max) => out.push(v as u8),
-                Some(_) | None if object.contains_key(&item.id) => {
-                    errors.add(item.id.clone(), format!("must be a whole number from {} to {}", self.min, self.max))
+                Some(v)
+                    if v.fract() == 0.0 && v >= f64::from(self.min) && v <= f64::from(self.max) =>
+                {
+                    out.push(v as u8)
                 }
+                Some(_) | None if object.contains_key(&item.id) => errors.add(
+                    item.id.clone(),
+                    format!("must be a whole number from {} to {}", self.min, self.max),
+                ),
                 _ => errors.add(item.id.clone(), "is required"),
             }
         }
@@ -287,9 +297,22 @@ impl Instrument {
         let subscales = self
             .subscales
             .iter()
-            .map(|s| (s.id.clone(), s.items.iter().filter_map(|i| answers.get(i - 1)).map(|a| f64::from(*a)).sum()))
+            .map(|s| {
+                (
+                    s.id.clone(),
+                    s.items
+                        .iter()
+                        .filter_map(|i| answers.get(i - 1))
+                        .map(|a| f64::from(*a))
+                        .sum(),
+                )
+            })
             .collect();
-        Score { total, band, subscales }
+        Score {
+            total,
+            band,
+            subscales,
+        }
     }
 
     /// Due when never answered or last answered `every_days` or more ago.

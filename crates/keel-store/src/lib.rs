@@ -6,6 +6,7 @@ mod bone;
 mod checkins;
 mod desk;
 mod error;
+mod questionnaires;
 mod safety;
 mod seed;
 
@@ -22,6 +23,7 @@ pub use bone::BoneRecord;
 pub use checkins::{Saved, StoredCheckIn};
 pub use desk::{BreakTaken, PostureBalance};
 pub use error::StoreError;
+pub use questionnaires::Response;
 pub use safety::Acknowledgement;
 
 /// Whose data a query touches. Every repository method takes one first.

@@ -8,6 +8,8 @@ pub mod desk_page;
 pub mod error;
 mod extract;
 mod pages;
+pub mod progress_page;
+pub mod report;
 pub mod schema;
 pub mod views;
 mod week_page;
@@ -93,6 +95,10 @@ pub fn router(state: AppState) -> Router {
         .route("/acknowledge", post(pages::post_acknowledge))
         .route("/log", post(pages::post_log))
         .route("/week", get(week_page::page))
+        .route("/progress", get(progress_page::page))
+        .route("/report", get(report::page))
+        .route("/report.pdf", get(report::pdf))
+        .route("/progress/questionnaires/{id}", post(progress_page::post_questionnaire))
         .route("/bone", get(bone_page::page))
         .route("/bone/profile", post(bone_page::post_profile))
         .route("/bone/height", post(bone_page::post_height))

@@ -50,6 +50,7 @@ pub(crate) fn layout_in(active: &str, title: &str, main: Markup) -> Markup {
                         a class="brand" href="/" { "Keel" }
                         a href="/" aria-current=[(active == "today").then_some("page")] { "Today" }
                         a href="/week" aria-current=[(active == "week").then_some("page")] { "Week" }
+                        a href="/progress" aria-current=[(active == "progress").then_some("page")] { "Progress" }
                         a href="/bone" aria-current=[(active == "bone").then_some("page")] { "Bone" }
                         a href="/desk" aria-current=[(active == "desk").then_some("page")] { "Desk" }
                         a href="/breaks" aria-current=[(active == "breaks").then_some("page")] { "Breaks" }
@@ -363,10 +364,22 @@ async fn render_today(
         .await
         .ok()
         .and_then(|r| views::bone_assessment(&r, date));
+    let due: Vec<String> = crate::progress_page::questionnaires(&state.store, user_for(), date)
+        .await
+        .map(|qs| {
+            qs.into_iter()
+                .filter(|q| q.due)
+                .map(|q| q.instrument.name)
+                .collect()
+        })
+        .unwrap_or_default();
     let body = html! {
         h1 { (heading) }
         @if let Some(n) = notice {
             p class="notice" role="status" { (n) }
+        }
+        @if !due.is_empty() && is_today {
+            p class="reminder" { "Due: " (due.join(" and ")) ". " a href="/progress#q-title" { "Answer on the Progress page" } " (a minute each)." }
         }
         @if let Some(b) = bone.as_ref().filter(|b| b.dexa_due) {
             section class="alert soon" aria-labelledby="bone-due-title" {

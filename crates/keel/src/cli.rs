@@ -107,6 +107,20 @@ pub enum Command {
         #[arg(long, hide = true)]
         interval_seconds: Option<u64>,
     },
+    /// The clinician report for a period, as a PDF
+    Report {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// First day (YYYY-MM-DD) [default: 90 days before --to]
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day (YYYY-MM-DD) [default: today]
+        #[arg(long)]
+        to: Option<String>,
+        /// Where to write the PDF
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: std::path::PathBuf,
+    },
     /// Fill a database with synthetic daily history in bulk, for benchmarks and scale tests
     Seed {
         #[command(flatten)]
@@ -384,6 +398,24 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             count,
             interval_seconds,
         } => breaks(db, interval, count, interval_seconds).await,
+        Command::Report {
+            db,
+            from,
+            to,
+            output,
+        } => {
+            let (from, to) =
+                keel_web::report::parse_period(from.as_deref(), to.as_deref(), today())?;
+            let store = open(&db).await?;
+            let data = keel_web::report::gather(&store, LOCAL_USER, from, to).await?;
+            store.close().await;
+            let bytes = keel_web::report::pdf_report(&data)
+                .map_err(|e| anyhow::anyhow!("cannot render the report: {e}"))?;
+            std::fs::write(&output, bytes)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
+            println!("Report for {from} to {to} written to {}.", output.display());
+            Ok(())
+        }
         Command::Log(args) => log(*args).await,
         Command::Week { db, date, json } => {
             let date = parse_date_arg("date", date.as_deref())?.unwrap_or_else(today);

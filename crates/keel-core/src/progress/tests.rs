@@ -13,11 +13,24 @@ fn spearman_matches_known_values_with_and_without_ties() {
     // ties on both sides: 0.8333...
     let r = spearman(&[1.0, 1.0, 2.0, 3.0], &[1.0, 2.0, 2.0, 3.0]).unwrap();
     assert!(close(r, 3.75 / 4.5), "{r}");
-    assert!(close(spearman(&[1.0, 2.0, 3.0], &[10.0, 20.0, 30.0]).unwrap(), 1.0));
-    assert!(close(spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]).unwrap(), -1.0));
+    assert!(close(
+        spearman(&[1.0, 2.0, 3.0], &[10.0, 20.0, 30.0]).unwrap(),
+        1.0
+    ));
+    assert!(close(
+        spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]).unwrap(),
+        -1.0
+    ));
     // monotonic but not linear is still 1
-    assert!(close(spearman(&[1.0, 2.0, 3.0, 4.0], &[1.0, 4.0, 9.0, 100.0]).unwrap(), 1.0));
-    assert_eq!(spearman(&[1.0, 1.0, 1.0], &[1.0, 2.0, 3.0]), None, "no variation");
+    assert!(close(
+        spearman(&[1.0, 2.0, 3.0, 4.0], &[1.0, 4.0, 9.0, 100.0]).unwrap(),
+        1.0
+    ));
+    assert_eq!(
+        spearman(&[1.0, 1.0, 1.0], &[1.0, 2.0, 3.0]),
+        None,
+        "no variation"
+    );
     assert_eq!(spearman(&[1.0, 2.0], &[1.0, 2.0]), None, "too few");
 }
 
@@ -41,12 +54,14 @@ fn associations_need_21_paired_days_and_never_say_cause() {
         // more walking, lower pain the next day
         pain.insert(day(n + 1), (6.0 - w / 10.0) as u8);
     }
-    let twenty: BTreeMap<NaiveDate, f64> = walking.range(day(40)..).map(|(d, v)| (*d, *v)).collect();
+    let twenty: BTreeMap<NaiveDate, f64> =
+        walking.range(day(40)..).map(|(d, v)| (*d, *v)).collect();
     let a = associations(&pain, &[("walking", "Walking", twenty)], date);
     assert_eq!(a[0].n, 20);
     assert_eq!(a[0].rho, None);
     assert_eq!(a[0].strength, "not enough data");
-    let twenty_one: BTreeMap<NaiveDate, f64> = walking.range(day(39)..).map(|(d, v)| (*d, *v)).collect();
+    let twenty_one: BTreeMap<NaiveDate, f64> =
+        walking.range(day(39)..).map(|(d, v)| (*d, *v)).collect();
     let a = associations(&pain, &[("walking", "Walking", twenty_one)], date);
     assert_eq!(a[0].n, 21);
     assert_eq!(a[0].rho, Some(-1.0));
@@ -78,10 +93,17 @@ fn peg_is_the_mean_of_three_to_one_decimal() {
     assert_eq!(peg.score(&[0, 0, 0]).total, 0.0);
     assert_eq!(peg.score(&[10, 10, 10]).total, 10.0);
     assert_eq!(peg.score(&[1, 2, 2]).total, 1.7);
-    let e = peg.parse_answers(&json!({"pain": 11, "enjoyment": 2})).unwrap_err();
+    let e = peg
+        .parse_answers(&json!({"pain": 11, "enjoyment": 2}))
+        .unwrap_err();
     assert!(e.message_for("pain").is_some());
     assert_eq!(e.message_for("activity"), Some("is required"));
-    assert!(peg.parse_answers(&json!({"pain": 1, "enjoyment": 2, "activity": 3, "mood": 1})).unwrap_err().message_for("mood").is_some());
+    assert!(
+        peg.parse_answers(&json!({"pain": 1, "enjoyment": 2, "activity": 3, "mood": 1}))
+            .unwrap_err()
+            .message_for("mood")
+            .is_some()
+    );
 }
 
 #[test]
@@ -98,7 +120,16 @@ fn mrs_total_subscales_and_every_band_boundary() {
         }
         mrs.score(&a)
     };
-    for (total, band) in [(0, "none or little"), (4, "none or little"), (5, "mild"), (8, "mild"), (9, "moderate"), (15, "moderate"), (16, "severe"), (44, "severe")] {
+    for (total, band) in [
+        (0, "none or little"),
+        (4, "none or little"),
+        (5, "mild"),
+        (8, "mild"),
+        (9, "moderate"),
+        (15, "moderate"),
+        (16, "severe"),
+        (44, "severe"),
+    ] {
         let s = with_total(total);
         assert_eq!(s.total, f64::from(total));
         assert_eq!(s.band.as_deref(), Some(band), "total {total}");
@@ -109,7 +140,12 @@ fn mrs_total_subscales_and_every_band_boundary() {
     assert_eq!(s.subscales["psychological"], 16.0);
     assert_eq!(s.subscales["urogenital"], 3.0);
     assert_eq!(s.total, 27.0);
-    assert!(mrs.parse_answers(&json!({"hot_flushes": 5})).unwrap_err().message_for("hot_flushes").is_some());
+    assert!(
+        mrs.parse_answers(&json!({"hot_flushes": 5}))
+            .unwrap_err()
+            .message_for("hot_flushes")
+            .is_some()
+    );
 }
 
 #[test]
@@ -127,7 +163,14 @@ fn reminders_when_due() {
 fn trends_report_means_episode_and_not_enough_data() {
     let mut days = BTreeMap::new();
     for n in 0..50 {
-        days.insert(day(n), DayFigures { pain: if n < 20 { 2 } else { 5 }, sleep: Some(6), ..Default::default() });
+        days.insert(
+            day(n),
+            DayFigures {
+                pain: if n < 20 { 2 } else { 5 },
+                sleep: Some(6),
+                ..Default::default()
+            },
+        );
     }
     let t = trends(&days, day(49), 4);
     assert_eq!(t.pain_7_day_mean, Some(5.0));

@@ -7,5 +7,6 @@ mod desk;
 mod helpers;
 mod pages;
 mod plan;
+mod progress;
 mod restart;
 mod two_servers;
