@@ -1,6 +1,7 @@
 //! Keel's persistence: one `Store` over SQLite (the embedded default), migrations included.
 #![forbid(unsafe_code)]
 
+mod accounts;
 mod activity;
 mod bone;
 mod checkins;
@@ -19,6 +20,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 use sqlx::{ConnectOptions, Connection, Executor};
 
+pub use accounts::{Account, ApiToken, AuditEvent};
 pub use bone::BoneRecord;
 pub use checkins::{Saved, StoredCheckIn};
 pub use desk::{BreakTaken, PostureBalance};

@@ -25,6 +25,7 @@ use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::AppState;
 use crate::desk_page;
 use crate::error::{ApiError, Problem};
 use crate::extract::JsonBody;
@@ -34,7 +35,6 @@ use crate::schema::{
     PreferencesBody, ProfileBody, TriageBody,
 };
 use crate::views::{self, AcknowledgementView, CheckInList, CheckInRecord, PlanView};
-use crate::{AppState, user_for};
 
 /// Longest span one history request may cover.
 pub const MAX_RANGE_DAYS: i64 = 3660;
@@ -72,11 +72,12 @@ pub struct ApiDoc;
     )
 )]
 pub async fn post_check_in(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let check_in = CheckIn::parse(&body, state.today())?;
-    let saved = state.store.record_check_in(user_for(), &check_in).await?;
+    let saved = state.store.record_check_in(auth.user, &check_in).await?;
     let status = if saved.replaced {
         StatusCode::OK
     } else {
@@ -98,11 +99,12 @@ pub async fn post_check_in(
     )
 )]
 pub async fn list_check_ins(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<CheckInList>, ApiError> {
     let (from, to) = date_range(&state, &query)?;
-    let rows = state.store.check_ins(user_for(), from, to).await?;
+    let rows = state.store.check_ins(auth.user, from, to).await?;
     Ok(Json(CheckInList {
         check_ins: rows.iter().map(CheckInRecord::from_stored).collect(),
     }))
@@ -119,12 +121,13 @@ pub async fn list_check_ins(
     )
 )]
 pub async fn get_plan(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     Path(date): Path<String>,
 ) -> Result<Json<PlanView>, ApiError> {
     let date = parse_date(&date)
         .ok_or_else(|| ValidationErrors::single("date", "must be a date written YYYY-MM-DD"))?;
-    let view = views::plan_for(&state.store, &state.library, user_for(), date)
+    let view = views::plan_for(&state.store, &state.library, auth.user, date)
         .await?
         .ok_or_else(|| {
             ApiError::NotFound(format!(
@@ -163,11 +166,12 @@ pub async fn post_triage(
     )
 )]
 pub async fn post_acknowledgement(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let (rule, date) = rules::parse_acknowledgement(&body, state.today())?;
-    let ack = state.store.acknowledge(user_for(), &rule, date).await?;
+    let ack = state.store.acknowledge(auth.user, &rule, date).await?;
     Ok((StatusCode::CREATED, Json(AcknowledgementView::from(&ack))).into_response())
 }
 
@@ -179,9 +183,10 @@ pub struct AcknowledgementList {
 /// Every acknowledgement she has made, one per rule (the latest).
 #[utoipa::path(get, path = "/api/v1/acknowledgements", tag = "safety", responses((status = 200, body = AcknowledgementList)))]
 pub async fn list_acknowledgements(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
 ) -> Result<Json<AcknowledgementList>, ApiError> {
-    let acks = state.store.acknowledgements(user_for()).await?;
+    let acks = state.store.acknowledgements(auth.user).await?;
     Ok(Json(AcknowledgementList {
         acknowledgements: acks.iter().map(AcknowledgementView::from).collect(),
     }))
@@ -189,8 +194,11 @@ pub async fn list_acknowledgements(
 
 /// Her bone-health profile (age or birth date, weight, heights, risk factors).
 #[utoipa::path(get, path = "/api/v1/profile", tag = "bone", responses((status = 200, body = ProfileBody)))]
-pub async fn get_profile(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let profile = state.store.profile(user_for()).await?.unwrap_or_default();
+pub async fn get_profile(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+) -> Result<Json<Value>, ApiError> {
+    let profile = state.store.profile(auth.user).await?.unwrap_or_default();
     Ok(Json(profile.to_json()))
 }
 
@@ -204,11 +212,12 @@ pub async fn get_profile(State(state): State<AppState>) -> Result<Json<Value>, A
     )
 )]
 pub async fn put_profile(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
     let profile = BoneProfile::parse(&body, state.today())?;
-    state.store.save_profile(user_for(), &profile).await?;
+    state.store.save_profile(auth.user, &profile).await?;
     Ok(Json(profile.to_json()))
 }
 
@@ -219,9 +228,12 @@ pub struct HeightList {
 
 /// Her height measurements, oldest first.
 #[utoipa::path(get, path = "/api/v1/heights", tag = "bone", responses((status = 200, body = HeightList)))]
-pub async fn list_heights(State(state): State<AppState>) -> Result<Json<HeightList>, ApiError> {
+pub async fn list_heights(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+) -> Result<Json<HeightList>, ApiError> {
     Ok(Json(HeightList {
-        heights: state.store.heights(user_for()).await?,
+        heights: state.store.heights(auth.user).await?,
     }))
 }
 
@@ -236,11 +248,12 @@ pub async fn list_heights(State(state): State<AppState>) -> Result<Json<HeightLi
     )
 )]
 pub async fn post_height(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let h = bone::parse_height(&body, state.today())?;
-    let replaced = state.store.add_height(user_for(), &h).await?;
+    let replaced = state.store.add_height(auth.user, &h).await?;
     Ok((
         if replaced {
             StatusCode::OK
@@ -259,9 +272,12 @@ pub struct DexaList {
 
 /// Her DEXA results, oldest first.
 #[utoipa::path(get, path = "/api/v1/dexa", tag = "bone", responses((status = 200, body = DexaList)))]
-pub async fn list_dexa(State(state): State<AppState>) -> Result<Json<DexaList>, ApiError> {
+pub async fn list_dexa(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+) -> Result<Json<DexaList>, ApiError> {
     Ok(Json(DexaList {
-        dexa: state.store.dexa_results(user_for()).await?,
+        dexa: state.store.dexa_results(auth.user).await?,
     }))
 }
 
@@ -276,11 +292,12 @@ pub async fn list_dexa(State(state): State<AppState>) -> Result<Json<DexaList>, 
     )
 )]
 pub async fn post_dexa(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let d = bone::parse_dexa(&body, state.today())?;
-    let replaced = state.store.add_dexa(user_for(), &d).await?;
+    let replaced = state.store.add_dexa(auth.user, &d).await?;
     Ok((
         if replaced {
             StatusCode::OK
@@ -304,9 +321,12 @@ pub struct BoneStatus {
 
 /// The bone-health status of her stored record today.
 #[utoipa::path(get, path = "/api/v1/bone", tag = "bone", responses((status = 200, body = BoneStatus)))]
-pub async fn get_bone(State(state): State<AppState>) -> Result<Json<BoneStatus>, ApiError> {
+pub async fn get_bone(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+) -> Result<Json<BoneStatus>, ApiError> {
     let date = state.today();
-    let record = state.store.bone_record(user_for()).await?;
+    let record = state.store.bone_record(auth.user).await?;
     let assessment = views::bone_assessment(&record, date);
     let missing = if assessment.is_none() {
         vec!["age".to_string()]
@@ -371,6 +391,7 @@ fn date_param(
     )
 )]
 pub async fn post_activity(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
@@ -381,7 +402,7 @@ pub async fn post_activity(
         .and_then(parse_date)
         .filter(|d| *d <= today)
         .unwrap_or(today);
-    let levels = views::levels_on(&state.store, &state.library, user_for(), on).await?;
+    let levels = views::levels_on(&state.store, &state.library, auth.user, on).await?;
     let activity = Activity::parse(&body, today, &state.library, |f| {
         levels
             .iter()
@@ -389,7 +410,7 @@ pub async fn post_activity(
             .map(|l| l.level)
             .unwrap_or(1)
     })?;
-    let replaced = state.store.log_activity(user_for(), &activity).await?;
+    let replaced = state.store.log_activity(auth.user, &activity).await?;
     Ok((
         if replaced {
             StatusCode::OK
@@ -416,12 +437,13 @@ pub struct ActivityList {
     responses((status = 200, body = ActivityList), (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
 pub async fn list_activities(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<ActivityList>, ApiError> {
     let (from, to) = date_range(&state, &query)?;
     Ok(Json(ActivityList {
-        activities: state.store.activities(user_for(), from, to).await?,
+        activities: state.store.activities(auth.user, from, to).await?,
     }))
 }
 
@@ -439,6 +461,7 @@ pub struct LevelList {
     responses((status = 200, body = LevelList), (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
 pub async fn get_levels(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<LevelList>, ApiError> {
@@ -448,7 +471,7 @@ pub async fn get_levels(
         return Err(errors.into());
     }
     let date = date.unwrap_or_else(|| state.today());
-    let levels = views::levels_on(&state.store, &state.library, user_for(), date).await?;
+    let levels = views::levels_on(&state.store, &state.library, auth.user, date).await?;
     Ok(Json(LevelList { date, levels }))
 }
 
@@ -459,6 +482,7 @@ pub async fn get_levels(
     responses((status = 200, body = WeekSummary), (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
 pub async fn get_week(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<WeekSummary>, ApiError> {
@@ -468,7 +492,7 @@ pub async fn get_week(
         return Err(errors.into());
     }
     let date = date.unwrap_or_else(|| state.today());
-    Ok(Json(views::week_for(&state.store, user_for(), date).await?))
+    Ok(Json(views::week_for(&state.store, auth.user, date).await?))
 }
 
 /// The next seven days' sessions as iCalendar (RFC 5545), one all-day event a day with a
@@ -477,9 +501,12 @@ pub async fn get_week(
     get, path = "/api/v1/calendar.ics", tag = "plan",
     responses((status = 200, description = "An iCalendar file", content_type = "text/calendar", body = String))
 )]
-pub async fn get_calendar(State(state): State<AppState>) -> Result<Response, ApiError> {
+pub async fn get_calendar(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+) -> Result<Response, ApiError> {
     let ics =
-        views::sessions_calendar(&state.store, &state.library, user_for(), state.today()).await?;
+        views::sessions_calendar(&state.store, &state.library, auth.user, state.today()).await?;
     Ok((
         [
             (
@@ -498,11 +525,14 @@ pub async fn get_calendar(State(state): State<AppState>) -> Result<Response, Api
 
 /// Her plan preferences: exercises to leave out and equipment she lacks.
 #[utoipa::path(get, path = "/api/v1/preferences", tag = "plan", responses((status = 200, body = PreferencesBody)))]
-pub async fn get_preferences(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+pub async fn get_preferences(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+) -> Result<Json<Value>, ApiError> {
     Ok(Json(
         state
             .store
-            .preferences(user_for(), &state.library)
+            .preferences(auth.user, &state.library)
             .await?
             .to_json(),
     ))
@@ -515,11 +545,12 @@ pub async fn get_preferences(State(state): State<AppState>) -> Result<Json<Value
     responses((status = 200, body = PreferencesBody), (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
 pub async fn put_preferences(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
     let p = Preferences::parse(&body, &state.library)?;
-    state.store.save_preferences(user_for(), &p).await?;
+    state.store.save_preferences(auth.user, &p).await?;
     Ok(Json(p.to_json()))
 }
 
@@ -542,8 +573,11 @@ pub struct DeskStatus {
 
 /// Her stored workstation answers and what follows from them.
 #[utoipa::path(get, path = "/api/v1/desk", tag = "desk", responses((status = 200, body = DeskStatus)))]
-pub async fn get_desk(State(state): State<AppState>) -> Result<Json<DeskStatus>, ApiError> {
-    let d = desk_page::desk_input(&state.store, user_for()).await?;
+pub async fn get_desk(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+) -> Result<Json<DeskStatus>, ApiError> {
+    let d = desk_page::desk_input(&state.store, auth.user).await?;
     Ok(Json(DeskStatus {
         setup: d.to_json(),
         assessment: desk::assess(&d),
@@ -557,13 +591,14 @@ pub async fn get_desk(State(state): State<AppState>) -> Result<Json<DeskStatus>,
     responses((status = 200, body = DeskStatus), (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
 pub async fn put_desk(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
 ) -> Result<Json<DeskStatus>, ApiError> {
     let d = DeskInput::parse(&body)?;
     state
         .store
-        .save_setting(user_for(), desk_page::DESK, &d.to_json())
+        .save_setting(auth.user, desk_page::DESK, &d.to_json())
         .await?;
     Ok(Json(DeskStatus {
         setup: d.to_json(),
@@ -590,6 +625,7 @@ pub struct BreakDay {
     responses((status = 200, body = BreakDay), (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
 pub async fn get_breaks(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<BreakDay>, ApiError> {
@@ -599,8 +635,8 @@ pub async fn get_breaks(
         return Err(errors.into());
     }
     let date = date.unwrap_or_else(|| state.today());
-    let taken = state.store.breaks(user_for(), date, date).await?;
-    let balance = state.store.posture_balance(user_for(), date).await?;
+    let taken = state.store.breaks(auth.user, date, date).await?;
+    let balance = state.store.posture_balance(auth.user, date).await?;
     Ok(Json(BreakDay {
         date,
         minutes: taken.iter().map(|b| u32::from(b.minutes)).sum(),
@@ -615,18 +651,21 @@ pub async fn get_breaks(
 
 /// Logs a 2-minute break taken now; it counts as movement in the week.
 #[utoipa::path(post, path = "/api/v1/breaks", tag = "desk", responses((status = 201, body = BreakDay)))]
-pub async fn post_break(State(state): State<AppState>) -> Result<Response, ApiError> {
+pub async fn post_break(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+) -> Result<Response, ApiError> {
     let now = desk_page::local_now();
     let taken = state
         .store
-        .breaks(user_for(), now.date(), now.date())
+        .breaks(auth.user, now.date(), now.date())
         .await?;
     let routine = desk::break_routine(&state.library, taken.len());
     let at = now.with_nanosecond(0).unwrap_or(now);
     state
         .store
         .log_break(
-            user_for(),
+            auth.user,
             &BreakTaken {
                 taken_at: at,
                 minutes: desk::BREAK_MINUTES,
@@ -635,6 +674,7 @@ pub async fn post_break(State(state): State<AppState>) -> Result<Response, ApiEr
         )
         .await?;
     let day = get_breaks(
+        auth,
         State(state),
         Query(HashMap::from([("date".to_string(), at.date().to_string())])),
     )
@@ -644,9 +684,12 @@ pub async fn post_break(State(state): State<AppState>) -> Result<Response, ApiEr
 
 /// Her break settings: working hours, interval and working days.
 #[utoipa::path(get, path = "/api/v1/breaks/settings", tag = "desk", responses((status = 200, body = BreakSettingsBody)))]
-pub async fn get_break_settings(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+pub async fn get_break_settings(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+) -> Result<Json<Value>, ApiError> {
     Ok(Json(
-        desk_page::break_settings(&state.store, user_for())
+        desk_page::break_settings(&state.store, auth.user)
             .await?
             .to_json(),
     ))
@@ -659,13 +702,14 @@ pub async fn get_break_settings(State(state): State<AppState>) -> Result<Json<Va
     responses((status = 200, body = BreakSettingsBody), (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
 pub async fn put_break_settings(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
     let s = BreakSettings::parse(&body)?;
     state
         .store
-        .save_setting(user_for(), desk_page::BREAKS, &s.to_json())
+        .save_setting(auth.user, desk_page::BREAKS, &s.to_json())
         .await?;
     Ok(Json(s.to_json()))
 }
@@ -678,15 +722,14 @@ pub struct FeedLink {
 
 /// Creates (or replaces, revoking the old) the secret address of her break-reminder calendar.
 #[utoipa::path(post, path = "/api/v1/feeds/breaks", tag = "desk", responses((status = 201, body = FeedLink)))]
-pub async fn post_feed(State(state): State<AppState>) -> Result<Response, ApiError> {
+pub async fn post_feed(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+) -> Result<Response, ApiError> {
     let token = crate::csrf::new_token();
     state
         .store
-        .set_feed_token(
-            user_for(),
-            desk_page::BREAKS,
-            &desk_page::hash_token(&token),
-        )
+        .set_feed_token(auth.user, desk_page::BREAKS, &desk_page::hash_token(&token))
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -699,10 +742,13 @@ pub async fn post_feed(State(state): State<AppState>) -> Result<Response, ApiErr
 
 /// Turns the break-reminder calendar address off.
 #[utoipa::path(delete, path = "/api/v1/feeds/breaks", tag = "desk", responses((status = 204, description = "Revoked"), (status = 404, body = Problem, content_type = "application/problem+json")))]
-pub async fn delete_feed(State(state): State<AppState>) -> Result<Response, ApiError> {
+pub async fn delete_feed(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+) -> Result<Response, ApiError> {
     if state
         .store
-        .revoke_feed_token(user_for(), desk_page::BREAKS)
+        .revoke_feed_token(auth.user, desk_page::BREAKS)
         .await?
     {
         Ok(StatusCode::NO_CONTENT.into_response())
@@ -720,6 +766,7 @@ pub async fn delete_feed(State(state): State<AppState>) -> Result<Response, ApiE
     responses((status = 200, body = ProgressView), (status = 422, body = Problem, content_type = "application/problem+json"))
 )]
 pub async fn get_progress(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<ProgressView>, ApiError> {
@@ -730,7 +777,7 @@ pub async fn get_progress(
     }
     let date = date.unwrap_or_else(|| state.today());
     Ok(Json(
-        progress_page::progress_for(&state.store, user_for(), date).await?,
+        progress_page::progress_for(&state.store, auth.user, date).await?,
     ))
 }
 
@@ -742,10 +789,11 @@ pub struct QuestionnaireList {
 /// The questionnaires (items, answer range, scoring, bands), whether each is due, and her scores.
 #[utoipa::path(get, path = "/api/v1/questionnaires", tag = "progress", responses((status = 200, body = QuestionnaireList)))]
 pub async fn list_questionnaires(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
 ) -> Result<Json<QuestionnaireList>, ApiError> {
     Ok(Json(QuestionnaireList {
-        questionnaires: progress_page::questionnaires(&state.store, user_for(), state.today())
+        questionnaires: progress_page::questionnaires(&state.store, auth.user, state.today())
             .await?,
     }))
 }
@@ -762,6 +810,7 @@ pub async fn list_questionnaires(
     )
 )]
 pub async fn post_response(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     Path(id): Path<String>,
     JsonBody(body): JsonBody,
@@ -795,7 +844,7 @@ pub async fn post_response(
     }
     match progress_page::save(
         &state.store,
-        user_for(),
+        auth.user,
         &instrument,
         &answers,
         date.unwrap_or(today),

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use crate::pages::{
     FormValues, described_by, field_error, invalid, layout_in, movement_list, read_form,
 };
-use crate::{AppState, csrf, user_for, views};
+use crate::{AppState, csrf, views};
 
 /// Which form failed, so its errors and values show beside it.
 #[derive(Clone, Copy, PartialEq)]
@@ -24,6 +24,7 @@ enum Form {
 }
 
 pub async fn page(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
@@ -34,17 +35,18 @@ pub async fn page(
         Some("dexa") => Some("Scan result recorded."),
         _ => None,
     };
-    render(&state, &headers, None, notice, StatusCode::OK).await
+    render(auth.user, &state, &headers, None, notice, StatusCode::OK).await
 }
 
 async fn render(
+    user: keel_store::UserId,
     state: &AppState,
     headers: &HeaderMap,
     failed: Option<(Form, &FormValues, &ValidationErrors)>,
     notice: Option<&str>,
     status: StatusCode,
 ) -> Response {
-    let record = match state.store.bone_record(user_for()).await {
+    let record = match state.store.bone_record(user).await {
         Ok(r) => r,
         Err(e) => return crate::ApiError::Store(e).into_response(),
     };
@@ -302,14 +304,14 @@ enum Saved {
     Dexa(bone::DexaResult),
 }
 
-async fn handle(state: AppState, req: Request, form: Form) -> Response {
+async fn handle(user: keel_store::UserId, state: AppState, req: Request, form: Form) -> Response {
     let headers = req.headers().clone();
     let (_, values) = match read_form(req).await {
         Ok(v) => v,
         Err(r) => return r,
     };
     let today = state.today();
-    let user = user_for();
+    let user = user;
     let saved = match form {
         Form::Profile => {
             let json = to_json(
@@ -333,6 +335,7 @@ async fn handle(state: AppState, req: Request, form: Form) -> Response {
         Ok(s) => s,
         Err(e) => {
             return render(
+                user,
                 &state,
                 &headers,
                 Some((form, &values, &e)),
@@ -353,14 +356,26 @@ async fn handle(state: AppState, req: Request, form: Form) -> Response {
     }
 }
 
-pub async fn post_profile(State(state): State<AppState>, req: Request) -> Response {
-    handle(state, req, Form::Profile).await
+pub async fn post_profile(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+    req: Request,
+) -> Response {
+    handle(auth.user, state, req, Form::Profile).await
 }
 
-pub async fn post_height(State(state): State<AppState>, req: Request) -> Response {
-    handle(state, req, Form::Height).await
+pub async fn post_height(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+    req: Request,
+) -> Response {
+    handle(auth.user, state, req, Form::Height).await
 }
 
-pub async fn post_dexa(State(state): State<AppState>, req: Request) -> Response {
-    handle(state, req, Form::Dexa).await
+pub async fn post_dexa(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+    req: Request,
+) -> Response {
+    handle(auth.user, state, req, Form::Dexa).await
 }

@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::pages::{FormValues, described_by, field_error, invalid, layout_in, read_form};
-use crate::{AppState, csrf, user_for};
+use crate::{AppState, csrf};
 
 pub const DESK: &str = "desk";
 pub const BREAKS: &str = "breaks";
@@ -229,12 +229,13 @@ fn form_json(values: &FormValues) -> Value {
 }
 
 async fn render_desk(
+    user: keel_store::UserId,
     state: &AppState,
     headers: &HeaderMap,
     failed: Option<(&FormValues, &ValidationErrors)>,
     status: StatusCode,
 ) -> Response {
-    let input = match desk_input(&state.store, user_for()).await {
+    let input = match desk_input(&state.store, user).await {
         Ok(i) => i,
         Err(e) => return crate::ApiError::Store(e).into_response(),
     };
@@ -277,11 +278,19 @@ async fn render_desk(
     response
 }
 
-pub async fn desk_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    render_desk(&state, &headers, None, StatusCode::OK).await
+pub async fn desk_page(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Response {
+    render_desk(auth.user, &state, &headers, None, StatusCode::OK).await
 }
 
-pub async fn post_desk(State(state): State<AppState>, req: Request) -> Response {
+pub async fn post_desk(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+    req: Request,
+) -> Response {
     let (headers, values) = match read_form(req).await {
         Ok(v) => v,
         Err(r) => return r,
@@ -289,7 +298,7 @@ pub async fn post_desk(State(state): State<AppState>, req: Request) -> Response 
     match DeskInput::parse(&form_json(&values)) {
         Ok(d) => match state
             .store
-            .save_setting(user_for(), DESK, &d.to_json())
+            .save_setting(auth.user, DESK, &d.to_json())
             .await
         {
             Ok(()) => Redirect::to("/desk#heights-title").into_response(),
@@ -297,6 +306,7 @@ pub async fn post_desk(State(state): State<AppState>, req: Request) -> Response 
         },
         Err(e) => {
             render_desk(
+                auth.user,
                 &state,
                 &headers,
                 Some((&values, &e)),
@@ -308,11 +318,12 @@ pub async fn post_desk(State(state): State<AppState>, req: Request) -> Response 
 }
 
 pub async fn breaks_page(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let user = user_for();
+    let user = auth.user;
     let (settings, input) = match (
         break_settings(&state.store, user).await,
         desk_input(&state.store, user).await,
@@ -474,7 +485,11 @@ pub async fn breaks_page(
     response
 }
 
-pub async fn post_break(State(state): State<AppState>, req: Request) -> Response {
+pub async fn post_break(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+    req: Request,
+) -> Response {
     let (_, values) = match read_form(req).await {
         Ok(v) => v,
         Err(r) => return r,
@@ -488,7 +503,7 @@ pub async fn post_break(State(state): State<AppState>, req: Request) -> Response
         minutes: desk::BREAK_MINUTES,
         exercise_id,
     };
-    match state.store.log_break(user_for(), &b).await {
+    match state.store.log_break(auth.user, &b).await {
         Ok(()) => Redirect::to("/breaks?saved=break").into_response(),
         Err(e) => crate::ApiError::Store(e).into_response(),
     }
@@ -505,7 +520,11 @@ impl ZeroNanos for NaiveDateTime {
     }
 }
 
-pub async fn post_break_settings(State(state): State<AppState>, req: Request) -> Response {
+pub async fn post_break_settings(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+    req: Request,
+) -> Response {
     let (_, values) = match read_form(req).await {
         Ok(v) => v,
         Err(r) => return r,
@@ -534,7 +553,7 @@ pub async fn post_break_settings(State(state): State<AppState>, req: Request) ->
     match BreakSettings::parse(&Value::Object(m)) {
         Ok(s) => match state
             .store
-            .save_setting(user_for(), BREAKS, &s.to_json())
+            .save_setting(auth.user, BREAKS, &s.to_json())
             .await
         {
             Ok(()) => Redirect::to("/breaks?saved=settings").into_response(),
@@ -544,7 +563,11 @@ pub async fn post_break_settings(State(state): State<AppState>, req: Request) ->
     }
 }
 
-pub async fn post_posture(State(state): State<AppState>, req: Request) -> Response {
+pub async fn post_posture(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+    req: Request,
+) -> Response {
     let (_, values) = match read_form(req).await {
         Ok(v) => v,
         Err(r) => return r,
@@ -571,7 +594,7 @@ pub async fn post_posture(State(state): State<AppState>, req: Request) -> Respon
     match state
         .store
         .log_posture(
-            user_for(),
+            auth.user,
             local_now().with_nanosecond_zero(),
             standing,
             minutes,
@@ -584,14 +607,18 @@ pub async fn post_posture(State(state): State<AppState>, req: Request) -> Respon
 }
 
 /// Creates (or replaces) the secret feed link; the secret is shown once.
-pub async fn post_feed(State(state): State<AppState>, req: Request) -> Response {
+pub async fn post_feed(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+    req: Request,
+) -> Response {
     if let Err(r) = read_form(req).await {
         return r;
     }
     let token = csrf::new_token();
     match state
         .store
-        .set_feed_token(user_for(), BREAKS, &hash_token(&token))
+        .set_feed_token(auth.user, BREAKS, &hash_token(&token))
         .await
     {
         Ok(()) => Redirect::to(&format!("/breaks?feed={token}#feed-title")).into_response(),
@@ -599,11 +626,15 @@ pub async fn post_feed(State(state): State<AppState>, req: Request) -> Response 
     }
 }
 
-pub async fn post_feed_revoke(State(state): State<AppState>, req: Request) -> Response {
+pub async fn post_feed_revoke(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+    req: Request,
+) -> Response {
     if let Err(r) = read_form(req).await {
         return r;
     }
-    match state.store.revoke_feed_token(user_for(), BREAKS).await {
+    match state.store.revoke_feed_token(auth.user, BREAKS).await {
         Ok(_) => Redirect::to("/breaks?saved=revoked").into_response(),
         Err(e) => crate::ApiError::Store(e).into_response(),
     }

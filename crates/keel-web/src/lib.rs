@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod auth;
 mod bone_page;
 mod csrf;
 pub mod desk_page;
@@ -22,7 +23,7 @@ use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use keel_core::Library;
-use keel_store::{LOCAL_USER, Store, UserId};
+use keel_store::Store;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -38,6 +39,12 @@ pub struct AppState {
     pub store: Store,
     pub library: Arc<Library>,
     today: Today,
+    /// Set once any account exists (see `auth`).
+    pub(crate) accounts: Arc<std::sync::atomic::AtomicBool>,
+    /// Mark cookies Secure (behind TLS).
+    pub secure_cookies: bool,
+    /// Whether anyone may sign up once the first account exists.
+    pub open_signup: bool,
 }
 
 impl AppState {
@@ -46,6 +53,9 @@ impl AppState {
             store,
             library: Arc::new(library),
             today,
+            accounts: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            secure_cookies: false,
+            open_signup: true,
         }
     }
 
@@ -57,11 +67,6 @@ impl AppState {
     pub fn today(&self) -> NaiveDate {
         (self.today)()
     }
-}
-
-/// The signed-in user. Until accounts land, all data belongs to the local user.
-pub(crate) fn user_for() -> UserId {
-    LOCAL_USER
 }
 
 /// Unknown addresses: a problem document under /api, a page elsewhere.

@@ -15,7 +15,7 @@ use maud::{DOCTYPE, Markup, html};
 use serde_json::{Map, Value};
 
 use crate::views::{self, DISCLAIMER, PlanView};
-use crate::{AppState, csrf, extract, user_for};
+use crate::{AppState, csrf, extract};
 
 const STYLESHEET: &str = include_str!("../assets/keel.css");
 
@@ -215,6 +215,7 @@ pub(crate) fn parse_pairs(body: &[u8]) -> FormValues {
 }
 
 pub async fn today(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
@@ -225,7 +226,7 @@ pub async fn today(
         .and_then(|d| keel_core::validate::parse_date(d))
         .filter(|d| *d <= today)
         .unwrap_or(today);
-    let stored = match state.store.check_in(user_for(), date).await {
+    let stored = match state.store.check_in(auth.user, date).await {
         Ok(s) => s,
         Err(e) => return crate::ApiError::Store(e).into_response(),
     };
@@ -243,6 +244,7 @@ pub async fn today(
         _ => None,
     };
     render_today(
+        auth.user,
         &state,
         &headers,
         date,
@@ -277,7 +279,11 @@ pub(crate) async fn read_form(req: Request) -> Result<(HeaderMap, FormValues), R
 }
 
 /// "I have seen a clinician about this": mutes a non-emergency finding for 14 days.
-pub async fn post_acknowledge(State(state): State<AppState>, req: Request) -> Response {
+pub async fn post_acknowledge(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+    req: Request,
+) -> Response {
     let (_, values) = match read_form(req).await {
         Ok(v) => v,
         Err(r) => return r,
@@ -287,13 +293,17 @@ pub async fn post_acknowledge(State(state): State<AppState>, req: Request) -> Re
         Ok(v) => v,
         Err(errors) => return crate::ApiError::Validation(errors).into_response(),
     };
-    match state.store.acknowledge(user_for(), &rule, date).await {
+    match state.store.acknowledge(auth.user, &rule, date).await {
         Ok(_) => Redirect::to(&format!("/?date={date}&saved=ack#result")).into_response(),
         Err(e) => crate::ApiError::Store(e).into_response(),
     }
 }
 
-pub async fn post_check_in(State(state): State<AppState>, req: Request) -> Response {
+pub async fn post_check_in(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+    req: Request,
+) -> Response {
     let (headers, values) = match read_form(req).await {
         Ok(v) => v,
         Err(r) => return r,
@@ -307,8 +317,9 @@ pub async fn post_check_in(State(state): State<AppState>, req: Request) -> Respo
                 .and_then(keel_core::validate::parse_date)
                 .filter(|d| *d <= today)
                 .unwrap_or(today);
-            let stored = state.store.check_in(user_for(), date).await.ok().flatten();
+            let stored = state.store.check_in(auth.user, date).await.ok().flatten();
             return render_today(
+                auth.user,
                 &state,
                 &headers,
                 date,
@@ -321,7 +332,7 @@ pub async fn post_check_in(State(state): State<AppState>, req: Request) -> Respo
             .await;
         }
     };
-    match state.store.record_check_in(user_for(), &check_in).await {
+    match state.store.record_check_in(auth.user, &check_in).await {
         Ok(saved) => {
             let how = if saved.replaced { "replaced" } else { "new" };
             Redirect::to(&format!("/?date={}&saved={how}#result", check_in.date)).into_response()
@@ -332,6 +343,7 @@ pub async fn post_check_in(State(state): State<AppState>, req: Request) -> Respo
 
 #[allow(clippy::too_many_arguments)]
 async fn render_today(
+    user: keel_store::UserId,
     state: &AppState,
     headers: &HeaderMap,
     date: NaiveDate,
@@ -350,21 +362,19 @@ async fn render_today(
         date.format("%A %-d %B %Y").to_string()
     };
     let plan = match stored {
-        Some(s) => {
-            match views::plan_for_stored(&state.store, &state.library, user_for(), s).await {
-                Ok(p) => Some(p),
-                Err(e) => return crate::ApiError::Store(e).into_response(),
-            }
-        }
+        Some(s) => match views::plan_for_stored(&state.store, &state.library, user, s).await {
+            Ok(p) => Some(p),
+            Err(e) => return crate::ApiError::Store(e).into_response(),
+        },
         None => None,
     };
     let bone = state
         .store
-        .bone_record(user_for())
+        .bone_record(user)
         .await
         .ok()
         .and_then(|r| views::bone_assessment(&r, date));
-    let due: Vec<String> = crate::progress_page::questionnaires(&state.store, user_for(), date)
+    let due: Vec<String> = crate::progress_page::questionnaires(&state.store, user, date)
         .await
         .map(|qs| {
             qs.into_iter()
@@ -561,7 +571,11 @@ fn done_form(plan: &PlanView, item: &keel_core::plan::PlanItem, token: &str) -> 
 }
 
 /// "Done" from the Today page: logs the exercise with what she actually did.
-pub async fn post_log(State(state): State<AppState>, req: Request) -> Response {
+pub async fn post_log(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+    req: Request,
+) -> Response {
     let (_, values) = match read_form(req).await {
         Ok(v) => v,
         Err(r) => return r,
@@ -606,7 +620,7 @@ pub async fn post_log(State(state): State<AppState>, req: Request) -> Response {
             return (StatusCode::UNPROCESSABLE_ENTITY, page).into_response();
         }
     };
-    match state.store.log_activity(user_for(), &activity).await {
+    match state.store.log_activity(auth.user, &activity).await {
         Ok(_) => Redirect::to(&format!(
             "/?date={}&saved=logged#item-{}",
             activity.date, activity.exercise_id

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use crate::pages::{FormValues, field_error, layout_in, read_form};
-use crate::{AppState, csrf, user_for};
+use crate::{AppState, csrf};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ScoredResponse {
@@ -250,11 +250,13 @@ pub(crate) fn questionnaire_form(
 }
 
 pub async fn page(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     render(
+        auth.user,
         &state,
         &headers,
         q.get("saved").map(String::as_str),
@@ -265,6 +267,7 @@ pub async fn page(
 }
 
 async fn render(
+    user: keel_store::UserId,
     state: &AppState,
     headers: &HeaderMap,
     saved: Option<&str>,
@@ -272,7 +275,7 @@ async fn render(
     status: StatusCode,
 ) -> Response {
     let today = state.today();
-    let view = match progress_for(&state.store, user_for(), today).await {
+    let view = match progress_for(&state.store, user, today).await {
         Ok(v) => v,
         Err(e) => return crate::ApiError::Store(e).into_response(),
     };
@@ -358,6 +361,7 @@ async fn render(
 }
 
 pub async fn post_questionnaire(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     Path(id): Path<String>,
     req: Request,
@@ -382,7 +386,7 @@ pub async fn post_questionnaire(
     }
     match save(
         &state.store,
-        user_for(),
+        auth.user,
         &instrument,
         &Value::Object(m),
         state.today(),
@@ -392,6 +396,7 @@ pub async fn post_questionnaire(
         Ok(Ok(_)) => Redirect::to(&format!("/progress?saved={id}#q-title")).into_response(),
         Ok(Err(errors)) => {
             render(
+                auth.user,
                 &state,
                 &headers,
                 None,

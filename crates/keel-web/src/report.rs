@@ -15,9 +15,9 @@ use keel_store::{Store, StoreError, UserId};
 use maud::{Markup, html};
 use printpdf::{IndirectFontRef, Line, Mm, PdfDocument, PdfLayerReference, Point};
 
+use crate::AppState;
 use crate::progress_page::{self, PainDay};
 use crate::views::{self, DISCLAIMER};
-use crate::{AppState, user_for};
 
 /// Everything the report shows, gathered once for both formats.
 #[derive(Debug, Clone)]
@@ -448,6 +448,7 @@ pub fn pdf_report(r: &ReportData) -> Result<Vec<u8>, String> {
 }
 
 pub async fn page(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
@@ -459,7 +460,7 @@ pub async fn page(
         Ok(p) => p,
         Err(e) => return crate::ApiError::Validation(e).into_response(),
     };
-    match gather(&state.store, user_for(), from, to).await {
+    match gather(&state.store, auth.user, from, to).await {
         Ok(r) => (
             StatusCode::OK,
             crate::pages::layout_in("progress", "Report", html_report(&r)),
@@ -470,6 +471,7 @@ pub async fn page(
 }
 
 pub async fn pdf(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
@@ -481,7 +483,7 @@ pub async fn pdf(
         Ok(p) => p,
         Err(e) => return crate::ApiError::Validation(e).into_response(),
     };
-    let data = match gather(&state.store, user_for(), from, to).await {
+    let data = match gather(&state.store, auth.user, from, to).await {
         Ok(r) => r,
         Err(e) => return crate::ApiError::Store(e).into_response(),
     };

@@ -11,7 +11,7 @@ use keel_core::activity::WeekSummary;
 use maud::{Markup, html};
 
 use crate::pages::layout_in;
-use crate::{AppState, user_for, views};
+use crate::{AppState, views};
 
 /// Daily share of the weekly 150 minutes, drawn as a guide line.
 fn daily_share(w: &WeekSummary) -> f64 {
@@ -59,6 +59,7 @@ pub fn chart(w: &WeekSummary) -> Markup {
 }
 
 pub async fn page(
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
@@ -67,7 +68,7 @@ pub async fn page(
         .get("date")
         .and_then(|d| keel_core::validate::parse_date(d))
         .unwrap_or(today);
-    let w = match views::week_for(&state.store, user_for(), date).await {
+    let w = match views::week_for(&state.store, auth.user, date).await {
         Ok(w) => w,
         Err(e) => return crate::ApiError::Store(e).into_response(),
     };

@@ -1,0 +1,299 @@
+//! Who is asking: a session cookie, a personal API token, or, before any account exists, the
+//! single local user. Passwords are argon2id hashes at the OWASP-recommended parameters.
+
+use std::sync::atomic::Ordering;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Duration;
+use keel_core::ValidationErrors;
+use keel_store::{LOCAL_USER, UserId};
+
+use crate::AppState;
+use crate::desk_page::hash_token;
+use crate::error::{Problem, problem_response};
+
+pub const SESSION_COOKIE: &str = "keel_session";
+/// A session ends after this long without a request...
+pub fn idle_timeout() -> Duration {
+    Duration::hours(12)
+}
+/// ...and this long after log-in, whatever happens.
+pub fn absolute_lifetime() -> Duration {
+    Duration::days(14)
+}
+
+pub const MIN_PASSWORD_CHARS: usize = 10;
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+/// argon2id, version 19, m = 19 MiB, t = 2, p = 1: the crate's defaults, which are OWASP's
+/// recommended minimum.
+pub fn hash_password(password: &str) -> Result<String, String> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| e.to_string())?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// Checks an email and password for sign-up, naming the field at fault.
+pub fn validate_credentials(email: &str, password: &str) -> Result<String, ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    let email = email.trim().to_lowercase();
+    let plausible = email.len() <= 254
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        })
+        && !email.chars().any(char::is_whitespace);
+    if !plausible {
+        errors.add("email", "must be an email address, like name@example.org");
+    }
+    let n = password.chars().count();
+    if n < MIN_PASSWORD_CHARS {
+        errors.add(
+            "password",
+            format!("must be at least {MIN_PASSWORD_CHARS} characters"),
+        );
+    } else if n > MAX_PASSWORD_CHARS {
+        errors.add(
+            "password",
+            format!("must be at most {MAX_PASSWORD_CHARS} characters"),
+        );
+    }
+    errors.into_result(|| email)
+}
+
+/// How a request was authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// No accounts exist yet: everything belongs to the local user.
+    Local,
+    Session,
+    Token {
+        write: bool,
+    },
+}
+
+/// The user a request acts for.
+#[derive(Debug, Clone, Copy)]
+pub struct Auth {
+    pub user: UserId,
+    pub via: Via,
+}
+
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.to_string())
+}
+
+pub fn session_cookie(token: &str, secure: bool) -> HeaderValue {
+    let max_age = absolute_lifetime().num_seconds();
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .expect("hex token is a valid header value")
+}
+
+pub fn clear_session_cookie() -> HeaderValue {
+    HeaderValue::from_static("keel_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+/// Whether cookies get `Secure`: configured, or the request came through TLS at a proxy.
+pub fn wants_secure(state: &AppState, headers: &HeaderMap) -> bool {
+    state.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|p| p.eq_ignore_ascii_case("https"))
+}
+
+impl AppState {
+    /// Accounts exist (once true, stays true for the life of the process; until then asked
+    /// of the database each time, since another process may create the first).
+    pub async fn accounts_enabled(&self) -> Result<bool, keel_store::StoreError> {
+        if self.accounts.load(Ordering::Relaxed) {
+            return Ok(true);
+        }
+        let exist = self.store.accounts_exist().await?;
+        if exist {
+            self.accounts.store(true, Ordering::Relaxed);
+        }
+        Ok(exist)
+    }
+}
+
+/// Why a request was refused: an API client gets a problem document, a browser the log-in page.
+pub struct AuthRejection {
+    api: bool,
+    status: StatusCode,
+    detail: &'static str,
+    next: String,
+}
+
+impl IntoResponse for AuthRejection {
+    fn into_response(self) -> Response {
+        if !self.api && self.status == StatusCode::UNAUTHORIZED {
+            return Redirect::to(&format!("/login?next={}", urlencode(&self.next))).into_response();
+        }
+        let problem = Problem {
+            kind: "about:blank".into(),
+            title: self.status.canonical_reason().unwrap_or("Error").into(),
+            status: self.status.as_u16(),
+            detail: self.detail.into(),
+            errors: vec![],
+        };
+        let mut r = problem_response(self.status, &problem);
+        if self.status == StatusCode::UNAUTHORIZED {
+            r.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        r
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let path = parts.uri.path().to_string();
+        let api = path.starts_with("/api/");
+        let reject = |status: StatusCode, detail: &'static str| {
+            AuthRejection {
+                api,
+                status,
+                detail,
+                next: path.clone(),
+            }
+            .into_response()
+        };
+        let store_error = |e: keel_store::StoreError| crate::ApiError::Store(e).into_response();
+        if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+            let token = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim);
+            let Some(token) = token else {
+                return Err(reject(
+                    StatusCode::UNAUTHORIZED,
+                    "Send a personal token as: Authorization: Bearer <token>.",
+                ));
+            };
+            return match state
+                .store
+                .token_user(&hash_token(token))
+                .await
+                .map_err(store_error)?
+            {
+                Some((user, scope)) => {
+                    let write = scope == "write";
+                    if !write && !matches!(parts.method, Method::GET | Method::HEAD) {
+                        return Err(reject(StatusCode::FORBIDDEN, "This token can only read."));
+                    }
+                    Ok(Auth {
+                        user,
+                        via: Via::Token { write },
+                    })
+                }
+                None => Err(reject(
+                    StatusCode::UNAUTHORIZED,
+                    "The token is not valid, or has been revoked.",
+                )),
+            };
+        }
+        if let Some(token) = cookie_value(&parts.headers, SESSION_COOKIE).filter(|t| !t.is_empty())
+            && let Some(user) = state
+                .store
+                .session_user(&hash_token(&token), idle_timeout())
+                .await
+                .map_err(store_error)?
+        {
+            return Ok(Auth {
+                user,
+                via: Via::Session,
+            });
+        }
+        if !state.accounts_enabled().await.map_err(store_error)? {
+            return Ok(Auth {
+                user: LOCAL_USER,
+                via: Via::Local,
+            });
+        }
+        Err(reject(
+            StatusCode::UNAUTHORIZED,
+            "Log in first, or send a personal API token.",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("wrong horse battery", &h));
+        assert!(!verify_password("x", "not a hash"));
+        assert_ne!(h, hash_password("correct horse battery").unwrap(), "salted");
+    }
+
+    #[test]
+    fn credentials_are_checked_by_field() {
+        assert_eq!(
+            validate_credentials(" Ana@Example.org ", "long enough pw").unwrap(),
+            "ana@example.org"
+        );
+        assert!(
+            validate_credentials("ana", "long enough pw")
+                .unwrap_err()
+                .message_for("email")
+                .is_some()
+        );
+        assert!(
+            validate_credentials("ana@example.org", "short")
+                .unwrap_err()
+                .message_for("password")
+                .is_some()
+        );
+        assert!(
+            validate_credentials("ana@example.org", &"p".repeat(129))
+                .unwrap_err()
+                .message_for("password")
+                .is_some()
+        );
+    }
+}
