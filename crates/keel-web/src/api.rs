@@ -984,6 +984,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_progress))
         .routes(routes!(list_questionnaires))
         .routes(routes!(post_response))
+        .routes(routes!(crate::account::api_signup))
+        .routes(routes!(crate::account::api_login))
+        .routes(routes!(crate::account::api_logout))
+        .routes(routes!(
+            crate::account::api_create_token,
+            crate::account::api_list_tokens
+        ))
+        .routes(routes!(crate::account::api_revoke_token))
+        .routes(routes!(crate::account::api_audit))
+        .routes(routes!(crate::account::api_delete_account))
         .routes(routes!(post_bone_assess))
         .routes(routes!(healthz))
 }

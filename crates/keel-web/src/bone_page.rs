@@ -311,7 +311,6 @@ async fn handle(user: keel_store::UserId, state: AppState, req: Request, form: F
         Err(r) => return r,
     };
     let today = state.today();
-    let user = user;
     let saved = match form {
         Form::Profile => {
             let json = to_json(

@@ -1,6 +1,7 @@
 //! Keel's HTTP face: server-rendered pages, the JSON API under /api/v1, and their wiring.
 #![forbid(unsafe_code)]
 
+pub mod account;
 pub mod api;
 pub mod auth;
 mod bone_page;
@@ -98,6 +99,14 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::today))
         .route("/checkin", post(pages::post_check_in))
         .route("/acknowledge", post(pages::post_acknowledge))
+        .route("/login", get(account::login_page).post(account::post_login))
+        .route("/signup", get(account::signup_page).post(account::post_signup))
+        .route("/logout", post(account::post_logout))
+        .route("/account", get(account::account_page))
+        .route("/account/password", post(account::post_password))
+        .route("/account/tokens", post(account::post_token))
+        .route("/account/tokens/{id}/revoke", post(account::post_revoke_token))
+        .route("/account/delete", post(account::post_delete))
         .route("/log", post(pages::post_log))
         .route("/week", get(week_page::page))
         .route("/progress", get(progress_page::page))

@@ -54,6 +54,7 @@ pub(crate) fn layout_in(active: &str, title: &str, main: Markup) -> Markup {
                         a href="/bone" aria-current=[(active == "bone").then_some("page")] { "Bone" }
                         a href="/desk" aria-current=[(active == "desk").then_some("page")] { "Desk" }
                         a href="/breaks" aria-current=[(active == "breaks").then_some("page")] { "Breaks" }
+                        a href="/account" aria-current=[(active == "account").then_some("page")] { "Account" }
                     }
                 }
                 main id="main" { (main) }

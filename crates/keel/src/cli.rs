@@ -37,6 +37,12 @@ pub enum Command {
         /// Address to listen on
         #[arg(long, env = "KEEL_ADDR", default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
+        /// Mark cookies Secure: set this when Keel is served over HTTPS
+        #[arg(long, env = "KEEL_SECURE_COOKIES")]
+        secure_cookies: bool,
+        /// Who may sign up once the first account exists: open or closed
+        #[arg(long, env = "KEEL_SIGNUP", default_value = "open", value_parser = ["open", "closed"])]
+        signup: String,
     },
     /// Apply pending database migrations
     Migrate {
@@ -120,6 +126,13 @@ pub enum Command {
         /// Where to write the PDF
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: std::path::PathBuf,
+    },
+    /// Manage accounts: add, list, reset-password, delete
+    User {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[command(subcommand)]
+        action: UserAction,
     },
     /// Fill a database with synthetic daily history in bulk, for benchmarks and scale tests
     Seed {
@@ -235,6 +248,118 @@ pub struct LogArgs {
     minutes: Option<f64>,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Create an account; the password is read from the first line of stdin
+    Add { email: String },
+    /// List accounts
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set a new password (first line of stdin) and end the account's sessions
+    ResetPassword { email: String },
+    /// Delete an account and all of its data
+    Delete {
+        email: String,
+        /// Confirm: the deletion cannot be undone
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+fn read_password() -> Result<String, CliError> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| CliError::Input(format!("password: cannot read standard input: {e}")))?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_string())
+}
+
+async fn user(db: DatabaseArgs, action: UserAction) -> Result<(), CliError> {
+    use keel_web::auth;
+    let store = open(&db).await?;
+    let find = |email: &str| email.trim().to_lowercase();
+    match action {
+        UserAction::Add { email } => {
+            let password = read_password()?;
+            let email = auth::validate_credentials(&email, &password)?;
+            let hash = auth::hash_password(&password).map_err(|e| anyhow::anyhow!(e))?;
+            match store.create_account(&email, &hash).await {
+                Ok((id, first)) => {
+                    store
+                        .audit(id, "signup", "created with keel user add")
+                        .await?;
+                    println!(
+                        "Created {email}{}.",
+                        if first {
+                            " (administrator; earlier local data is now hers)"
+                        } else {
+                            ""
+                        }
+                    );
+                }
+                Err(keel_store::StoreError::Conflict(_)) => {
+                    return Err(CliError::Input(format!(
+                        "email: {email} already has an account"
+                    )));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        UserAction::List { json } => {
+            let accounts = store.accounts().await?;
+            if json {
+                output::json(&accounts);
+            } else if accounts.is_empty() {
+                println!("No accounts: Keel runs as one local user.");
+            } else {
+                for a in accounts {
+                    println!("{}  {}  since {}", a.email, a.role, a.created_at);
+                }
+            }
+        }
+        UserAction::ResetPassword { email } => {
+            let password = read_password()?;
+            auth::validate_credentials("x@example.org", &password)?;
+            let (id, _, _) = store
+                .account_by_email(&find(&email))
+                .await?
+                .ok_or_else(|| CliError::Input(format!("email: no account for {email}")))?;
+            store
+                .set_password(
+                    id,
+                    &auth::hash_password(&password).map_err(|e| anyhow::anyhow!(e))?,
+                )
+                .await?;
+            store
+                .audit(
+                    id,
+                    "password-reset",
+                    "by keel user reset-password; all sessions ended",
+                )
+                .await?;
+            println!("Password for {email} changed; every session of the account has ended.");
+        }
+        UserAction::Delete { email, yes } => {
+            if !yes {
+                return Err(CliError::Input(
+                    "yes: add --yes to confirm; this deletes the account and all of its data"
+                        .into(),
+                ));
+            }
+            let (id, _, _) = store
+                .account_by_email(&find(&email))
+                .await?
+                .ok_or_else(|| CliError::Input(format!("email: no account for {email}")))?;
+            store.delete_account(id).await?;
+            println!("Deleted {email} and all of its data.");
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
 /// A failure with the exit code it deserves.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -297,7 +422,12 @@ fn parse_date_arg(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>,
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Serve { db, addr } => serve(db, addr).await,
+        Command::Serve {
+            db,
+            addr,
+            secure_cookies,
+            signup,
+        } => serve(db, addr, secure_cookies, signup == "open").await,
         Command::Migrate { db } => {
             let url = db.resolve()?;
             let store = open(&db).await?;
@@ -416,6 +546,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("Report for {from} to {to} written to {}.", output.display());
             Ok(())
         }
+        Command::User { db, action } => user(db, action).await,
         Command::Log(args) => log(*args).await,
         Command::Week { db, date, json } => {
             let date = parse_date_arg("date", date.as_deref())?.unwrap_or_else(today);
@@ -703,22 +834,32 @@ async fn breaks(
     Ok(())
 }
 
-async fn serve(db: DatabaseArgs, addr: SocketAddr) -> Result<(), CliError> {
+async fn serve(
+    db: DatabaseArgs,
+    addr: SocketAddr,
+    secure_cookies: bool,
+    open_signup: bool,
+) -> Result<(), CliError> {
     init_tracing();
     let url = db.resolve()?;
     tracing::info!(database = %redact(&url), %addr, "starting keel");
     let store = open(&db).await?;
-    let state = AppState::new(store.clone(), Library::builtin(), AppState::local_today());
+    let mut state = AppState::new(store.clone(), Library::builtin(), AppState::local_today());
+    state.secure_cookies = secure_cookies;
+    state.open_signup = open_signup;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(anyhow::Error::from)?;
     // One line on stdout that tests and people can read: where Keel is.
     println!("Keel is running at http://{local}/");
-    axum::serve(listener, keel_web::router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(anyhow::Error::from)?;
+    axum::serve(
+        listener,
+        keel_web::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(anyhow::Error::from)?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

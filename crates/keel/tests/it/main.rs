@@ -1,5 +1,6 @@
 //! Black-box tests: the real binary, a real SQLite file, a real HTTP client and browser.
 
+mod accounts;
 mod api;
 mod browser;
 mod cli;

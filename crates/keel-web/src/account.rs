@@ -1,0 +1,785 @@
+//! Sign-up, log-in and log-out, the account page (password, personal tokens, security log,
+//! deletion), and their JSON API. Rate limits answer password guessing with 429.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use axum::Json;
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Duration;
+use keel_core::ValidationErrors;
+use keel_store::{ApiToken, AuditEvent, StoreError, UserId};
+use maud::{Markup, html};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::auth::{self, Auth, Via};
+use crate::desk_page::hash_token;
+use crate::error::{ApiError, Problem, problem_response};
+use crate::extract::JsonBody;
+use crate::pages::{FormValues, field_error, layout_in, read_form};
+use crate::{AppState, csrf};
+
+/// Failed log-ins allowed per account, and per address, in the window.
+pub const LOGIN_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const LOGIN_ATTEMPTS_PER_ADDRESS: i64 = 20;
+pub const SIGNUPS_PER_ADDRESS: i64 = 5;
+pub fn login_window() -> Duration {
+    Duration::minutes(15)
+}
+pub fn signup_window() -> Duration {
+    Duration::hours(1)
+}
+
+fn too_many(retry_after: Duration) -> Response {
+    let problem = Problem {
+        kind: "urn:keel:problem:rate-limited".into(),
+        title: "Too Many Requests".into(),
+        status: 429,
+        detail: format!(
+            "Too many attempts. Wait {} minutes and try again.",
+            retry_after.num_minutes()
+        ),
+        errors: vec![],
+    };
+    let mut r = problem_response(StatusCode::TOO_MANY_REQUESTS, &problem);
+    r.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from(retry_after.num_seconds()),
+    );
+    r
+}
+
+/// The client's address: the TCP peer (a proxy's X-Forwarded-For is not trusted by default).
+fn address(req: &Request) -> String {
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// What a log-in or sign-up attempt came to.
+enum Outcome {
+    In(UserId, String),
+    Invalid(ValidationErrors),
+    Limited(Duration),
+}
+
+async fn try_signup(
+    state: &AppState,
+    addr: &str,
+    email: &str,
+    password: &str,
+) -> Result<Outcome, StoreError> {
+    if state
+        .store
+        .count_attempt(&format!("signup-ip:{addr}"), signup_window())
+        .await?
+        > SIGNUPS_PER_ADDRESS
+    {
+        return Ok(Outcome::Limited(signup_window()));
+    }
+    let email = match auth::validate_credentials(email, password) {
+        Ok(e) => e,
+        Err(e) => return Ok(Outcome::Invalid(e)),
+    };
+    if !state.open_signup && state.accounts_enabled().await? {
+        return Ok(Outcome::Invalid(ValidationErrors::single(
+            "email",
+            "sign-up is closed on this Keel; ask its administrator for an account",
+        )));
+    }
+    let hash = auth::hash_password(password).map_err(StoreError::Other)?;
+    match state.store.create_account(&email, &hash).await {
+        Ok((user, first)) => {
+            state
+                .store
+                .audit(
+                    user,
+                    "signup",
+                    if first {
+                        "first account: administrator, earlier local data kept"
+                    } else {
+                        "account created"
+                    },
+                )
+                .await?;
+            let token = start_session(state, user).await?;
+            Ok(Outcome::In(user, token))
+        }
+        Err(StoreError::Conflict(_)) => Ok(Outcome::Invalid(ValidationErrors::single(
+            "email",
+            "already has an account; log in instead",
+        ))),
+        Err(e) => Err(e),
+    }
+}
+
+async fn try_login(
+    state: &AppState,
+    addr: &str,
+    email: &str,
+    password: &str,
+) -> Result<Outcome, StoreError> {
+    let email = email.trim().to_lowercase();
+    let account_key = format!("login-account:{email}");
+    if state
+        .store
+        .count_attempt(&format!("login-ip:{addr}"), login_window())
+        .await?
+        > LOGIN_ATTEMPTS_PER_ADDRESS
+        || state.store.attempts(&account_key, login_window()).await? >= LOGIN_FAILURES_PER_ACCOUNT
+    {
+        return Ok(Outcome::Limited(login_window()));
+    }
+    let found = state.store.account_by_email(&email).await?;
+    // Verify against a real hash even for unknown emails, so timing does not reveal accounts.
+    let ok = match &found {
+        Some((_, hash, _)) => auth::verify_password(password, hash),
+        None => {
+            static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+            let dummy = DUMMY
+                .get_or_init(|| auth::hash_password("not a real password").unwrap_or_default());
+            auth::verify_password(password, dummy);
+            false
+        }
+    };
+    match (found, ok) {
+        (Some((user, _, _)), true) => {
+            state.store.clear_attempts(&account_key).await?;
+            state
+                .store
+                .audit(user, "login", &format!("from {addr}"))
+                .await?;
+            let token = start_session(state, user).await?;
+            Ok(Outcome::In(user, token))
+        }
+        (found, _) => {
+            state
+                .store
+                .count_attempt(&account_key, login_window())
+                .await?;
+            if let Some((user, _, _)) = found {
+                state
+                    .store
+                    .audit(user, "login-failed", &format!("from {addr}"))
+                    .await?;
+            }
+            Ok(Outcome::Invalid(ValidationErrors::single(
+                "password",
+                "the email or password is not right",
+            )))
+        }
+    }
+}
+
+/// A new session id for every log-in: the old cookie, if any, never carries over.
+async fn start_session(state: &AppState, user: UserId) -> Result<String, StoreError> {
+    let token = csrf::new_token();
+    state
+        .store
+        .create_session(user, &hash_token(&token), auth::absolute_lifetime())
+        .await?;
+    Ok(token)
+}
+
+fn with_session(mut r: Response, token: &str, secure: bool) -> Response {
+    r.headers_mut()
+        .append(header::SET_COOKIE, auth::session_cookie(token, secure));
+    r
+}
+
+fn safe_next(next: Option<&str>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or("/")
+        .to_string()
+}
+
+fn credentials_form(
+    action: &str,
+    title: &str,
+    values: &FormValues,
+    errors: &ValidationErrors,
+    token: &str,
+    next: &str,
+) -> Markup {
+    html! {
+        h1 { (title) }
+        @if !errors.is_empty() {
+            div class="error-summary" role="alert" { ul { @for e in errors.errors() { li { (e.message) } } } }
+        }
+        form method="post" action=(action) class="panel" novalidate {
+            input type="hidden" name=(csrf::FIELD) value=(token);
+            input type="hidden" name="next" value=(next);
+            div class="field" {
+                label for="email" { "Email" }
+                input type="email" id="email" name="email" autocomplete="username" value=[values.get("email")];
+                (field_error(errors, "email"))
+            }
+            div class="field" {
+                label for="password" { "Password" }
+                span class="hint" { "At least " (auth::MIN_PASSWORD_CHARS) " characters; a few words make a good one." }
+                input type="password" id="password" name="password" autocomplete=(if action == "/signup" { "new-password" } else { "current-password" });
+                (field_error(errors, "password"))
+            }
+            button type="submit" { (title) }
+        }
+        @if action == "/login" { p { "No account yet? " a href="/signup" { "Sign up" } } }
+        @else { p { "Already have an account? " a href="/login" { "Log in" } } }
+    }
+}
+
+fn page_with_token(
+    headers: &HeaderMap,
+    status: StatusCode,
+    title: &str,
+    body: impl FnOnce(&str) -> Markup,
+) -> Response {
+    let existing = csrf::from_cookie(headers);
+    let token = existing.clone().unwrap_or_else(csrf::new_token);
+    let mut r = (status, layout_in("account", title, body(&token))).into_response();
+    if existing.is_none() {
+        r.headers_mut()
+            .insert(header::SET_COOKIE, csrf::set_cookie(&token));
+    }
+    r
+}
+
+pub async fn login_page(headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+    let next = safe_next(q.get("next").map(String::as_str));
+    page_with_token(&headers, StatusCode::OK, "Log in", |t| {
+        credentials_form(
+            "/login",
+            "Log in",
+            &FormValues::default(),
+            &ValidationErrors::new(),
+            t,
+            &next,
+        )
+    })
+}
+
+pub async fn signup_page(headers: HeaderMap) -> Response {
+    page_with_token(&headers, StatusCode::OK, "Sign up", |t| {
+        credentials_form(
+            "/signup",
+            "Sign up",
+            &FormValues::default(),
+            &ValidationErrors::new(),
+            t,
+            "/",
+        )
+    })
+}
+
+async fn form_credentials(state: AppState, req: Request, signup: bool) -> Response {
+    let addr = address(&req);
+    let (headers, values) = match read_form(req).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let email = values.get("email").unwrap_or("").to_string();
+    let password = values.get("password").unwrap_or("").to_string();
+    let next = safe_next(values.get("next"));
+    let outcome = if signup {
+        try_signup(&state, &addr, &email, &password).await
+    } else {
+        try_login(&state, &addr, &email, &password).await
+    };
+    let (action, title) = if signup {
+        ("/signup", "Sign up")
+    } else {
+        ("/login", "Log in")
+    };
+    match outcome {
+        Ok(Outcome::In(_, token)) => with_session(
+            Redirect::to(&next).into_response(),
+            &token,
+            auth::wants_secure(&state, &headers),
+        ),
+        Ok(Outcome::Invalid(errors)) => {
+            let kept = FormValues(vec![("email".into(), email)]);
+            page_with_token(&headers, StatusCode::UNPROCESSABLE_ENTITY, title, |t| {
+                credentials_form(action, title, &kept, &errors, t, &next)
+            })
+        }
+        Ok(Outcome::Limited(wait)) => too_many(wait),
+        Err(e) => ApiError::Store(e).into_response(),
+    }
+}
+
+pub async fn post_login(State(state): State<AppState>, req: Request) -> Response {
+    form_credentials(state, req, false).await
+}
+
+pub async fn post_signup(State(state): State<AppState>, req: Request) -> Response {
+    form_credentials(state, req, true).await
+}
+
+pub async fn post_logout(State(state): State<AppState>, req: Request) -> Response {
+    let (headers, _) = match read_form(req).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    end_session(&state, &headers).await;
+    let mut r = Redirect::to("/login").into_response();
+    r.headers_mut()
+        .append(header::SET_COOKIE, auth::clear_session_cookie());
+    r
+}
+
+async fn end_session(state: &AppState, headers: &HeaderMap) {
+    if let Some(token) = auth::cookie_value(headers, auth::SESSION_COOKIE).filter(|t| !t.is_empty())
+    {
+        let hash = hash_token(&token);
+        if let Ok(Some(user)) = state.store.session_user(&hash, auth::idle_timeout()).await {
+            let _ = state.store.audit(user, "logout", "").await;
+        }
+        let _ = state.store.delete_session(&hash).await;
+    }
+}
+
+pub async fn account_page(
+    auth: Auth,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let account = state.store.account(auth.user).await.ok().flatten();
+    let tokens = state.store.tokens(auth.user).await.unwrap_or_default();
+    let events = state
+        .store
+        .audit_events(auth.user, 50)
+        .await
+        .unwrap_or_default();
+    let new_token = q
+        .get("token")
+        .filter(|t| t.starts_with("keel_") && t.len() == 69);
+    page_with_token(&headers, StatusCode::OK, "Account", |t| {
+        html! {
+            h1 { "Account" }
+            @match (&account, auth.via) {
+                (None, Via::Local) => {
+                    p { "Keel is running for one person on this computer, without an account. Create one to use Keel from other devices, or for a household: everything recorded so far becomes yours." }
+                    p { a href="/signup" { "Create the first account" } }
+                }
+                (Some(a), _) => {
+                    p { "Signed in as " strong { (a.email) } @if a.role == "admin" { " (administrator)" } "." }
+                    form method="post" action="/logout" class="ack" { input type="hidden" name=(csrf::FIELD) value=(t); button type="submit" class="secondary" { "Log out" } }
+                    section class="panel" aria-labelledby="pw-title" {
+                        h2 id="pw-title" { "Change password" }
+                        form method="post" action="/account/password" {
+                            input type="hidden" name=(csrf::FIELD) value=(t);
+                            div class="field" { label for="current" { "Current password" } input type="password" id="current" name="current" autocomplete="current-password"; }
+                            div class="field" { label for="new" { "New password" } input type="password" id="new" name="password" autocomplete="new-password"; }
+                            button type="submit" { "Change password" }
+                        }
+                    }
+                    section class="panel" aria-labelledby="tokens-title" {
+                        h2 id="tokens-title" { "Personal API tokens" }
+                        @if let Some(tok) = new_token {
+                            p class="notice" role="status" { "Your new token (copy it now; Keel keeps only a fingerprint):" }
+                            p { code class="feed" { (tok) } }
+                        }
+                        @if !tokens.is_empty() {
+                            table {
+                                caption { "Your tokens" }
+                                thead { tr { th scope="col" { "Name" } th scope="col" { "Access" } th scope="col" { "Created" } th scope="col" { "" } } }
+                                tbody {
+                                    @for k in &tokens {
+                                        tr {
+                                            td { (k.name) } td { (k.scope) } td { (k.created_at) }
+                                            td { @if k.revoked_at.is_some() { "revoked" } @else {
+                                                form method="post" action={"/account/tokens/" (k.id) "/revoke"} { input type="hidden" name=(csrf::FIELD) value=(t); button type="submit" class="secondary" { "Revoke" } }
+                                            } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        form method="post" action="/account/tokens" class="row" {
+                            input type="hidden" name=(csrf::FIELD) value=(t);
+                            div class="mini" { label for="token-name" { "Name" } input type="text" id="token-name" name="name" maxlength="60" value="script"; }
+                            div class="mini" { label for="token-scope" { "Access" } select id="token-scope" name="scope" { option value="read" { "read only" } option value="write" { "read and write" } } }
+                            button type="submit" { "Create token" }
+                        }
+                    }
+                    section class="panel" aria-labelledby="log-title" {
+                        h2 id="log-title" { "Security log" }
+                        table {
+                            caption { "Recent sign-ins and changes" }
+                            thead { tr { th scope="col" { "When (UTC)" } th scope="col" { "What" } th scope="col" { "Detail" } } }
+                            tbody { @for e in &events { tr { td { (e.at) } td { (e.kind) } td { (e.detail) } } } }
+                        }
+                    }
+                    section class="panel" aria-labelledby="delete-title" {
+                        h2 id="delete-title" { "Delete account" }
+                        p { "This deletes your account and everything you have recorded in Keel. It cannot be undone." }
+                        form method="post" action="/account/delete" {
+                            input type="hidden" name=(csrf::FIELD) value=(t);
+                            div class="field" { label for="confirm" { "Type DELETE to confirm" } input type="text" id="confirm" name="confirm"; }
+                            button type="submit" class="danger" { "Delete my account and data" }
+                        }
+                    }
+                }
+                (None, _) => { p { "This session has no account." } }
+            }
+        }
+    })
+}
+
+pub async fn post_password(auth: Auth, State(state): State<AppState>, req: Request) -> Response {
+    let (_, values) = match read_form(req).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match change_password(
+        &state,
+        auth.user,
+        values.get("current").unwrap_or(""),
+        values.get("password").unwrap_or(""),
+    )
+    .await
+    {
+        Ok(Ok(())) => {
+            let mut r = Redirect::to("/login").into_response();
+            r.headers_mut()
+                .append(header::SET_COOKIE, auth::clear_session_cookie());
+            r
+        }
+        Ok(Err(e)) => ApiError::Validation(e).into_response(),
+        Err(e) => ApiError::Store(e).into_response(),
+    }
+}
+
+async fn change_password(
+    state: &AppState,
+    user: UserId,
+    current: &str,
+    new: &str,
+) -> Result<Result<(), ValidationErrors>, StoreError> {
+    let Some(hash) = state.store.password_hash(user).await? else {
+        return Ok(Err(ValidationErrors::single(
+            "current",
+            "this account has no password yet",
+        )));
+    };
+    if !auth::verify_password(current, &hash) {
+        return Ok(Err(ValidationErrors::single(
+            "current",
+            "is not your current password",
+        )));
+    }
+    if let Err(e) = auth::validate_credentials("x@example.org", new) {
+        return Ok(Err(e));
+    }
+    state
+        .store
+        .set_password(user, &auth::hash_password(new).map_err(StoreError::Other)?)
+        .await?;
+    state
+        .store
+        .audit(user, "password-changed", "all sessions ended")
+        .await?;
+    Ok(Ok(()))
+}
+
+async fn make_token(
+    state: &AppState,
+    user: UserId,
+    name: &str,
+    scope: &str,
+) -> Result<Result<(ApiToken, String), ValidationErrors>, StoreError> {
+    let name = name.trim();
+    let mut errors = ValidationErrors::new();
+    if name.is_empty() || name.chars().count() > 60 {
+        errors.add("name", "must be 1 to 60 characters");
+    }
+    if scope != "read" && scope != "write" {
+        errors.add("scope", "must be read or write");
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    let secret = format!("keel_{}", csrf::new_token());
+    let token = state
+        .store
+        .create_token(user, name, &hash_token(&secret), scope)
+        .await?;
+    state
+        .store
+        .audit(user, "token-created", &format!("{name} ({scope})"))
+        .await?;
+    Ok(Ok((token, secret)))
+}
+
+pub async fn post_token(auth: Auth, State(state): State<AppState>, req: Request) -> Response {
+    let (_, values) = match read_form(req).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match make_token(
+        &state,
+        auth.user,
+        values.get("name").unwrap_or(""),
+        values.get("scope").unwrap_or("read"),
+    )
+    .await
+    {
+        Ok(Ok((_, secret))) => {
+            Redirect::to(&format!("/account?token={secret}#tokens-title")).into_response()
+        }
+        Ok(Err(e)) => ApiError::Validation(e).into_response(),
+        Err(e) => ApiError::Store(e).into_response(),
+    }
+}
+
+pub async fn post_revoke_token(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    req: Request,
+) -> Response {
+    if let Err(r) = read_form(req).await {
+        return r;
+    }
+    match state.store.revoke_token(auth.user, &id).await {
+        Ok(true) => {
+            let _ = state.store.audit(auth.user, "token-revoked", &id).await;
+            Redirect::to("/account#tokens-title").into_response()
+        }
+        Ok(false) => crate::pages::not_found().await,
+        Err(e) => ApiError::Store(e).into_response(),
+    }
+}
+
+pub async fn post_delete(auth: Auth, State(state): State<AppState>, req: Request) -> Response {
+    let (_, values) = match read_form(req).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if values.get("confirm") != Some("DELETE") {
+        return ApiError::Validation(ValidationErrors::single(
+            "confirm",
+            "type DELETE to confirm",
+        ))
+        .into_response();
+    }
+    if auth.via == Via::Local {
+        return ApiError::Validation(ValidationErrors::single(
+            "confirm",
+            "there is no account to delete",
+        ))
+        .into_response();
+    }
+    match state.store.delete_account(auth.user).await {
+        Ok(()) => {
+            let mut r = Redirect::to("/signup").into_response();
+            r.headers_mut()
+                .append(header::SET_COOKIE, auth::clear_session_cookie());
+            r
+        }
+        Err(e) => ApiError::Store(e).into_response(),
+    }
+}
+
+// ---------------------------------------------------------------- JSON API
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionInfo {
+    pub user_id: i64,
+    pub first_account: bool,
+}
+
+fn credentials(body: &Value) -> Result<(String, String), ApiError> {
+    let object = keel_core::validate::as_object(body)?;
+    let mut errors = ValidationErrors::new();
+    for key in object.keys().filter(|k| *k != "email" && *k != "password") {
+        errors.add(key.clone(), "is not a known field");
+    }
+    let get = |k: &str, errors: &mut ValidationErrors| match object.get(k).and_then(Value::as_str) {
+        Some(s) => s.to_string(),
+        None => {
+            errors.add(k, "is required and must be a string");
+            String::new()
+        }
+    };
+    let email = get("email", &mut errors);
+    let password = get("password", &mut errors);
+    errors
+        .into_result(|| (email, password))
+        .map_err(ApiError::from)
+}
+
+fn api_outcome(state: &AppState, headers: &HeaderMap, outcome: Outcome, created: bool) -> Response {
+    match outcome {
+        Outcome::In(user, token) => {
+            let first = created && user == keel_store::LOCAL_USER;
+            let status = if created {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            with_session(
+                (
+                    status,
+                    Json(SessionInfo {
+                        user_id: user.0,
+                        first_account: first,
+                    }),
+                )
+                    .into_response(),
+                &token,
+                auth::wants_secure(state, headers),
+            )
+        }
+        Outcome::Invalid(errors) => ApiError::Validation(errors).into_response(),
+        Outcome::Limited(wait) => too_many(wait),
+    }
+}
+
+/// Creates an account and signs in (a session cookie). The first account becomes the
+/// administrator and keeps everything recorded before accounts existed.
+#[utoipa::path(post, path = "/api/v1/auth/signup", tag = "account",
+    request_body(content = Object, content_type = "application/json", description = "{\"email\", \"password\"}"),
+    responses((status = 201, body = SessionInfo), (status = 422, body = Problem, content_type = "application/problem+json"), (status = 429, body = Problem, content_type = "application/problem+json")))]
+pub async fn api_signup(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
+    let (email, password) = credentials(&body)?;
+    let outcome = try_signup(&state, &addr.ip().to_string(), &email, &password).await?;
+    Ok(api_outcome(&state, &headers, outcome, true))
+}
+
+/// Signs in with email and password; the session cookie is HttpOnly and SameSite=Lax.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "account",
+    request_body(content = Object, content_type = "application/json", description = "{\"email\", \"password\"}"),
+    responses((status = 200, body = SessionInfo), (status = 422, body = Problem, content_type = "application/problem+json"), (status = 429, body = Problem, content_type = "application/problem+json")))]
+pub async fn api_login(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
+    let (email, password) = credentials(&body)?;
+    let outcome = try_login(&state, &addr.ip().to_string(), &email, &password).await?;
+    Ok(api_outcome(&state, &headers, outcome, false))
+}
+
+/// Ends the current session.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "account", responses((status = 204, description = "Logged out")))]
+pub async fn api_logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    end_session(&state, &headers).await;
+    let mut r = StatusCode::NO_CONTENT.into_response();
+    r.headers_mut()
+        .append(header::SET_COOKIE, auth::clear_session_cookie());
+    r
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenCreated {
+    pub id: String,
+    pub name: String,
+    pub scope: String,
+    /// The secret, shown this once.
+    pub token: String,
+}
+
+/// Creates a personal API token (`read` or `write`); send it as `Authorization: Bearer`.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "account",
+    request_body(content = Object, content_type = "application/json", description = "{\"name\", \"scope\": \"read\" | \"write\"}"),
+    responses((status = 201, body = TokenCreated), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn api_create_token(
+    auth: Auth,
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
+    let object = keel_core::validate::as_object(&body)?;
+    let name = object.get("name").and_then(Value::as_str).unwrap_or("");
+    let scope = object.get("scope").and_then(Value::as_str).unwrap_or("");
+    match make_token(&state, auth.user, name, scope).await? {
+        Ok((t, secret)) => Ok((
+            StatusCode::CREATED,
+            Json(TokenCreated {
+                id: t.id,
+                name: t.name,
+                scope: t.scope,
+                token: secret,
+            }),
+        )
+            .into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenList {
+    #[schema(value_type = Vec<Object>)]
+    pub tokens: Vec<ApiToken>,
+}
+
+/// Her tokens (never their secrets).
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "account", responses((status = 200, body = TokenList)))]
+pub async fn api_list_tokens(
+    auth: Auth,
+    State(state): State<AppState>,
+) -> Result<Json<TokenList>, ApiError> {
+    Ok(Json(TokenList {
+        tokens: state.store.tokens(auth.user).await?,
+    }))
+}
+
+/// Revokes one of her tokens.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "account", params(("id" = String, Path)),
+    responses((status = 204, description = "Revoked"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn api_revoke_token(
+    auth: Auth,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    if state.store.revoke_token(auth.user, &id).await? {
+        state.store.audit(auth.user, "token-revoked", &id).await?;
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(ApiError::NotFound("No such token.".into()))
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditList {
+    #[schema(value_type = Vec<Object>)]
+    pub events: Vec<AuditEvent>,
+}
+
+/// Her security events: sign-ins, failed sign-ins, tokens, password changes; newest first.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "account", responses((status = 200, body = AuditList)))]
+pub async fn api_audit(
+    auth: Auth,
+    State(state): State<AppState>,
+) -> Result<Json<AuditList>, ApiError> {
+    Ok(Json(AuditList {
+        events: state.store.audit_events(auth.user, 200).await?,
+    }))
+}
+
+/// Deletes her account and all of her data.
+#[utoipa::path(delete, path = "/api/v1/account", tag = "account", responses((status = 204, description = "Deleted"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn api_delete_account(
+    auth: Auth,
+    State(state): State<AppState>,
+) -> Result<Response, ApiError> {
+    if auth.via == Via::Local {
+        return Err(ValidationErrors::single("account", "there is no account to delete").into());
+    }
+    state.store.delete_account(auth.user).await?;
+    let mut r = StatusCode::NO_CONTENT.into_response();
+    r.headers_mut()
+        .append(header::SET_COOKIE, auth::clear_session_cookie());
+    Ok(r)
+}

@@ -1,0 +1,202 @@
+//! Accounts as a household and as an attacker would try them: the first account keeps the
+//! local data, a second account sees none of it, stolen cookies die at logout, guessing is
+//! throttled, tokens obey their scope.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Server, both_backends, days_ago, run_cli, today};
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn signup(s: &Server, c: &reqwest::Client, email: &str) -> reqwest::Response {
+    c.post(s.url("/api/v1/auth/signup"))
+        .json(&json!({"email": email, "password": "a long enough secret"}))
+        .send()
+        .await
+        .unwrap()
+}
+
+both_backends! {
+    async fn first_account_keeps_local_data_and_second_sees_none(tdb: &TestDb) {
+        let s = Server::start(&tdb.url);
+        // local mode: data recorded before accounts exist
+        let r = s.post_json("/api/v1/checkins", &json!({"pain": 4, "notes": "before accounts", "fever": true})).await;
+        assert_eq!(r.status().as_u16(), 201);
+        s.client.put(s.url("/api/v1/profile")).json(&json!({"age": 51})).send().await.unwrap();
+
+        let a = client();
+        let r = signup(&s, &a, "ana@example.org").await;
+        assert_eq!(r.status().as_u16(), 201);
+        let cookie = r.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        let info: Value = r.json().await.unwrap();
+        assert_eq!(info["first_account"], true);
+        let plan: Value = a.get(s.url(&format!("/api/v1/plan/{}", today()))).send().await.unwrap().json().await.unwrap();
+        assert_eq!(plan["triage"]["findings"][0]["rule"], "RF-FEVER", "her earlier data is hers");
+
+        // without a session: 401 for the API, the log-in page for a browser
+        let anon = client();
+        let r = anon.get(s.url("/api/v1/checkins")).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 401);
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+        let r = anon.get(s.url("/")).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 303);
+        assert!(r.headers()["location"].to_str().unwrap().starts_with("/login"));
+        assert_eq!(anon.get(s.url("/healthz")).send().await.unwrap().status().as_u16(), 200);
+
+        let b = client();
+        assert_eq!(signup(&s, &b, "bea@example.org").await.status().as_u16(), 201);
+        assert_eq!(signup(&s, &client(), "ANA@example.org").await.status().as_u16(), 422, "one account per email");
+        // B walks every read route and finds nothing of A's
+        let date = today();
+        for path in [
+            format!("/api/v1/plan/{date}"),
+        ] {
+            assert_eq!(b.get(s.url(&path)).send().await.unwrap().status().as_u16(), 404, "{path}");
+        }
+        let empty_lists = [
+            ("/api/v1/checkins", "check_ins"),
+            ("/api/v1/acknowledgements", "acknowledgements"),
+            ("/api/v1/heights", "heights"),
+            ("/api/v1/dexa", "dexa"),
+            ("/api/v1/activities", "activities"),
+            ("/api/v1/tokens", "tokens"),
+        ];
+        for (path, key) in empty_lists {
+            let v: Value = b.get(s.url(path)).send().await.unwrap().json().await.unwrap();
+            assert_eq!(v[key], json!([]), "{path}");
+        }
+        let profile: Value = b.get(s.url("/api/v1/profile")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(profile["age"], Value::Null);
+        let progress: Value = b.get(s.url("/api/v1/progress")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(progress["pain_days"], json!([]));
+        let week: Value = b.get(s.url("/api/v1/week")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(week["moderate_minutes"], 0);
+        let audit: Value = b.get(s.url("/api/v1/audit")).send().await.unwrap().json().await.unwrap();
+        assert!(audit["events"].as_array().unwrap().iter().all(|e| e["kind"] == "signup" || e["kind"] == "login"));
+        for page in ["/", "/report", "/progress", "/bone"] {
+            let html = b.get(s.url(page)).send().await.unwrap().text().await.unwrap();
+            assert!(!html.contains("before accounts") && !html.contains("RF-FEVER"), "{page} shows A's data");
+        }
+        // B's writes stay B's
+        let r = b.post(s.url("/api/v1/checkins")).json(&json!({"pain": 1, "date": days_ago(1)})).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 201);
+        let mine: Value = a.get(s.url("/api/v1/checkins")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(mine["check_ins"].as_array().unwrap().len(), 1);
+    }
+}
+
+both_backends! {
+    async fn stolen_cookie_dies_at_logout_and_guessing_is_throttled(tdb: &TestDb) {
+        let s = Server::start(&tdb.url);
+        let a = client();
+        let r = signup(&s, &a, "ana@example.org").await;
+        let cookie = r.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
+        let thief = reqwest::Client::new();
+        let r = thief.get(s.url("/api/v1/checkins")).header("cookie", &cookie).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200, "the cookie works while the session lives");
+        assert_eq!(a.post(s.url("/api/v1/auth/logout")).send().await.unwrap().status().as_u16(), 204);
+        let r = thief.get(s.url("/api/v1/checkins")).header("cookie", &cookie).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 401, "replayed after logout");
+
+        // a new log-in gets a new session id
+        let r = a.post(s.url("/api/v1/auth/login")).json(&json!({"email": "ana@example.org", "password": "a long enough secret"})).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let again = r.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
+        assert_ne!(again, cookie);
+
+        let guesser = client();
+        for n in 0..5 {
+            let r = guesser.post(s.url("/api/v1/auth/login")).json(&json!({"email": "ana@example.org", "password": format!("guess number {n}")})).send().await.unwrap();
+            assert_eq!(r.status().as_u16(), 422);
+        }
+        let r = guesser.post(s.url("/api/v1/auth/login")).json(&json!({"email": "ana@example.org", "password": "a long enough secret"})).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 429, "locked after 5 failures, even with the right password");
+        assert!(r.headers().contains_key("retry-after"));
+        let audit: Value = a.get(s.url("/api/v1/audit")).send().await.unwrap().json().await.unwrap();
+        assert!(audit["events"].as_array().unwrap().iter().any(|e| e["kind"] == "login-failed"));
+    }
+}
+
+both_backends! {
+    async fn tokens_obey_their_scope_and_die_when_revoked(tdb: &TestDb) {
+        let s = Server::start(&tdb.url);
+        let a = client();
+        signup(&s, &a, "ana@example.org").await;
+        let read: Value = a.post(s.url("/api/v1/tokens")).json(&json!({"name": "charts", "scope": "read"})).send().await.unwrap().json().await.unwrap();
+        let write: Value = a.post(s.url("/api/v1/tokens")).json(&json!({"name": "sync", "scope": "write"})).send().await.unwrap().json().await.unwrap();
+        let bare = reqwest::Client::new();
+        let bearer = |t: &Value| format!("Bearer {}", t["token"].as_str().unwrap());
+        let r = bare.get(s.url("/api/v1/checkins")).header("authorization", bearer(&read)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let r = bare.post(s.url("/api/v1/checkins")).header("authorization", bearer(&read)).json(&json!({"pain": 2})).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 403);
+        let r = bare.post(s.url("/api/v1/checkins")).header("authorization", bearer(&write)).json(&json!({"pain": 2})).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 201);
+        let tokens: Value = a.get(s.url("/api/v1/tokens")).send().await.unwrap().json().await.unwrap();
+        assert!(!tokens.to_string().contains(write["token"].as_str().unwrap()), "secrets are never listed");
+        let id = write["id"].as_str().unwrap();
+        assert_eq!(a.delete(s.url(&format!("/api/v1/tokens/{id}"))).send().await.unwrap().status().as_u16(), 204);
+        let r = bare.get(s.url("/api/v1/checkins")).header("authorization", bearer(&write)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 401);
+        let r = bare.get(s.url("/api/v1/checkins")).header("authorization", "Bearer keel_nonsense").send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 401);
+    }
+}
+
+both_backends! {
+    async fn users_from_the_cli(tdb: &TestDb) {
+        let (code, out, err) = run_cli(&tdb.url, &["user", "add", "ana@example.org"], Some("a long enough secret\n"));
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("administrator"));
+        let (code, _, err) = run_cli(&tdb.url, &["user", "add", "bea@example.org"], Some("short\n"));
+        assert_eq!(code, 2);
+        assert!(err.contains("password"), "{err}");
+        run_cli(&tdb.url, &["user", "add", "bea@example.org"], Some("another long secret\n"));
+        let (_, out, _) = run_cli(&tdb.url, &["user", "list", "--json"], None);
+        let list: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(list.as_array().unwrap().len(), 2);
+        let (code, _, _) = run_cli(&tdb.url, &["user", "reset-password", "bea@example.org"], Some("a brand new secret\n"));
+        assert_eq!(code, 0);
+        let s = Server::start(&tdb.url);
+        let r = client().post(s.url("/api/v1/auth/login")).json(&json!({"email": "bea@example.org", "password": "a brand new secret"})).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let (code, _, _) = run_cli(&tdb.url, &["user", "delete", "bea@example.org"], None);
+        assert_eq!(code, 2, "needs --yes");
+        let (code, _, _) = run_cli(&tdb.url, &["user", "delete", "bea@example.org", "--yes"], None);
+        assert_eq!(code, 0);
+        let (_, out, _) = run_cli(&tdb.url, &["user", "list"], None);
+        assert!(!out.contains("bea@"));
+    }
+}
+
+both_backends! {
+    async fn login_pages_work_without_javascript(tdb: &TestDb) {
+        let s = Server::start(&tdb.url);
+        let c = client();
+        let html = c.get(s.url("/signup")).send().await.unwrap().text().await.unwrap();
+        let marker = "name=\"csrf\" value=\"";
+        let start = html.find(marker).unwrap() + marker.len();
+        let token = html[start..start + 64].to_string();
+        let r = c.post(s.url("/signup")).form(&[("csrf", token.as_str()), ("email", "ana@example.org"), ("password", "short")]).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 422);
+        assert!(r.text().await.unwrap().contains("value=\"ana@example.org\""), "email kept");
+        let r = c.post(s.url("/signup")).form(&[("csrf", token.as_str()), ("email", "ana@example.org"), ("password", "a long enough secret"), ("next", "/week")]).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 303);
+        assert_eq!(r.headers()["location"], "/week");
+        let html = c.get(s.url("/account")).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("Signed in as"));
+        // an open redirect is refused
+        let r = c.post(s.url("/login")).form(&[("csrf", token.as_str()), ("email", "ana@example.org"), ("password", "a long enough secret"), ("next", "//evil.example")]).send().await.unwrap();
+        assert_eq!(r.headers()["location"], "/");
+        let r = c.post(s.url("/logout")).form(&[("csrf", token.as_str())]).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 303);
+        assert_eq!(c.get(s.url("/")).send().await.unwrap().status().as_u16(), 303, "logged out");
+    }
+}
