@@ -7,6 +7,7 @@ mod bone;
 mod checkins;
 mod desk;
 mod error;
+mod export;
 mod questionnaires;
 mod safety;
 mod seed;
@@ -25,6 +26,7 @@ pub use bone::BoneRecord;
 pub use checkins::{Saved, StoredCheckIn};
 pub use desk::{BreakTaken, PostureBalance};
 pub use error::StoreError;
+pub use export::{PostureEntry, UserData};
 pub use questionnaires::Response;
 pub use safety::Acknowledgement;
 
@@ -158,6 +160,62 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+impl Store {
+    /// A consistent copy of a SQLite database while it is in use (`VACUUM INTO`).
+    pub async fn backup_to(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::Config(
+                "backups of PostgreSQL are made with pg_dump".into(),
+            ));
+        }
+        if path.exists() {
+            return Err(StoreError::Conflict(format!(
+                "{} already exists",
+                path.display()
+            )));
+        }
+        sqlx::query("VACUUM INTO $1")
+            .bind(path.to_string_lossy().into_owned())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Checks that a file is a healthy Keel SQLite database: it opens read-only, passes
+/// `PRAGMA integrity_check`, and has Keel's migrations and check-ins.
+pub async fn verify_backup(path: &std::path::Path) -> Result<u64, StoreError> {
+    let options = SqliteConnectOptions::new().filename(path).read_only(true);
+    let mut conn = options
+        .connect()
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("not a SQLite database: {e}")))?;
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    if check != "ok" {
+        return Err(StoreError::Corrupt(format!(
+            "integrity check failed: {check}"
+        )));
+    }
+    let migrations: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|_| StoreError::Corrupt("not a Keel database (no migrations table)".into()))?;
+    let check_ins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM checkins")
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|_| StoreError::Corrupt("not a Keel database (no check-ins table)".into()))?;
+    conn.close().await.ok();
+    if migrations == 0 {
+        return Err(StoreError::Corrupt(
+            "not a Keel database (no migrations applied)".into(),
+        ));
+    }
+    Ok(check_ins as u64)
 }
 
 #[cfg(test)]

@@ -415,7 +415,14 @@ pub async fn account_page(
                             tbody { @for e in &events { tr { td { (e.at) } td { (e.kind) } td { (e.detail) } } } }
                         }
                     }
-                    section class="panel" aria-labelledby="delete-title" {
+                    section class="panel" aria-labelledby="export-title" {
+                    h2 id="export-title" { "Your data" }
+                    p { "Download everything you have recorded: "
+                        a href="/api/v1/export?format=json" { "JSON" } " (can be imported back), "
+                        a href="/api/v1/export?format=csv" { "CSV files (zip)" } ", or "
+                        a href="/api/v1/export?format=fhir" { "FHIR R4" } " for health-record systems." }
+                }
+                section class="panel" aria-labelledby="delete-title" {
                         h2 id="delete-title" { "Delete account" }
                         p { "This deletes your account and everything you have recorded in Keel. It cannot be undone." }
                         form method="post" action="/account/delete" {
@@ -584,6 +591,99 @@ pub async fn post_delete(auth: Auth, State(state): State<AppState>, req: Request
         }
         Err(e) => ApiError::Store(e).into_response(),
     }
+}
+
+/// Downloads of everything she recorded: `json` (imports back), `csv` (zipped) or `fhir`.
+#[utoipa::path(get, path = "/api/v1/export", tag = "account",
+    params(("format" = Option<String>, Query, description = "json (default), csv or fhir")),
+    responses((status = 200, description = "The export file"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn export(
+    auth: Auth,
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let format = q.get("format").map(String::as_str).unwrap_or("json");
+    if !["json", "csv", "fhir"].contains(&format) {
+        return ApiError::Validation(ValidationErrors::single(
+            "format",
+            "must be json, csv or fhir",
+        ))
+        .into_response();
+    }
+    let data = match state.store.user_data(auth.user, &state.library).await {
+        Ok(d) => d,
+        Err(e) => return ApiError::Store(e).into_response(),
+    };
+    let _ = state.store.audit(auth.user, "export", format).await;
+    let stamp = crate::export::now_stamp();
+    let day = stamp.get(..10).unwrap_or_default().to_string();
+    let (body, kind, name) = match format {
+        "csv" => match crate::export::to_csv_zip(&data) {
+            Ok(b) => (b, "application/zip", format!("keel-export-{day}.zip")),
+            Err(e) => {
+                tracing::error!(error = %e, "csv export failed");
+                return ApiError::Store(StoreError::Other("export failed".into())).into_response();
+            }
+        },
+        "fhir" => (
+            crate::export::to_fhir(&data, &stamp)
+                .to_string()
+                .into_bytes(),
+            "application/fhir+json",
+            format!("keel-fhir-{day}.json"),
+        ),
+        _ => (
+            serde_json::to_vec_pretty(&crate::export::to_json(&data, &stamp)).unwrap_or_default(),
+            "application/json",
+            format!("keel-export-{day}.json"),
+        ),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".into()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Imported {
+    pub check_ins: usize,
+    pub activities: usize,
+    pub questionnaires: usize,
+}
+
+/// Replaces all of her data with a Keel JSON export, in one transaction: a file with any
+/// error changes nothing, and every error is named by its path.
+#[utoipa::path(post, path = "/api/v1/import", tag = "account",
+    request_body(content = Object, content_type = "application/json", description = "A Keel JSON export"),
+    responses((status = 200, body = Imported), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn api_import(
+    auth: Auth,
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Imported>, ApiError> {
+    let data = crate::export::parse(&body, &state.library, state.today())?;
+    state.store.replace_user_data(auth.user, &data).await?;
+    state
+        .store
+        .audit(
+            auth.user,
+            "import",
+            &format!("{} check-ins", data.check_ins.len()),
+        )
+        .await?;
+    Ok(Json(Imported {
+        check_ins: data.check_ins.len(),
+        activities: data.activities.len(),
+        questionnaires: data.responses.len(),
+    }))
 }
 
 // ---------------------------------------------------------------- JSON API

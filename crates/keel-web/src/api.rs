@@ -994,6 +994,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::account::api_revoke_token))
         .routes(routes!(crate::account::api_audit))
         .routes(routes!(crate::account::api_delete_account))
+        .routes(routes!(crate::account::export))
+        .routes(routes!(crate::account::api_import))
         .routes(routes!(post_bone_assess))
         .routes(routes!(healthz))
 }

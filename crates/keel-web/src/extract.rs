@@ -2,7 +2,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use serde_json::Value;
 
 use crate::error::ApiError;
@@ -28,20 +28,34 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         if !is_json {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let bytes = read_body(req, state).await?;
+        let _ = state;
+        // A whole-account import may be large; every other body stays small.
+        let limit = if req.uri().path() == "/api/v1/import" {
+            IMPORT_LIMIT_BYTES
+        } else {
+            crate::BODY_LIMIT_BYTES
+        };
+        let bytes = read_body(req, limit).await?;
         serde_json::from_slice(&bytes)
             .map(JsonBody)
             .map_err(|e| ApiError::MalformedJson(e.to_string()))
     }
 }
 
-/// Reads the whole body within the configured limit.
-pub async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
-    Bytes::from_request(req, state).await.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::TooLarge
-        } else {
-            ApiError::MalformedJson(rejection.body_text())
+/// The body limit for importing a JSON export.
+pub const IMPORT_LIMIT_BYTES: usize = 32 * 1024 * 1024;
+
+/// Reads the whole body, refusing it with 413 past `limit` bytes.
+pub async fn read_body(req: Request, limit: usize) -> Result<Bytes, ApiError> {
+    let body = http_body_util::Limited::new(req.into_body(), limit);
+    match http_body_util::BodyExt::collect(body).await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e)
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            Err(ApiError::TooLarge)
         }
-    })
+        Err(e) => Err(ApiError::MalformedJson(e.to_string())),
+    }
 }

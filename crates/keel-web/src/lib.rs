@@ -8,6 +8,7 @@ mod bone_page;
 mod csrf;
 pub mod desk_page;
 pub mod error;
+pub mod export;
 mod extract;
 mod pages;
 pub mod progress_page;

@@ -261,7 +261,7 @@ pub async fn today(
 /// Reads a posted form within the body limit and checks its CSRF token.
 pub(crate) async fn read_form(req: Request) -> Result<(HeaderMap, FormValues), Response> {
     let headers = req.headers().clone();
-    let body = extract::read_body(req, &())
+    let body = extract::read_body(req, crate::BODY_LIMIT_BYTES)
         .await
         .map_err(IntoResponse::into_response)?;
     let values = parse_pairs(&body);

@@ -127,6 +127,43 @@ pub enum Command {
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: std::path::PathBuf,
     },
+    /// Export everything of one person's: json (imports back), csv (zip) or fhir
+    Export {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[arg(long, default_value = "json", value_parser = ["json", "csv", "fhir"])]
+        format: String,
+        /// The account's email [default: the local user, when there are no accounts]
+        #[arg(long)]
+        user: Option<String>,
+        /// Where to write it
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: std::path::PathBuf,
+    },
+    /// Replace one person's data with a Keel JSON export, in one transaction
+    Import {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The export file
+        file: std::path::PathBuf,
+        /// The account's email [default: the local user, when there are no accounts]
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// A consistent copy of the SQLite database, safe while the server runs
+    Backup {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// Where to write the copy (must not exist)
+        file: std::path::PathBuf,
+    },
+    /// Put a backup back in place of the database, after checking it (stop the server first)
+    Restore {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The backup file
+        file: std::path::PathBuf,
+    },
     /// Manage accounts: add, list, reset-password, delete
     User {
         #[command(flatten)]
@@ -360,6 +397,137 @@ async fn user(db: DatabaseArgs, action: UserAction) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The user an export or import is for: the named account, or the local user while there
+/// are no accounts.
+async fn target_user(store: &Store, email: Option<&str>) -> Result<keel_store::UserId, CliError> {
+    match email {
+        Some(e) => store
+            .account_by_email(&e.trim().to_lowercase())
+            .await?
+            .map(|(id, _, _)| id)
+            .ok_or_else(|| CliError::Input(format!("user: no account for {e}"))),
+        None if store.accounts_exist().await? => Err(CliError::Input(
+            "user: this Keel has accounts; name one with --user EMAIL".into(),
+        )),
+        None => Ok(LOCAL_USER),
+    }
+}
+
+async fn data_commands(cmd: Command) -> Result<(), CliError> {
+    match cmd {
+        Command::Export {
+            db,
+            format,
+            user,
+            output,
+        } => {
+            let store = open(&db).await?;
+            let id = target_user(&store, user.as_deref()).await?;
+            let library = Library::builtin();
+            let started = std::time::Instant::now();
+            let data = store.user_data(id, &library).await?;
+            store
+                .audit(id, "export", &format!("{format} via keel export"))
+                .await
+                .ok();
+            store.close().await;
+            let stamp = keel_web::export::now_stamp();
+            let bytes = match format.as_str() {
+                "csv" => keel_web::export::to_csv_zip(&data).map_err(|e| anyhow::anyhow!(e))?,
+                "fhir" => serde_json::to_vec_pretty(&keel_web::export::to_fhir(&data, &stamp))
+                    .map_err(anyhow::Error::from)?,
+                _ => serde_json::to_vec_pretty(&keel_web::export::to_json(&data, &stamp))
+                    .map_err(anyhow::Error::from)?,
+            };
+            std::fs::write(&output, bytes)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
+            println!(
+                "Exported {} check-ins as {format} to {} in {:.2} s.",
+                data.check_ins.len(),
+                output.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Import { db, file, user } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                CliError::Input(format!("file: cannot read {}: {e}", file.display()))
+            })?;
+            let value: Value = serde_json::from_str(&text)
+                .map_err(|e| CliError::Input(format!("file: not well-formed JSON: {e}")))?;
+            let library = Library::builtin();
+            let data = keel_web::export::parse(&value, &library, today())?;
+            let store = open(&db).await?;
+            let id = target_user(&store, user.as_deref()).await?;
+            if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                eprintln!(
+                    "importing {} check-ins, {} activities in one transaction...",
+                    data.check_ins.len(),
+                    data.activities.len()
+                );
+            }
+            store.replace_user_data(id, &data).await?;
+            store
+                .audit(
+                    id,
+                    "import",
+                    &format!("{} check-ins via keel import", data.check_ins.len()),
+                )
+                .await
+                .ok();
+            store.close().await;
+            println!(
+                "Imported {} check-ins, {} activities and {} questionnaire answers.",
+                data.check_ins.len(),
+                data.activities.len(),
+                data.responses.len()
+            );
+            Ok(())
+        }
+        Command::Backup { db, file } => {
+            let store = open(&db).await?;
+            store.backup_to(&file).await?;
+            store.close().await;
+            let n = keel_store::verify_backup(&file).await?;
+            println!("Backed up to {} ({n} check-ins), checked.", file.display());
+            Ok(())
+        }
+        Command::Restore { db, file } => {
+            let n = keel_store::verify_backup(&file)
+                .await
+                .map_err(|e| CliError::Input(format!("file: {e}")))?;
+            let url = db.resolve()?;
+            if url.starts_with("postgres") {
+                return Err(CliError::Input(
+                    "database: restore works on SQLite files; use pg_restore for PostgreSQL".into(),
+                ));
+            }
+            let target = std::path::PathBuf::from(
+                url.trim_start_matches("sqlite://")
+                    .trim_start_matches("sqlite:"),
+            );
+            let staging = target.with_extension("restoring");
+            std::fs::copy(&file, &staging)
+                .map_err(|e| anyhow::anyhow!("cannot copy the backup: {e}"))?;
+            for suffix in ["-wal", "-shm"] {
+                let side = std::path::PathBuf::from(format!("{}{suffix}", target.display()));
+                let _ = std::fs::remove_file(side);
+            }
+            std::fs::rename(&staging, &target)
+                .map_err(|e| anyhow::anyhow!("cannot put the backup in place: {e}"))?;
+            let store = open(&db).await?;
+            store.close().await;
+            println!(
+                "Restored {} from {} ({n} check-ins).",
+                target.display(),
+                file.display()
+            );
+            Ok(())
+        }
+        _ => unreachable!("data_commands handles only export, import, backup and restore"),
+    }
+}
+
 /// A failure with the exit code it deserves.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -547,6 +715,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::User { db, action } => user(db, action).await,
+        cmd @ (Command::Export { .. }
+        | Command::Import { .. }
+        | Command::Backup { .. }
+        | Command::Restore { .. }) => data_commands(cmd).await,
         Command::Log(args) => log(*args).await,
         Command::Week { db, date, json } => {
             let date = parse_date_arg("date", date.as_deref())?.unwrap_or_else(today);

@@ -4,6 +4,7 @@ mod accounts;
 mod api;
 mod browser;
 mod cli;
+mod data;
 mod desk;
 mod helpers;
 mod pages;

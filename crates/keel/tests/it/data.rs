@@ -1,0 +1,191 @@
+//! Data that stays hers: export, import back exactly, FHIR and CSV, backup and restore.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Server, TestDb, both_backends, days_ago, run_cli};
+
+async fn fill(s: &Server) {
+    for n in (0..12).rev() {
+        let mut body = json!({"date": days_ago(n), "pain": (n % 7) as u8 + 1, "sleep": 6, "energy": 6, "walking_minutes": 20 + n, "notes": format!("day {n}, with a comma, and \"quotes\"")});
+        if n == 3 {
+            body["night_pain"] = json!(true);
+        }
+        assert!(
+            s.post_json("/api/v1/checkins", &body)
+                .await
+                .status()
+                .is_success()
+        );
+    }
+    s.post_json(
+        "/api/v1/acknowledgements",
+        &json!({"rule": "RF-NIGHT-PAIN", "date": days_ago(3)}),
+    )
+    .await;
+    s.client.put(s.url("/api/v1/profile")).json(&json!({"birth_date": "1974-03-02", "weight_kg": 62.5, "height_cm": 164.0, "risk_factors": ["smoking"]})).send().await.unwrap();
+    s.post_json(
+        "/api/v1/heights",
+        &json!({"date": days_ago(200), "cm": 165.0}),
+    )
+    .await;
+    s.post_json(
+        "/api/v1/dexa",
+        &json!({"date": days_ago(300), "site": "total_hip", "t_score": -1.6}),
+    )
+    .await;
+    s.post_json("/api/v1/activities", &json!({"date": days_ago(2), "exercise_id": "glute-bridge", "pain_during": 2, "sets": 2, "reps": 10})).await;
+    s.client
+        .put(s.url("/api/v1/preferences"))
+        .json(&json!({"missing_equipment": ["bench"]}))
+        .send()
+        .await
+        .unwrap();
+    s.client
+        .put(s.url("/api/v1/desk"))
+        .json(&json!({"stature_cm": 164.0, "feet_flat": false}))
+        .send()
+        .await
+        .unwrap();
+    s.client
+        .put(s.url("/api/v1/breaks/settings"))
+        .json(&json!({"start": "08:00", "end": "16:00"}))
+        .send()
+        .await
+        .unwrap();
+    s.post_json("/api/v1/breaks", &json!({})).await;
+    s.post_json("/api/v1/questionnaires/mrs/responses", &json!({"answers": {"hot_flushes": 3, "heart": 0, "sleep": 2, "mood": 1, "irritability": 1, "anxiety": 0, "exhaustion": 2, "sexual": 1, "bladder": 0, "vaginal_dryness": 1, "joints": 3}})).await;
+}
+
+fn without_stamp(mut v: Value) -> Value {
+    v.as_object_mut().unwrap().remove("exported_at");
+    v
+}
+
+both_backends! {
+    async fn export_then_import_into_an_empty_database_loses_nothing(tdb: &TestDb) {
+        let s = Server::start(&tdb.url);
+        fill(&s).await;
+        let first: Value = s.get("/api/v1/export?format=json").await.json().await.unwrap();
+        assert_eq!(first["schema_version"], 1);
+        assert_eq!(first["check_ins"].as_array().unwrap().len(), 12);
+        let file = tdb.dir.0.join("export.json");
+        std::fs::write(&file, serde_json::to_vec(&first).unwrap()).unwrap();
+
+        // an empty database of the same backend
+        let other = if tdb.url.starts_with("postgres") { TestDb::postgres("import-target").await.unwrap() } else { TestDb::sqlite("import-target") };
+        let (code, out, err) = run_cli(&other.url, &["import", file.to_str().unwrap()], None);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("Imported 12 check-ins"), "{out}");
+        let again_file = other.dir.0.join("again.json");
+        let (code, _, err) = run_cli(&other.url, &["export", "--format", "json", "-o", again_file.to_str().unwrap()], None);
+        assert_eq!(code, 0, "{err}");
+        let again: Value = serde_json::from_slice(&std::fs::read(&again_file).unwrap()).unwrap();
+        assert_eq!(without_stamp(first), without_stamp(again), "identical apart from the export time");
+
+        // the derived decisions came back too
+        let t = Server::start(&other.url);
+        let plan: Value = t.get(&format!("/api/v1/plan/{}", days_ago(3))).await.json().await.unwrap();
+        assert_eq!(plan["acknowledged"][0]["rule"], "RF-NIGHT-PAIN");
+    }
+}
+
+both_backends! {
+    async fn a_bad_file_never_half_imports(tdb: &TestDb) {
+        let s = Server::start(&tdb.url);
+        fill(&s).await;
+        let mut export: Value = s.get("/api/v1/export").await.json().await.unwrap();
+        let before = export.clone();
+        export["check_ins"][5]["pain"] = json!(99);
+        export["heights"][0]["cm"] = json!("tall");
+        let r = s.post_json("/api/v1/import", &export).await;
+        assert_eq!(r.status().as_u16(), 422);
+        let p: Value = r.json().await.unwrap();
+        let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert!(fields.contains(&"check_ins[5].pain") && fields.contains(&"heights[0].cm"), "{fields:?}");
+        let after: Value = s.get("/api/v1/export").await.json().await.unwrap();
+        assert_eq!(without_stamp(before), without_stamp(after), "nothing changed");
+        assert_eq!(s.post_json("/api/v1/import", &json!({"hello": 1})).await.status().as_u16(), 422);
+    }
+}
+
+both_backends! {
+    async fn fhir_and_csv_exports(tdb: &TestDb) {
+        let s = Server::start(&tdb.url);
+        fill(&s).await;
+        let r = s.get("/api/v1/export?format=fhir").await;
+        assert_eq!(r.headers()["content-type"], "application/fhir+json");
+        let b: Value = r.json().await.unwrap();
+        assert_eq!(b["resourceType"], "Bundle");
+        assert_eq!(b["type"], "collection");
+        let entries = b["entry"].as_array().unwrap();
+        assert_eq!(entries[0]["resource"]["resourceType"], "Patient");
+        let code_of = |e: &Value| e["resource"]["code"]["coding"][0]["code"].as_str().unwrap_or("").to_string();
+        let pain: Vec<&Value> = entries.iter().filter(|e| code_of(e) == "72514-3").collect();
+        assert_eq!(pain.len(), 12);
+        assert_eq!(pain[0]["resource"]["valueQuantity"]["system"], "http://unitsofmeasure.org");
+        for code in ["8302-2", "29463-7", "39156-5"] {
+            assert!(entries.iter().any(|e| code_of(e) == code), "{code}");
+        }
+        let qr: Vec<&Value> = entries.iter().filter(|e| e["resource"]["resourceType"] == "QuestionnaireResponse").collect();
+        assert_eq!(qr.len(), 1);
+        assert_eq!(qr[0]["resource"]["item"].as_array().unwrap().len(), 11);
+        for e in entries {
+            assert!(e["fullUrl"].as_str().unwrap().starts_with("urn:uuid:"));
+        }
+
+        let r = s.get("/api/v1/export?format=csv").await;
+        assert_eq!(r.headers()["content-type"], "application/zip");
+        let bytes = r.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"PK"));
+        let path = tdb.dir.0.join("export.zip");
+        std::fs::write(&path, &bytes).unwrap();
+        let listing = std::process::Command::new("python3").args(["-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(z.namelist()); print(z.read('check_ins.csv').decode().splitlines()[0]); print(len(z.read('check_ins.csv').decode().splitlines()))", path.to_str().unwrap()]).output();
+        if let Some(out) = listing.ok().filter(|o| o.status.success()) {
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(text.contains("check_ins.csv") && text.contains("activities.csv"), "{text}");
+            assert!(text.contains("date,pain,locations"), "{text}");
+        }
+        assert_eq!(s.get("/api/v1/export?format=xml").await.status().as_u16(), 422);
+        let audit: Value = s.get("/api/v1/audit").await.json().await.unwrap();
+        assert!(audit["events"].as_array().unwrap().iter().any(|e| e["kind"] == "export"));
+    }
+}
+
+#[tokio::test]
+async fn backup_while_serving_and_restore_after_checking() {
+    let db = TestDb::sqlite("backup");
+    let s = Server::start(&db.url);
+    fill(&s).await;
+    let backup = db.dir.0.join("backup.db");
+    let (code, out, err) = run_cli(&db.url, &["backup", backup.to_str().unwrap()], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("12 check-ins"), "{out}");
+    let (code, _, _) = run_cli(&db.url, &["backup", backup.to_str().unwrap()], None);
+    assert_ne!(code, 0, "never overwrites");
+    drop(s);
+    let target = db.dir.0.join("restored.db");
+    let (code, out, err) = run_cli(
+        target.to_str().unwrap(),
+        &["restore", backup.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Restored"));
+    let t = Server::start(target.to_str().unwrap());
+    let list: Value = t
+        .get(&format!("/api/v1/checkins?from={}", days_ago(20)))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["check_ins"].as_array().unwrap().len(), 12);
+    let junk = db.dir.0.join("junk.db");
+    std::fs::write(&junk, b"this is not a database").unwrap();
+    let (code, _, err) = run_cli(
+        target.to_str().unwrap(),
+        &["restore", junk.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("file"), "{err}");
+}
