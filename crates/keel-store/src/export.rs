@@ -198,3 +198,22 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Saves many check-ins in one transaction, in date order, replacing any on the same
+    /// dates: all of them or none.
+    pub async fn import_check_ins(
+        &self,
+        user: UserId,
+        check_ins: &[CheckIn],
+    ) -> Result<usize, StoreError> {
+        let mut sorted = check_ins.to_vec();
+        sorted.sort_by_key(|c| c.date);
+        let mut tx = self.begin_write(user).await?;
+        for c in &sorted {
+            assess_and_write(&mut tx, user, c).await?;
+        }
+        tx.commit().await?;
+        Ok(sorted.len())
+    }
+}

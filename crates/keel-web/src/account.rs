@@ -686,6 +686,87 @@ pub async fn api_import(
     }))
 }
 
+/// Imports check-ins from another tracker's CSV: `{"csv": text, "mapping": {"date": "Day",
+/// "pain": "Pain"}, "date_format": "%d/%m/%Y", "dry_run": true}`. All rows or none: with any
+/// refused row nothing is saved, and the report lists each refused line and why.
+#[utoipa::path(post, path = "/api/v1/import/csv", tag = "account",
+    request_body(content = Object, content_type = "application/json"),
+    responses((status = 200, body = crate::csv_import::CsvReport), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn api_import_csv(
+    auth: Auth,
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<crate::csv_import::CsvReport>, ApiError> {
+    let object = keel_core::validate::as_object(&body)?;
+    let mut errors = ValidationErrors::new();
+    for k in object
+        .keys()
+        .filter(|k| !["csv", "mapping", "date_format", "dry_run"].contains(&k.as_str()))
+    {
+        errors.add(k.clone(), "is not a known field");
+    }
+    let text = object.get("csv").and_then(Value::as_str);
+    if text.is_none() {
+        errors.add("csv", "is required: the file's text");
+    }
+    let mapping: std::collections::BTreeMap<String, String> =
+        match object.get("mapping").and_then(Value::as_object) {
+            Some(m) => m
+                .iter()
+                .filter_map(|(k, v)| v.as_str().map(|c| (k.clone(), c.to_string())))
+                .collect(),
+            None => {
+                errors.add(
+                    "mapping",
+                    "is required: an object of Keel field to column header",
+                );
+                Default::default()
+            }
+        };
+    let date_format = object
+        .get("date_format")
+        .and_then(Value::as_str)
+        .unwrap_or("%Y-%m-%d");
+    let dry_run = object
+        .get("dry_run")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let mut report = crate::csv_import::check(
+        text.unwrap_or_default(),
+        &mapping,
+        date_format,
+        state.today(),
+    )?;
+    if !dry_run && !report.rejected.is_empty() {
+        let mut e = ValidationErrors::new();
+        for r in &report.rejected {
+            for fe in &r.errors {
+                e.add(format!("rows[{}].{}", r.line, fe.field), fe.message.clone());
+            }
+        }
+        return Err(e.into());
+    }
+    if !dry_run {
+        state
+            .store
+            .import_check_ins(auth.user, &report.check_ins)
+            .await?;
+        state
+            .store
+            .audit(
+                auth.user,
+                "import",
+                &format!("{} check-ins from CSV", report.valid),
+            )
+            .await?;
+        report.imported = true;
+    }
+    Ok(Json(report))
+}
+
 // ---------------------------------------------------------------- JSON API
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -996,6 +996,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::account::api_delete_account))
         .routes(routes!(crate::account::export))
         .routes(routes!(crate::account::api_import))
+        .routes(routes!(crate::account::api_import_csv))
         .routes(routes!(post_bone_assess))
         .routes(routes!(healthz))
 }

@@ -30,7 +30,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         }
         let _ = state;
         // A whole-account import may be large; every other body stays small.
-        let limit = if req.uri().path() == "/api/v1/import" {
+        let limit = if req.uri().path().starts_with("/api/v1/import") {
             IMPORT_LIMIT_BYTES
         } else {
             crate::BODY_LIMIT_BYTES

@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 mod bone_page;
 mod csrf;
+pub mod csv_import;
 pub mod desk_page;
 pub mod error;
 pub mod export;

@@ -150,6 +150,25 @@ pub enum Command {
         #[arg(long)]
         user: Option<String>,
     },
+    /// Import check-ins from another tracker's CSV file, all or nothing
+    ImportCsv {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        /// The CSV file (with a header row)
+        file: std::path::PathBuf,
+        /// Keel field = column header, repeatable: --map date=Day --map pain="Pain level"
+        #[arg(long = "map", value_name = "FIELD=COLUMN", required = true)]
+        map: Vec<String>,
+        /// How the file writes dates (chrono format)
+        #[arg(long, default_value = "%Y-%m-%d")]
+        date_format: String,
+        /// Report what would be imported and what is refused, and change nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// The account's email [default: the local user, when there are no accounts]
+        #[arg(long)]
+        user: Option<String>,
+    },
     /// A consistent copy of the SQLite database, safe while the server runs
     Backup {
         #[command(flatten)]
@@ -484,6 +503,57 @@ async fn data_commands(cmd: Command) -> Result<(), CliError> {
             );
             Ok(())
         }
+        Command::ImportCsv {
+            db,
+            file,
+            map,
+            date_format,
+            dry_run,
+            user,
+        } => {
+            let mut mapping = std::collections::BTreeMap::new();
+            for pair in &map {
+                let (field, column) = pair.split_once('=').ok_or_else(|| {
+                    CliError::Input(format!("map: \"{pair}\" should be FIELD=COLUMN"))
+                })?;
+                mapping.insert(field.trim().to_string(), column.trim().to_string());
+            }
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                CliError::Input(format!("file: cannot read {}: {e}", file.display()))
+            })?;
+            let report = keel_web::csv_import::check(&text, &mapping, &date_format, today())?;
+            for r in &report.rejected {
+                let why: Vec<String> = r
+                    .errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect();
+                eprintln!("line {}: {}", r.line, why.join("; "));
+            }
+            println!(
+                "{} rows: {} can be imported, {} refused.",
+                report.rows,
+                report.valid,
+                report.rejected.len()
+            );
+            if dry_run {
+                println!("Dry run: nothing was changed.");
+                return Ok(());
+            }
+            if !report.rejected.is_empty() {
+                return Err(CliError::Input("file: some rows are refused (listed above); fix them, or drop them, then import again. Nothing was imported.".into()));
+            }
+            let store = open(&db).await?;
+            let id = target_user(&store, user.as_deref()).await?;
+            let n = store.import_check_ins(id, &report.check_ins).await?;
+            store
+                .audit(id, "import", &format!("{n} check-ins from CSV"))
+                .await
+                .ok();
+            store.close().await;
+            println!("Imported {n} check-ins.");
+            Ok(())
+        }
         Command::Backup { db, file } => {
             let store = open(&db).await?;
             store.backup_to(&file).await?;
@@ -717,6 +787,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::User { db, action } => user(db, action).await,
         cmd @ (Command::Export { .. }
         | Command::Import { .. }
+        | Command::ImportCsv { .. }
         | Command::Backup { .. }
         | Command::Restore { .. }) => data_commands(cmd).await,
         Command::Log(args) => log(*args).await,

@@ -189,3 +189,47 @@ async fn backup_while_serving_and_restore_after_checking() {
     assert_eq!(code, 2);
     assert!(err.contains("file"), "{err}");
 }
+
+both_backends! {
+    async fn csv_from_another_tracker_with_a_dry_run(tdb: &TestDb) {
+        let file = tdb.dir.0.join("tracker.csv");
+        let good = format!("Day,Pain level,Notes\n{},4,\"stiff, after driving\"\n{},2,\n", days_ago(2), days_ago(1));
+        std::fs::write(&file, &good).unwrap();
+        let args = ["import-csv", file.to_str().unwrap(), "--map", "date=Day", "--map", "pain=Pain level", "--map", "notes=Notes"];
+        let mut dry = args.to_vec();
+        dry.push("--dry-run");
+        let (code, out, _) = run_cli(&tdb.url, &dry, None);
+        assert_eq!(code, 0);
+        assert!(out.contains("2 can be imported") && out.contains("nothing was changed"), "{out}");
+        let s = Server::start(&tdb.url);
+        let list: Value = s.get("/api/v1/checkins").await.json().await.unwrap();
+        assert_eq!(list["check_ins"], json!([]), "a dry run changes nothing");
+
+        let bad = format!("{good}{},eleven,\n", days_ago(0));
+        std::fs::write(&file, &bad).unwrap();
+        let (code, out, err) = run_cli(&tdb.url, &args, None);
+        assert_eq!(code, 2);
+        assert!(err.contains("line 4: pain"), "{err}");
+        assert!(out.contains("1 refused"), "{out}");
+        let list: Value = s.get("/api/v1/checkins").await.json().await.unwrap();
+        assert_eq!(list["check_ins"], json!([]), "a bad file never half-imports");
+
+        std::fs::write(&file, &good).unwrap();
+        let (code, out, err) = run_cli(&tdb.url, &args, None);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("Imported 2 check-ins"));
+        let list: Value = s.get("/api/v1/checkins").await.json().await.unwrap();
+        assert_eq!(list["check_ins"][0]["check_in"]["notes"], "stiff, after driving");
+
+        // the API: dry run report, then refusal naming the line and field
+        let r = s.post_json("/api/v1/import/csv", &json!({"csv": bad, "mapping": {"date": "Day", "pain": "Pain level"}, "dry_run": true})).await;
+        let report: Value = r.json().await.unwrap();
+        assert_eq!(report["valid"], 2);
+        assert_eq!(report["rejected"][0]["line"], 4);
+        assert_eq!(report["imported"], false);
+        let r = s.post_json("/api/v1/import/csv", &json!({"csv": bad, "mapping": {"date": "Day", "pain": "Pain level"}})).await;
+        assert_eq!(r.status().as_u16(), 422);
+        let p: Value = r.json().await.unwrap();
+        assert_eq!(p["errors"][0]["field"], "rows[4].pain");
+    }
+}
