@@ -417,3 +417,26 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    pub async fn create_invite(&self, by: UserId, code_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO invites (code_hash, created_by, created_at) VALUES ($1, $2, $3)")
+            .bind(code_hash)
+            .bind(by.0)
+            .bind(stamp(Utc::now()))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Marks an unused invite used; false when there is no such unused invite.
+    pub async fn use_invite(&self, code_hash: &str) -> Result<bool, StoreError> {
+        let r =
+            sqlx::query("UPDATE invites SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL")
+                .bind(stamp(Utc::now()))
+                .bind(code_hash)
+                .execute(&self.pool)
+                .await?;
+        Ok(r.rows_affected() == 1)
+    }
+}

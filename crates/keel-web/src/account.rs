@@ -73,6 +73,7 @@ async fn try_signup(
     addr: &str,
     email: &str,
     password: &str,
+    invite: Option<&str>,
 ) -> Result<Outcome, StoreError> {
     if state
         .store
@@ -86,11 +87,23 @@ async fn try_signup(
         Ok(e) => e,
         Err(e) => return Ok(Outcome::Invalid(e)),
     };
-    if !state.open_signup && state.accounts_enabled().await? {
-        return Ok(Outcome::Invalid(ValidationErrors::single(
-            "email",
-            "sign-up is closed on this Keel; ask its administrator for an account",
-        )));
+    if state.signup != crate::SignupMode::Open && state.accounts_enabled().await? {
+        if state.signup == crate::SignupMode::Closed {
+            return Ok(Outcome::Invalid(ValidationErrors::single(
+                "email",
+                "sign-up is closed on this Keel; ask its administrator for an account",
+            )));
+        }
+        let valid = match invite.map(str::trim).filter(|c| !c.is_empty()) {
+            Some(code) => state.store.use_invite(&hash_token(code)).await?,
+            None => false,
+        };
+        if !valid {
+            return Ok(Outcome::Invalid(ValidationErrors::single(
+                "invite",
+                "a valid, unused invitation code is needed to sign up here",
+            )));
+        }
     }
     let hash = auth::hash_password(password).map_err(StoreError::Other)?;
     match state.store.create_account(&email, &hash).await {
@@ -225,6 +238,13 @@ fn credentials_form(
                 input type="password" id="password" name="password" autocomplete=(if action == "/signup" { "new-password" } else { "current-password" });
                 (field_error(errors, "password"))
             }
+            @if action == "/signup" {
+                div class="field" {
+                    label for="invite" { "Invitation code (if this Keel asks for one)" }
+                    input type="text" id="invite" name="invite" autocomplete="off";
+                    (field_error(errors, "invite"))
+                }
+            }
             button type="submit" { (title) }
         }
         @if action == "/login" { p { "No account yet? " a href="/signup" { "Sign up" } } }
@@ -285,7 +305,7 @@ async fn form_credentials(state: AppState, req: Request, signup: bool) -> Respon
     let password = values.get("password").unwrap_or("").to_string();
     let next = safe_next(values.get("next"));
     let outcome = if signup {
-        try_signup(&state, &addr, &email, &password).await
+        try_signup(&state, &addr, &email, &password, values.get("invite")).await
     } else {
         try_login(&state, &addr, &email, &password).await
     };
@@ -767,6 +787,39 @@ pub async fn api_import_csv(
     Ok(Json(report))
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Invite {
+    /// Give this to the person joining; shown once.
+    pub code: String,
+}
+
+/// Creates a single-use invitation code (administrators only).
+#[utoipa::path(post, path = "/api/v1/invites", tag = "account",
+    responses((status = 201, body = Invite), (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn api_create_invite(
+    auth: Auth,
+    State(state): State<AppState>,
+) -> Result<Response, ApiError> {
+    let account = state.store.account(auth.user).await?;
+    if account.is_none_or(|a| a.role != "admin") {
+        let problem = Problem {
+            kind: "about:blank".into(),
+            title: "Forbidden".into(),
+            status: 403,
+            detail: "Only an administrator can invite people.".into(),
+            errors: vec![],
+        };
+        return Ok(problem_response(StatusCode::FORBIDDEN, &problem));
+    }
+    let code = csrf::new_token()[..20].to_string();
+    state
+        .store
+        .create_invite(auth.user, &hash_token(&code))
+        .await?;
+    state.store.audit(auth.user, "invite-created", "").await?;
+    Ok((StatusCode::CREATED, Json(Invite { code })).into_response())
+}
+
 // ---------------------------------------------------------------- JSON API
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -778,7 +831,10 @@ pub struct SessionInfo {
 fn credentials(body: &Value) -> Result<(String, String), ApiError> {
     let object = keel_core::validate::as_object(body)?;
     let mut errors = ValidationErrors::new();
-    for key in object.keys().filter(|k| *k != "email" && *k != "password") {
+    for key in object
+        .keys()
+        .filter(|k| *k != "email" && *k != "password" && *k != "invite")
+    {
         errors.add(key.clone(), "is not a known field");
     }
     let get = |k: &str, errors: &mut ValidationErrors| match object.get(k).and_then(Value::as_str) {
@@ -834,7 +890,8 @@ pub async fn api_signup(
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let (email, password) = credentials(&body)?;
-    let outcome = try_signup(&state, &addr.ip().to_string(), &email, &password).await?;
+    let invite = body.get("invite").and_then(Value::as_str);
+    let outcome = try_signup(&state, &addr.ip().to_string(), &email, &password, invite).await?;
     Ok(api_outcome(&state, &headers, outcome, true))
 }
 

@@ -997,6 +997,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::account::export))
         .routes(routes!(crate::account::api_import))
         .routes(routes!(crate::account::api_import_csv))
+        .routes(routes!(crate::account::api_create_invite))
         .routes(routes!(post_bone_assess))
         .routes(routes!(healthz))
 }

@@ -33,6 +33,16 @@ use tower_http::trace::TraceLayer;
 
 pub use error::{ApiError, BODY_LIMIT_BYTES};
 
+/// Who may create an account once the first exists (the first is always allowed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignupMode {
+    Open,
+    /// With an invitation code from an administrator.
+    Invite,
+    /// Only with `keel user add`.
+    Closed,
+}
+
 /// The user's current date; injected so tests can fix it.
 pub type Today = Arc<dyn Fn() -> NaiveDate + Send + Sync>;
 
@@ -46,8 +56,8 @@ pub struct AppState {
     pub(crate) accounts: Arc<std::sync::atomic::AtomicBool>,
     /// Mark cookies Secure (behind TLS).
     pub secure_cookies: bool,
-    /// Whether anyone may sign up once the first account exists.
-    pub open_signup: bool,
+    /// Who may sign up once the first account exists.
+    pub signup: SignupMode,
 }
 
 impl AppState {
@@ -58,7 +68,7 @@ impl AppState {
             today,
             accounts: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             secure_cookies: false,
-            open_signup: true,
+            signup: SignupMode::Open,
         }
     }
 

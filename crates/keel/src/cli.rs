@@ -40,8 +40,9 @@ pub enum Command {
         /// Mark cookies Secure: set this when Keel is served over HTTPS
         #[arg(long, env = "KEEL_SECURE_COOKIES")]
         secure_cookies: bool,
-        /// Who may sign up once the first account exists: open or closed
-        #[arg(long, env = "KEEL_SIGNUP", default_value = "open", value_parser = ["open", "closed"])]
+        /// Who may sign up once the first account exists: open, invite (codes from an
+        /// administrator) or closed (only `keel user add`)
+        #[arg(long, env = "KEEL_SIGNUP", default_value = "open", value_parser = ["open", "invite", "closed"])]
         signup: String,
     },
     /// Apply pending database migrations
@@ -665,7 +666,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             addr,
             secure_cookies,
             signup,
-        } => serve(db, addr, secure_cookies, signup == "open").await,
+        } => serve(db, addr, secure_cookies, &signup).await,
         Command::Migrate { db } => {
             let url = db.resolve()?;
             let store = open(&db).await?;
@@ -1081,7 +1082,7 @@ async fn serve(
     db: DatabaseArgs,
     addr: SocketAddr,
     secure_cookies: bool,
-    open_signup: bool,
+    signup: &str,
 ) -> Result<(), CliError> {
     init_tracing();
     let url = db.resolve()?;
@@ -1089,7 +1090,11 @@ async fn serve(
     let store = open(&db).await?;
     let mut state = AppState::new(store.clone(), Library::builtin(), AppState::local_today());
     state.secure_cookies = secure_cookies;
-    state.open_signup = open_signup;
+    state.signup = match signup {
+        "invite" => keel_web::SignupMode::Invite,
+        "closed" => keel_web::SignupMode::Closed,
+        _ => keel_web::SignupMode::Open,
+    };
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;

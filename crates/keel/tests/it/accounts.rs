@@ -200,3 +200,26 @@ both_backends! {
         assert_eq!(c.get(s.url("/")).send().await.unwrap().status().as_u16(), 303, "logged out");
     }
 }
+
+both_backends! {
+    async fn invite_only_and_closed_sign_up(tdb: &TestDb) {
+        let s = Server::start_with(&tdb.url, &["--signup", "invite"]);
+        let admin = client();
+        assert_eq!(signup(&s, &admin, "ana@example.org").await.status().as_u16(), 201, "the first account needs no invite");
+        let r = signup(&s, &client(), "bea@example.org").await;
+        assert_eq!(r.status().as_u16(), 422);
+        let p: Value = r.json().await.unwrap();
+        assert_eq!(p["errors"][0]["field"], "invite");
+        let invite: Value = admin.post(s.url("/api/v1/invites")).send().await.unwrap().json().await.unwrap();
+        let code = invite["code"].as_str().unwrap().to_string();
+        let bea = client();
+        let r = bea.post(s.url("/api/v1/auth/signup")).json(&json!({"email": "bea@example.org", "password": "a long enough secret", "invite": code})).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 201);
+        let r = client().post(s.url("/api/v1/auth/signup")).json(&json!({"email": "cai@example.org", "password": "a long enough secret", "invite": code})).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 422, "an invite works once");
+        assert_eq!(bea.post(s.url("/api/v1/invites")).send().await.unwrap().status().as_u16(), 403, "only an administrator invites");
+        drop(s);
+        let closed = Server::start_with(&tdb.url, &["--signup", "closed"]);
+        assert_eq!(signup(&closed, &client(), "dan@example.org").await.status().as_u16(), 422);
+    }
+}

@@ -43,8 +43,14 @@ pub struct Server {
 
 impl Server {
     pub fn start(database: &str) -> Server {
+        Server::start_with(database, &[])
+    }
+
+    /// Starts the server with extra `keel serve` flags.
+    pub fn start_with(database: &str, flags: &[&str]) -> Server {
         let mut child = Command::new(keel_bin())
             .args(["serve", "--addr", "127.0.0.1:0", "--database", database])
+            .args(flags)
             .env_remove("KEEL_DATABASE_URL")
             .env_remove("KEEL_ADDR")
             .env("KEEL_LOG", "warn")
