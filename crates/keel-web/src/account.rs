@@ -385,6 +385,10 @@ pub async fn account_page(
                 (None, Via::Local) => {
                     p { "Keel is running for one person on this computer, without an account. Create one to use Keel from other devices, or for a household: everything recorded so far becomes yours." }
                     p { a href="/signup" { "Create the first account" } }
+                p { "Download everything you have recorded: "
+                    a href="/api/v1/export?format=json" { "JSON" } " (can be imported back), "
+                    a href="/api/v1/export?format=csv" { "CSV files (zip)" } ", or "
+                    a href="/api/v1/export?format=fhir" { "FHIR R4" } "." }
                 }
                 (Some(a), _) => {
                     p { "Signed in as " strong { (a.email) } @if a.role == "admin" { " (administrator)" } "." }

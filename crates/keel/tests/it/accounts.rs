@@ -84,6 +84,14 @@ both_backends! {
             let html = b.get(s.url(page)).send().await.unwrap().text().await.unwrap();
             assert!(!html.contains("before accounts") && !html.contains("RF-FEVER"), "{page} shows A's data");
         }
+        // A's token, addressed by its id, is not B's to revoke
+        let token: Value = a.post(s.url("/api/v1/tokens")).json(&json!({"name": "a", "scope": "read"})).send().await.unwrap().json().await.unwrap();
+        let id = token["id"].as_str().unwrap();
+        assert_eq!(b.delete(s.url(&format!("/api/v1/tokens/{id}"))).send().await.unwrap().status().as_u16(), 404);
+        let r = reqwest::Client::new().get(s.url("/api/v1/checkins")).header("authorization", format!("Bearer {}", token["token"].as_str().unwrap())).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200, "still A's and still working");
+        let export = b.get(s.url("/api/v1/export")).send().await.unwrap().text().await.unwrap();
+        assert!(!export.contains("before accounts"), "B's export holds none of A's data");
         // B's writes stay B's
         let r = b.post(s.url("/api/v1/checkins")).json(&json!({"pain": 1, "date": days_ago(1)})).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 201);
