@@ -109,6 +109,9 @@ pub fn check(
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
         report.rows += 1;
+        if report.rows % 1000 == 0 {
+            progress(report.rows);
+        }
         let record = match record {
             Ok(r) => r,
             Err(e) => {

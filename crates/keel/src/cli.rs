@@ -522,7 +522,21 @@ async fn data_commands(cmd: Command) -> Result<(), CliError> {
             let text = std::fs::read_to_string(&file).map_err(|e| {
                 CliError::Input(format!("file: cannot read {}: {e}", file.display()))
             })?;
-            let report = keel_web::csv_import::check(&text, &mapping, &date_format, today())?;
+            let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let report = keel_web::csv_import::check_with_progress(
+                &text,
+                &mapping,
+                &date_format,
+                today(),
+                |n| {
+                    if tty {
+                        eprint!("\rchecked {n} rows");
+                    }
+                },
+            )?;
+            if tty && report.rows >= 1000 {
+                eprintln!();
+            }
             for r in &report.rejected {
                 let why: Vec<String> = r
                     .errors
