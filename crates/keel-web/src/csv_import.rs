@@ -88,6 +88,17 @@ pub fn check(
     date_format: &str,
     today: NaiveDate,
 ) -> Result<CsvReport, ValidationErrors> {
+    check_with_progress(text, mapping, date_format, today, |_| {})
+}
+
+/// As `check`, calling `progress` with the number of rows read every 1,000 rows.
+pub fn check_with_progress(
+    text: &str,
+    mapping: &BTreeMap<String, String>,
+    date_format: &str,
+    today: NaiveDate,
+    mut progress: impl FnMut(usize),
+) -> Result<CsvReport, ValidationErrors> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
