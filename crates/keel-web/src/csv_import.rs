@@ -120,7 +120,7 @@ pub fn check_with_progress(
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
         report.rows += 1;
-        if report.rows % 1000 == 0 {
+        if report.rows.is_multiple_of(1000) {
             progress(report.rows);
         }
         let record = match record {
