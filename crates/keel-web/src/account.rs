@@ -20,7 +20,7 @@ use crate::auth::{self, Auth, Via};
 use crate::desk_page::hash_token;
 use crate::error::{ApiError, Problem, problem_response};
 use crate::extract::JsonBody;
-use crate::pages::{FormValues, field_error, layout_in, read_form};
+use crate::pages::{CheckedForm, FormValues, field_error, layout_in, read_form};
 use crate::{AppState, csrf};
 
 /// Failed log-ins allowed per account, and per address, in the window.
@@ -339,11 +339,10 @@ pub async fn post_signup(State(state): State<AppState>, req: Request) -> Respons
     form_credentials(state, req, true).await
 }
 
-pub async fn post_logout(State(state): State<AppState>, req: Request) -> Response {
-    let (headers, _) = match read_form(req).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn post_logout(
+    State(state): State<AppState>,
+    CheckedForm(headers, _): CheckedForm,
+) -> Response {
     end_session(&state, &headers).await;
     let mut r = Redirect::to("/login").into_response();
     r.headers_mut()
@@ -462,11 +461,11 @@ pub async fn account_page(
     })
 }
 
-pub async fn post_password(auth: Auth, State(state): State<AppState>, req: Request) -> Response {
-    let (_, values) = match read_form(req).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn post_password(
+    auth: Auth,
+    State(state): State<AppState>,
+    CheckedForm(_, values): CheckedForm,
+) -> Response {
     match change_password(
         &state,
         auth.user,
@@ -547,11 +546,11 @@ async fn make_token(
     Ok(Ok((token, secret)))
 }
 
-pub async fn post_token(auth: Auth, State(state): State<AppState>, req: Request) -> Response {
-    let (_, values) = match read_form(req).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn post_token(
+    auth: Auth,
+    State(state): State<AppState>,
+    CheckedForm(_, values): CheckedForm,
+) -> Response {
     match make_token(
         &state,
         auth.user,
@@ -572,11 +571,8 @@ pub async fn post_revoke_token(
     auth: Auth,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    req: Request,
+    _form: CheckedForm,
 ) -> Response {
-    if let Err(r) = read_form(req).await {
-        return r;
-    }
     match state.store.revoke_token(auth.user, &id).await {
         Ok(true) => {
             let _ = state.store.audit(auth.user, "token-revoked", &id).await;
@@ -587,11 +583,11 @@ pub async fn post_revoke_token(
     }
 }
 
-pub async fn post_delete(auth: Auth, State(state): State<AppState>, req: Request) -> Response {
-    let (_, values) = match read_form(req).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
+pub async fn post_delete(
+    auth: Auth,
+    State(state): State<AppState>,
+    CheckedForm(_, values): CheckedForm,
+) -> Response {
     if values.get("confirm") != Some("DELETE") {
         return ApiError::Validation(ValidationErrors::single(
             "confirm",

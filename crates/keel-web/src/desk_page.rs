@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, Duration, NaiveDateTime};
@@ -14,7 +14,7 @@ use maud::{Markup, html};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::pages::{FormValues, described_by, field_error, invalid, layout_in, read_form};
+use crate::pages::{CheckedForm, FormValues, described_by, field_error, invalid, layout_in};
 use crate::{AppState, csrf};
 
 pub const DESK: &str = "desk";
@@ -289,12 +289,8 @@ pub async fn desk_page(
 pub async fn post_desk(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
-    req: Request,
+    CheckedForm(headers, values): CheckedForm,
 ) -> Response {
-    let (headers, values) = match read_form(req).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     match DeskInput::parse(&form_json(&values)) {
         Ok(d) => match state
             .store
@@ -488,12 +484,8 @@ pub async fn breaks_page(
 pub async fn post_break(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
-    req: Request,
+    CheckedForm(_, values): CheckedForm,
 ) -> Response {
-    let (_, values) = match read_form(req).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let exercise_id = values
         .get("exercise_id")
         .filter(|id| state.library.get(id).is_some())
@@ -523,12 +515,8 @@ impl ZeroNanos for NaiveDateTime {
 pub async fn post_break_settings(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
-    req: Request,
+    CheckedForm(_, values): CheckedForm,
 ) -> Response {
-    let (_, values) = match read_form(req).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let mut m = Map::new();
     let days: Vec<Value> = values
         .0
@@ -566,12 +554,8 @@ pub async fn post_break_settings(
 pub async fn post_posture(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
-    req: Request,
+    CheckedForm(_, values): CheckedForm,
 ) -> Response {
-    let (_, values) = match read_form(req).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let minutes = values
         .get("minutes")
         .and_then(|m| m.parse::<u32>().ok())
@@ -610,11 +594,8 @@ pub async fn post_posture(
 pub async fn post_feed(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
-    req: Request,
+    _form: CheckedForm,
 ) -> Response {
-    if let Err(r) = read_form(req).await {
-        return r;
-    }
     let token = csrf::new_token();
     match state
         .store
@@ -629,11 +610,8 @@ pub async fn post_feed(
 pub async fn post_feed_revoke(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
-    req: Request,
+    _form: CheckedForm,
 ) -> Response {
-    if let Err(r) = read_form(req).await {
-        return r;
-    }
     match state.store.revoke_feed_token(auth.user, BREAKS).await {
         Ok(_) => Redirect::to("/breaks?saved=revoked").into_response(),
         Err(e) => crate::ApiError::Store(e).into_response(),

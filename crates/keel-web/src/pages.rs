@@ -66,7 +66,7 @@ pub(crate) fn layout_in(active: &str, title: &str, main: Markup) -> Markup {
 
 /// The values a form was filled with, to show again beside any errors.
 #[derive(Debug, Default)]
-pub(crate) struct FormValues(pub(crate) Vec<(String, String)>);
+pub struct FormValues(pub(crate) Vec<(String, String)>);
 
 impl FormValues {
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
@@ -258,6 +258,18 @@ pub async fn today(
     .await
 }
 
+/// A posted form whose CSRF token checked out, with the request's headers.
+pub struct CheckedForm(pub HeaderMap, pub FormValues);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for CheckedForm {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let (headers, values) = read_form(req).await?;
+        Ok(CheckedForm(headers, values))
+    }
+}
+
 /// Reads a posted form within the body limit and checks its CSRF token.
 pub(crate) async fn read_form(req: Request) -> Result<(HeaderMap, FormValues), Response> {
     let headers = req.headers().clone();
@@ -283,12 +295,8 @@ pub(crate) async fn read_form(req: Request) -> Result<(HeaderMap, FormValues), R
 pub async fn post_acknowledge(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
-    req: Request,
+    CheckedForm(_, values): CheckedForm,
 ) -> Response {
-    let (_, values) = match read_form(req).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let body = serde_json::json!({"rule": values.get("rule"), "date": values.get("date")});
     let (rule, date) = match keel_core::rules::parse_acknowledgement(&body, state.today()) {
         Ok(v) => v,
@@ -303,12 +311,8 @@ pub async fn post_acknowledge(
 pub async fn post_check_in(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
-    req: Request,
+    CheckedForm(headers, values): CheckedForm,
 ) -> Response {
-    let (headers, values) = match read_form(req).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let today = state.today();
     let check_in = match form_check_in(&values, today) {
         Ok(c) => c,
@@ -575,12 +579,8 @@ fn done_form(plan: &PlanView, item: &keel_core::plan::PlanItem, token: &str) -> 
 pub async fn post_log(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
-    req: Request,
+    CheckedForm(_, values): CheckedForm,
 ) -> Response {
-    let (_, values) = match read_form(req).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let mut m = Map::new();
     for (k, v) in &values.0 {
         let v = v.trim();

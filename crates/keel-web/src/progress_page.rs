@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, NaiveDate};
@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-use crate::pages::{FormValues, field_error, layout_in, read_form};
+use crate::pages::{CheckedForm, FormValues, field_error, layout_in};
 use crate::{AppState, csrf};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -364,12 +364,8 @@ pub async fn post_questionnaire(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    req: Request,
+    CheckedForm(headers, values): CheckedForm,
 ) -> Response {
-    let (headers, values) = match read_form(req).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
     let Some(instrument) = progress::instruments().into_iter().find(|i| i.id == id) else {
         return crate::pages::not_found().await;
     };
