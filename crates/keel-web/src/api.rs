@@ -936,8 +936,24 @@ pub fn finish_document(doc: &utoipa::openapi::OpenApi) -> Value {
         "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     });
     if let Some(paths) = json.get_mut("paths").and_then(Value::as_object_mut) {
-        for item in paths.values_mut().filter_map(Value::as_object_mut) {
-            for op in item.values_mut().filter_map(Value::as_object_mut) {
+        for (path, item) in paths.iter_mut() {
+            // Routes that need no account: the stateless contracts, health and signing in.
+            let public = [
+                "/api/v1/triage",
+                "/api/v1/bone/assess",
+                "/api/v1/desk/assess",
+                "/healthz",
+            ]
+            .contains(&path.as_str())
+                || path.starts_with("/api/v1/auth/");
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for (method, op) in item.iter_mut() {
+                let Some(op) = op.as_object_mut() else {
+                    continue;
+                };
+                let read_only = method == "get" || method == "head";
                 let has_body = op.contains_key("requestBody");
                 let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
                     continue;
@@ -953,6 +969,15 @@ pub fn finish_document(doc: &utoipa::openapi::OpenApi) -> Value {
                     add("400", "The body is not well-formed JSON");
                     add("413", "The body is larger than 64 KiB");
                     add("415", "The body is not application/json");
+                }
+                if !public {
+                    add(
+                        "401",
+                        "Accounts exist and the request has no valid session or token",
+                    );
+                    if !read_only {
+                        add("403", "The token may only read");
+                    }
                 }
             }
         }
