@@ -394,7 +394,7 @@ pub fn desk() -> Schema {
 pub fn break_settings() -> Schema {
     let time = || {
         ObjectBuilder::new()
-            .schema_type(Type::String)
+            .schema_type(nullable(Type::String))
             .pattern(Some("^[0-2][0-9]:[0-5][0-9]$"))
             .description(Some("Local time, HH:MM"))
     };
