@@ -17,10 +17,10 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::auth::{self, Auth, Via};
-use crate::desk_page::hash_token;
 use crate::error::{ApiError, Problem, problem_response};
 use crate::extract::JsonBody;
 use crate::pages::{CheckedForm, FormValues, field_error, layout_in, read_form};
+use crate::secret::hash_token;
 use crate::{AppState, csrf};
 
 /// Failed log-ins allowed per account, and per address, in the window.
@@ -191,7 +191,7 @@ async fn try_login(
 
 /// A new session id for every log-in: the old cookie, if any, never carries over.
 async fn start_session(state: &AppState, user: UserId) -> Result<String, StoreError> {
-    let token = csrf::new_token();
+    let token = crate::secret::new_token();
     state
         .store
         .create_session(user, &hash_token(&token), auth::absolute_lifetime())
@@ -259,7 +259,7 @@ fn page_with_token(
     body: impl FnOnce(&str) -> Markup,
 ) -> Response {
     let existing = csrf::from_cookie(headers);
-    let token = existing.clone().unwrap_or_else(csrf::new_token);
+    let token = existing.clone().unwrap_or_else(crate::secret::new_token);
     let mut r = (status, layout_in("account", title, body(&token))).into_response();
     if existing.is_none() {
         r.headers_mut()
@@ -351,7 +351,8 @@ pub async fn post_logout(
 }
 
 async fn end_session(state: &AppState, headers: &HeaderMap) {
-    if let Some(token) = auth::cookie_value(headers, auth::SESSION_COOKIE).filter(|t| !t.is_empty())
+    if let Some(token) =
+        crate::secret::cookie_value(headers, auth::SESSION_COOKIE).filter(|t| !t.is_empty())
     {
         let hash = hash_token(&token);
         if let Ok(Some(user)) = state.store.session_user(&hash, auth::idle_timeout()).await {
@@ -534,7 +535,7 @@ async fn make_token(
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
-    let secret = format!("keel_{}", csrf::new_token());
+    let secret = format!("keel_{}", crate::secret::new_token());
     let token = state
         .store
         .create_token(user, name, &hash_token(&secret), scope)
@@ -811,7 +812,7 @@ pub async fn api_create_invite(
         };
         return Ok(problem_response(StatusCode::FORBIDDEN, &problem));
     }
-    let code = csrf::new_token()[..20].to_string();
+    let code = crate::secret::new_token()[..20].to_string();
     state
         .store
         .create_invite(auth.user, &hash_token(&code))

@@ -726,10 +726,14 @@ pub async fn post_feed(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
 ) -> Result<Response, ApiError> {
-    let token = crate::csrf::new_token();
+    let token = crate::secret::new_token();
     state
         .store
-        .set_feed_token(auth.user, desk_page::BREAKS, &desk_page::hash_token(&token))
+        .set_feed_token(
+            auth.user,
+            desk_page::BREAKS,
+            &crate::secret::hash_token(&token),
+        )
         .await?;
     Ok((
         StatusCode::CREATED,

@@ -14,8 +14,8 @@ use keel_core::ValidationErrors;
 use keel_store::{LOCAL_USER, UserId};
 
 use crate::AppState;
-use crate::desk_page::hash_token;
 use crate::error::{Problem, problem_response};
+use crate::secret::{cookie_value, hash_token};
 
 pub const SESSION_COOKIE: &str = "keel_session";
 /// A session ends after this long without a request...
@@ -96,17 +96,6 @@ pub enum Via {
 pub struct Auth {
     pub user: UserId,
     pub via: Via,
-}
-
-pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v.to_string())
 }
 
 pub fn session_cookie(token: &str, secure: bool) -> HeaderValue {

@@ -53,7 +53,7 @@ async fn render(
     let today = state.today();
     let assessment = views::bone_assessment(&record, today);
     let existing = csrf::from_cookie(headers);
-    let token = existing.clone().unwrap_or_else(csrf::new_token);
+    let token = existing.clone().unwrap_or_else(crate::secret::new_token);
     let empty = ValidationErrors::new();
     let for_form = |f: Form| match failed {
         Some((which, v, e)) if which == f => (Some(v), e),

@@ -1,28 +1,15 @@
 //! CSRF protection for forms: a random token in an HttpOnly cookie that every state-changing
 //! form must echo back (double submit), compared in constant time.
 
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue};
 
 pub const COOKIE: &str = "keel_csrf";
 pub const FIELD: &str = "csrf";
 
 /// The token the browser already holds, if it is well-formed.
 pub fn from_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.to_string())
+    crate::secret::cookie_value(headers, COOKIE)
         .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).expect("the operating system's random source is available");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub fn set_cookie(token: &str) -> HeaderValue {
@@ -52,15 +39,15 @@ mod tests {
 
     #[test]
     fn token_round_trips_through_the_cookie() {
-        let t = new_token();
+        let t = crate::secret::new_token();
         let mut h = HeaderMap::new();
         h.insert(
-            header::COOKIE,
+            axum::http::header::COOKIE,
             HeaderValue::from_str(&format!("a=b; {COOKIE}={t}")).unwrap(),
         );
         assert_eq!(from_cookie(&h).as_deref(), Some(t.as_str()));
         assert!(verify(&h, Some(&t)));
-        assert!(!verify(&h, Some(&new_token())));
+        assert!(!verify(&h, Some(&crate::secret::new_token())));
         assert!(!verify(&h, None));
         assert!(!verify(&HeaderMap::new(), Some(&t)));
     }

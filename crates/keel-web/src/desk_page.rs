@@ -12,9 +12,9 @@ use keel_core::desk::{self, BreakSettings, DeskAssessment, DeskInput};
 use keel_store::{BreakTaken, Store, StoreError, UserId};
 use maud::{Markup, html};
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 
 use crate::pages::{CheckedForm, FormValues, described_by, field_error, invalid, layout_in};
+use crate::secret::hash_token;
 use crate::{AppState, csrf};
 
 pub const DESK: &str = "desk";
@@ -39,13 +39,6 @@ pub async fn break_settings(store: &Store, user: UserId) -> Result<BreakSettings
 /// The local date and time now, the clock the break schedule runs on.
 pub fn local_now() -> NaiveDateTime {
     chrono::Local::now().naive_local()
-}
-
-pub fn hash_token(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// A side view of a person at a desk, with the recommended heights marked.
@@ -241,7 +234,7 @@ async fn render_desk(
     };
     let a = desk::assess(&input);
     let existing = csrf::from_cookie(headers);
-    let token = existing.clone().unwrap_or_else(csrf::new_token);
+    let token = existing.clone().unwrap_or_else(crate::secret::new_token);
     let stored_values = values_of(&input);
     let empty = ValidationErrors::new();
     let (values, errors) = failed.unwrap_or((&stored_values, &empty));
@@ -347,7 +340,7 @@ pub async fn breaks_page(
     let next = settings.next_break(now);
     let routine = desk::break_routine(&state.library, taken.len());
     let existing = csrf::from_cookie(&headers);
-    let token = existing.clone().unwrap_or_else(csrf::new_token);
+    let token = existing.clone().unwrap_or_else(crate::secret::new_token);
     let feed_base = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -596,7 +589,7 @@ pub async fn post_feed(
     State(state): State<AppState>,
     _form: CheckedForm,
 ) -> Response {
-    let token = csrf::new_token();
+    let token = crate::secret::new_token();
     match state
         .store
         .set_feed_token(auth.user, BREAKS, &hash_token(&token))

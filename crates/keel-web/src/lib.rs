@@ -15,6 +15,7 @@ mod pages;
 pub mod progress_page;
 pub mod report;
 pub mod schema;
+pub mod secret;
 pub mod views;
 mod week_page;
 

@@ -359,7 +359,9 @@ async fn render_today(
     status: StatusCode,
 ) -> Response {
     let existing_token = csrf::from_cookie(headers);
-    let token = existing_token.clone().unwrap_or_else(csrf::new_token);
+    let token = existing_token
+        .clone()
+        .unwrap_or_else(crate::secret::new_token);
     let is_today = date == state.today();
     let heading = if is_today {
         format!("Today, {}", date.format("%A %-d %B"))

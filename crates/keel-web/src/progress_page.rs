@@ -280,7 +280,7 @@ async fn render(
         Err(e) => return crate::ApiError::Store(e).into_response(),
     };
     let existing = csrf::from_cookie(headers);
-    let token = existing.clone().unwrap_or_else(csrf::new_token);
+    let token = existing.clone().unwrap_or_else(crate::secret::new_token);
     let t = &view.trends;
     let empty = ValidationErrors::new();
     let body = html! {
