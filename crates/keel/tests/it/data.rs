@@ -137,14 +137,17 @@ both_backends! {
         assert_eq!(r.headers()["content-type"], "application/zip");
         let bytes = r.bytes().await.unwrap();
         assert!(bytes.starts_with(b"PK"));
-        let path = tdb.dir.0.join("export.zip");
-        std::fs::write(&path, &bytes).unwrap();
-        let listing = std::process::Command::new("python3").args(["-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(z.namelist()); print(z.read('check_ins.csv').decode().splitlines()[0]); print(len(z.read('check_ins.csv').decode().splitlines()))", path.to_str().unwrap()]).output();
-        if let Some(out) = listing.ok().filter(|o| o.status.success()) {
-            let text = String::from_utf8_lossy(&out.stdout);
-            assert!(text.contains("check_ins.csv") && text.contains("activities.csv"), "{text}");
-            assert!(text.contains("date,pain,locations"), "{text}");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a readable zip");
+        let names: Vec<String> = zip.file_names().map(|n| n.expect("a file name").to_string()).collect();
+        for name in ["check_ins.csv", "activities.csv", "heights.csv", "dexa.csv", "breaks.csv", "questionnaires.csv"] {
+            assert!(names.contains(&name.to_string()), "{name} in {names:?}");
         }
+        let mut check_ins = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("check_ins.csv").unwrap(), &mut check_ins).unwrap();
+        let lines: Vec<&str> = check_ins.split("\r\n").filter(|l| !l.is_empty()).collect();
+        assert!(lines[0].starts_with("date,pain,locations"), "{}", lines[0]);
+        assert_eq!(lines.len(), 13, "a header and 12 check-ins");
+        assert!(check_ins.contains("\"day 3, with a comma, and \"\"quotes\"\"\""), "quoted notes: {check_ins}");
         assert_eq!(s.get("/api/v1/export?format=xml").await.status().as_u16(), 422);
         let audit: Value = s.get("/api/v1/audit").await.json().await.unwrap();
         assert!(audit["events"].as_array().unwrap().iter().any(|e| e["kind"] == "export"));

@@ -50,7 +50,7 @@ both_backends! {
 
 /// The PDF's text as poppler's pdftotext reads it (an independent reader). Locally a missing
 /// pdftotext skips the text check with a printed reason; under CI=true it is a failure.
-fn pdf_text(dir: &std::path::Path, bytes: &[u8]) -> String {
+fn pdf_text(dir: &std::path::Path, bytes: &[u8]) -> Option<String> {
     let path = dir.join("check.pdf");
     std::fs::write(&path, bytes).unwrap();
     match std::process::Command::new("pdftotext")
@@ -58,14 +58,13 @@ fn pdf_text(dir: &std::path::Path, bytes: &[u8]) -> String {
         .arg("-")
         .output()
     {
-        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
+        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
         _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
             panic!("pdftotext (poppler-utils) is needed under CI")
         }
         _ => {
             eprintln!("SKIPPED PDF text check: pdftotext (poppler-utils) is not installed");
-            "keel report red flags in this period rf-fever hot and shivery i smoke plan adherence"
-                .into()
+            None
         }
     }
 }
@@ -86,9 +85,10 @@ both_backends! {
         assert!(bytes.starts_with(b"%PDF"));
         let doc = lopdf::Document::load_mem(&bytes).expect("a readable PDF");
         assert!(!doc.get_pages().is_empty());
-        let text = pdf_text(&tdb.dir.0, &bytes);
-        for expected in ["Keel report", "Red flags in this period", "RF-FEVER", "Hot and shivery", "I smoke", "Plan adherence"] {
-            assert!(text.to_lowercase().contains(&expected.to_lowercase()), "PDF text lacks {expected}: {text}");
+        if let Some(text) = pdf_text(&tdb.dir.0, &bytes) {
+            for expected in ["Keel report", "Red flags in this period", "RF-FEVER", "Hot and shivery", "I smoke", "Plan adherence"] {
+                assert!(text.contains(expected), "PDF text lacks {expected}: {text}");
+            }
         }
         let file = tdb.dir.0.join("report.pdf");
         let (code, out, err) = run_cli(&tdb.url, &["report", "--from", &days_ago(30), "--to", &days_ago(0), "-o", file.to_str().unwrap()], None);
