@@ -236,18 +236,33 @@ impl<'a> FieldReader<'a> {
 
     /// Records an error for every key that no reader asked for.
     pub fn finish(mut self) -> ValidationErrors {
-        let mut unknown: Vec<&String> = self
-            .object
-            .keys()
-            .filter(|k| !self.known.contains(&k.as_str()))
-            .collect();
-        unknown.sort();
-        for key in unknown {
-            let path = self.path(key);
-            self.errors.add(path, "is not a known field");
-        }
+        let prefix = if self.prefix.is_empty() {
+            String::new()
+        } else {
+            format!("{}.", self.prefix)
+        };
+        let unknown = unknown_fields(self.object, &self.known, &prefix);
+        self.errors.extend(unknown);
         self.errors
     }
+}
+
+/// An error, at `prefix` + key, for every key of `object` not in `known`, sorted.
+pub fn unknown_fields(
+    object: &Map<String, Value>,
+    known: &[&str],
+    prefix: &str,
+) -> ValidationErrors {
+    let mut unknown: Vec<&String> = object
+        .keys()
+        .filter(|k| !known.contains(&k.as_str()))
+        .collect();
+    unknown.sort();
+    let mut errors = ValidationErrors::new();
+    for key in unknown {
+        errors.add(format!("{prefix}{key}"), "is not a known field");
+    }
+    errors
 }
 
 /// Earliest date Keel accepts anywhere: nothing a person records is older.

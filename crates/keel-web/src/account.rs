@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
 use keel_core::ValidationErrors;
+use keel_core::validate::unknown_fields;
 use keel_store::{ApiToken, AuditEvent, StoreError, UserId};
 use maud::{Markup, html};
 use serde::Serialize;
@@ -719,13 +720,7 @@ pub async fn api_import_csv(
     JsonBody(body): JsonBody,
 ) -> Result<Json<crate::csv_import::CsvReport>, ApiError> {
     let object = keel_core::validate::as_object(&body)?;
-    let mut errors = ValidationErrors::new();
-    for k in object
-        .keys()
-        .filter(|k| !["csv", "mapping", "date_format", "dry_run"].contains(&k.as_str()))
-    {
-        errors.add(k.clone(), "is not a known field");
-    }
+    let mut errors = unknown_fields(object, &["csv", "mapping", "date_format", "dry_run"], "");
     let text = object.get("csv").and_then(Value::as_str);
     if text.is_none() {
         errors.add("csv", "is required: the file's text");
@@ -831,13 +826,7 @@ pub struct SessionInfo {
 
 fn credentials(body: &Value) -> Result<(String, String), ApiError> {
     let object = keel_core::validate::as_object(body)?;
-    let mut errors = ValidationErrors::new();
-    for key in object
-        .keys()
-        .filter(|k| *k != "email" && *k != "password" && *k != "invite")
-    {
-        errors.add(key.clone(), "is not a known field");
-    }
+    let mut errors = unknown_fields(object, &["email", "password", "invite"], "");
     let get = |k: &str, errors: &mut ValidationErrors| match object.get(k).and_then(Value::as_str) {
         Some(s) => s.to_string(),
         None => {

@@ -824,10 +824,7 @@ pub async fn post_response(
         .find(|i| i.id == id)
         .ok_or_else(|| ApiError::NotFound(format!("There is no questionnaire called {id}.")))?;
     let object = keel_core::validate::as_object(&body)?;
-    let mut errors = ValidationErrors::new();
-    for key in object.keys().filter(|k| *k != "date" && *k != "answers") {
-        errors.add(key.clone(), "is not a known field");
-    }
+    let mut errors = keel_core::validate::unknown_fields(object, &["date", "answers"], "");
     let today = state.today();
     let date = match object.get("date") {
         None | Some(Value::Null) => Some(today),

@@ -102,9 +102,7 @@ pub fn parse(
         "posture",
         "questionnaires",
     ];
-    for k in object.keys().filter(|k| !known.contains(&k.as_str())) {
-        errors.add(k.clone(), "is not a known field");
-    }
+    errors.extend(keel_core::validate::unknown_fields(object, &known, ""));
     // Nothing in an export can be dated after the day it is imported.
     let far = today;
     let mut data = UserData::default();
