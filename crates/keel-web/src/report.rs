@@ -249,7 +249,6 @@ struct PdfWriter {
     doc: printpdf::PdfDocumentReference,
     layer: PdfLayerReference,
     font: IndirectFontRef,
-    bold: IndirectFontRef,
     y: f32,
 }
 
@@ -266,7 +265,7 @@ impl PdfWriter {
         }
     }
 
-    fn text(&mut self, s: &str, size: f32, bold: bool) {
+    fn text(&mut self, s: &str, size: f32) {
         // Wrap by characters: about 0.5 em per character for DejaVu Sans.
         let per_line = ((178.0 / (size * 0.3528 * 0.55)) as usize).max(20);
         let mut line = String::new();
@@ -287,14 +286,15 @@ impl PdfWriter {
         for l in lines {
             self.ensure(step);
             self.y -= step;
-            let font = if bold { &self.bold } else { &self.font };
-            self.layer.use_text(l, size, Mm(LEFT), Mm(self.y), font);
+            self.layer
+                .use_text(l, size, Mm(LEFT), Mm(self.y), &self.font);
         }
     }
 
+    /// Headings differ by size: one embedded face keeps the file small.
     fn heading(&mut self, s: &str) {
         self.y -= 3.0;
-        self.text(s, 13.0, true);
+        self.text(s, 13.0);
     }
 
     fn chart(&mut self, days: &[PainDay], from: NaiveDate, to: NaiveDate) {
@@ -361,21 +361,18 @@ pub fn pdf_report(r: &ReportData) -> Result<Vec<u8>, String> {
     let font = doc
         .add_external_font(Cursor::new(dejavu::sans::regular()))
         .map_err(|e| e.to_string())?;
-    // One embedded face keeps the file small; headings differ by size.
-    let bold = font.clone();
     let layer = doc.get_page(page).get_layer(layer);
     let mut w = PdfWriter {
         doc,
         layer,
         font,
-        bold,
         y: TOP,
     };
-    w.text(&format!("Keel report: {} to {}", r.from, r.to), 17.0, true);
-    w.text(DISCLAIMER, 8.5, false);
+    w.text(&format!("Keel report: {} to {}", r.from, r.to), 17.0);
+    w.text(DISCLAIMER, 8.5);
     w.heading("Profile");
     if r.profile.is_empty() {
-        w.text("No profile recorded.", 10.0, false);
+        w.text("No profile recorded.", 10.0);
     }
     let profile = r
         .profile
@@ -383,7 +380,7 @@ pub fn pdf_report(r: &ReportData) -> Result<Vec<u8>, String> {
         .map(|(k, v)| format!("{k}: {v}"))
         .collect::<Vec<_>>()
         .join("   ");
-    w.text(&profile, 10.0, false);
+    w.text(&profile, 10.0);
     w.heading("Risk factors for osteoporosis");
     w.text(
         &if r.risk_factors.is_empty() {
@@ -392,21 +389,20 @@ pub fn pdf_report(r: &ReportData) -> Result<Vec<u8>, String> {
             r.risk_factors.join("; ")
         },
         10.0,
-        false,
     );
     w.heading("Bone health");
     for l in bone_lines(r) {
-        w.text(&format!("- {l}"), 10.0, false);
+        w.text(&format!("- {l}"), 10.0);
     }
     for d in &r.dexa {
-        w.text(&format!("- DEXA {d}"), 10.0, false);
+        w.text(&format!("- DEXA {d}"), 10.0);
     }
     w.heading("Red flags in this period");
     if r.red_flags.is_empty() {
-        w.text("None.", 10.0, false);
+        w.text("None.", 10.0);
     }
     for (d, rule, level, msg) in &r.red_flags {
-        w.text(&format!("{d}  {level}  {rule}: {msg}"), 9.5, false);
+        w.text(&format!("{d}  {level}  {rule}: {msg}"), 9.5);
     }
     w.heading("Pain");
     w.text(
@@ -418,12 +414,11 @@ pub fn pdf_report(r: &ReportData) -> Result<Vec<u8>, String> {
             r.check_ins
         ),
         10.0,
-        false,
     );
     w.chart(&r.pain_days, r.from, r.to);
     w.heading("Questionnaires");
     if r.questionnaires.is_empty() {
-        w.text("None answered in this period.", 10.0, false);
+        w.text("None answered in this period.", 10.0);
     }
     for (d, name, total, band) in &r.questionnaires {
         w.text(
@@ -432,17 +427,16 @@ pub fn pdf_report(r: &ReportData) -> Result<Vec<u8>, String> {
                 band.as_ref().map(|b| format!(" ({b})")).unwrap_or_default()
             ),
             10.0,
-            false,
         );
     }
     w.heading("Plan adherence");
-    w.text(&adherence(r), 10.0, false);
+    w.text(&adherence(r), 10.0);
     w.heading("Her notes");
     if r.notes.is_empty() {
-        w.text("No notes.", 10.0, false);
+        w.text("No notes.", 10.0);
     }
     for (d, n) in &r.notes {
-        w.text(&format!("{d}: {n}"), 10.0, false);
+        w.text(&format!("{d}: {n}"), 10.0);
     }
     w.doc.save_to_bytes().map_err(|e| e.to_string())
 }
