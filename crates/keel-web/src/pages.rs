@@ -368,19 +368,21 @@ async fn render_today(
     } else {
         date.format("%A %-d %B %Y").to_string()
     };
+    // One read of the bone record serves both the plan and the screening reminder.
+    let bone = match views::bone_on(&state.store, user, date).await {
+        Ok(b) => b,
+        Err(e) => return crate::ApiError::Store(e).into_response(),
+    };
     let plan = match stored {
-        Some(s) => match views::plan_for_stored(&state.store, &state.library, user, s).await {
-            Ok(p) => Some(p),
-            Err(e) => return crate::ApiError::Store(e).into_response(),
-        },
+        Some(s) => {
+            match views::plan_with_bone(&state.store, &state.library, user, s, bone.as_ref()).await
+            {
+                Ok(p) => Some(p),
+                Err(e) => return crate::ApiError::Store(e).into_response(),
+            }
+        }
         None => None,
     };
-    let bone = state
-        .store
-        .bone_record(user)
-        .await
-        .ok()
-        .and_then(|r| views::bone_assessment(&r, date));
     let due: Vec<String> = crate::progress_page::questionnaires(&state.store, user, date)
         .await
         .map(|qs| {

@@ -195,17 +195,29 @@ pub async fn context_for(
     user: UserId,
     date: NaiveDate,
 ) -> Result<PlanContext, StoreError> {
-    Ok(context_parts(store, library, user, date).await?.0)
+    let bone = bone_on(store, user, date).await?;
+    Ok(context_parts(store, library, user, date, bone.as_ref())
+        .await?
+        .0)
 }
 
+/// Her bone assessment on a date from the stored record (`None` while her age is unknown).
+pub async fn bone_on(
+    store: &Store,
+    user: UserId,
+    date: NaiveDate,
+) -> Result<Option<BoneAssessment>, StoreError> {
+    Ok(bone_assessment(&store.bone_record(user).await?, date))
+}
+
+/// The plan context, the family levels and that day's log.
 async fn context_parts(
     store: &Store,
     library: &Library,
     user: UserId,
     date: NaiveDate,
-) -> Result<(PlanContext, Vec<FamilyLevel>, bool, Vec<Activity>), StoreError> {
-    let record = store.bone_record(user).await?;
-    let caution = bone_assessment(&record, date).is_some_and(|a| a.exercise_caution);
+    bone: Option<&BoneAssessment>,
+) -> Result<(PlanContext, Vec<FamilyLevel>, Vec<Activity>), StoreError> {
     let prefs = store.preferences(user, library).await?;
     let (levels, logged_today) = levels_and_log(store, library, user, date).await?;
     let mut ctx = PlanContext {
@@ -214,11 +226,11 @@ async fn context_parts(
         excluded_exercises: prefs.excluded_exercises,
         missing_equipment: prefs.missing_equipment,
     };
-    if caution {
+    if bone.is_some_and(|b| b.exercise_caution) {
         ctx.excluded_tags
             .extend(CAUTION_EXCLUDED_TAGS.iter().map(|t| t.to_string()));
     }
-    Ok((ctx, levels, caution, logged_today))
+    Ok((ctx, levels, logged_today))
 }
 
 /// Builds the plan view for a check-in already loaded.
@@ -228,8 +240,20 @@ pub async fn plan_for_stored(
     user: UserId,
     stored: &StoredCheckIn,
 ) -> Result<PlanView, StoreError> {
+    let bone = bone_on(store, user, stored.check_in.date).await?;
+    plan_with_bone(store, library, user, stored, bone.as_ref()).await
+}
+
+/// Builds the plan view when the caller already has her bone assessment for the day.
+pub async fn plan_with_bone(
+    store: &Store,
+    library: &Library,
+    user: UserId,
+    stored: &StoredCheckIn,
+    bone: Option<&BoneAssessment>,
+) -> Result<PlanView, StoreError> {
     let date = stored.check_in.date;
-    let (ctx, levels, caution, logged_today) = context_parts(store, library, user, date).await?;
+    let (ctx, levels, logged_today) = context_parts(store, library, user, date, bone).await?;
     let acks: Vec<AcknowledgementView> = store
         .acknowledgements(user)
         .await?
@@ -241,7 +265,7 @@ pub async fn plan_for_stored(
     view.acknowledged = acks;
     view.levels = levels;
     view.logged = logged_today;
-    if caution {
+    if bone.is_some_and(|b| b.exercise_caution) {
         view.exclusion_rule = Some("BONE-EXERCISE-CAUTION".into());
     }
     Ok(view)
