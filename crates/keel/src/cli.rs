@@ -700,11 +700,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     )
                 })?;
             store.close().await;
-            if json {
-                output::json(&plan);
-            } else {
-                output::plan(&plan);
-            }
+            output::show(json, &plan, output::plan);
             Ok(())
         }
         Command::Bone { db, stored, json } => {
@@ -719,11 +715,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 let body = read_stdin_json()?;
                 bone::assess(&BoneInput::parse(&body)?)
             };
-            if json {
-                output::json(&result);
-            } else {
-                output::bone(&result);
-            }
+            output::show(json, &result, output::bone);
             Ok(())
         }
         Command::Seed {
@@ -768,11 +760,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 keel_core::desk::DeskInput::parse(&read_stdin_json()?)?
             };
             let a = keel_core::desk::assess(&input);
-            if json {
-                output::json(&a);
-            } else {
-                output::desk(&a);
-            }
+            output::show(json, &a, output::desk);
             Ok(())
         }
         Command::Breaks {
@@ -811,11 +799,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let store = open(&db).await?;
             let week = views::week_for(&store, LOCAL_USER, date).await?;
             store.close().await;
-            if json {
-                output::json(&week);
-            } else {
-                output::week(&week);
-            }
+            output::show(json, &week, output::week);
             Ok(())
         }
         Command::Ack {
@@ -846,11 +830,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let body = read_stdin_json()?;
             let input = TriageInput::parse(&body, today())?;
             let result = triage::evaluate(&input);
-            if json {
-                output::json(&result);
-            } else {
-                output::triage(&result);
-            }
+            output::show(json, &result, output::triage);
             Ok(())
         }
     }

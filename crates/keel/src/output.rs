@@ -15,6 +15,15 @@ pub fn json<T: Serialize>(value: &T) {
     }
 }
 
+/// Prints `value` as JSON when asked, else as text with `text`.
+pub fn show<T: Serialize>(as_json: bool, value: &T, text: fn(&T)) {
+    if as_json {
+        json(value);
+    } else {
+        text(value);
+    }
+}
+
 pub fn saved(s: &Saved) {
     let c = &s.stored.check_in;
     if s.replaced {
