@@ -689,7 +689,7 @@ pub struct Imported {
 pub async fn api_import(
     auth: Auth,
     State(state): State<AppState>,
-    JsonBody(body): JsonBody,
+    JsonBody(body): crate::extract::ImportBody,
 ) -> Result<Json<Imported>, ApiError> {
     let data = crate::export::parse(&body, &state.library, state.today())?;
     state.store.replace_user_data(auth.user, &data).await?;
@@ -717,7 +717,7 @@ pub async fn api_import(
 pub async fn api_import_csv(
     auth: Auth,
     State(state): State<AppState>,
-    JsonBody(body): JsonBody,
+    JsonBody(body): crate::extract::ImportBody,
 ) -> Result<Json<crate::csv_import::CsvReport>, ApiError> {
     let object = keel_core::validate::as_object(&body)?;
     let mut errors = unknown_fields(object, &["csv", "mapping", "date_format", "dry_run"], "");

@@ -7,13 +7,17 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 
-/// A JSON body, parsed to a value for the core's validating constructors.
-pub struct JsonBody(pub Value);
+/// A JSON body of at most `LIMIT` bytes, parsed to a value for the core's validating
+/// constructors.
+pub struct JsonBody<const LIMIT: usize = { crate::BODY_LIMIT_BYTES }>(pub Value);
 
-impl<S: Send + Sync> FromRequest<S> for JsonBody {
+/// A whole-account import may be large; every other body stays small.
+pub type ImportBody = JsonBody<IMPORT_LIMIT_BYTES>;
+
+impl<S: Send + Sync, const LIMIT: usize> FromRequest<S> for JsonBody<LIMIT> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
         let is_json = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -28,14 +32,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         if !is_json {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let _ = state;
-        // A whole-account import may be large; every other body stays small.
-        let limit = if req.uri().path().starts_with("/api/v1/import") {
-            IMPORT_LIMIT_BYTES
-        } else {
-            crate::BODY_LIMIT_BYTES
-        };
-        let bytes = read_body(req, limit).await?;
+        let bytes = read_body(req, LIMIT).await?;
         serde_json::from_slice(&bytes)
             .map(JsonBody)
             .map_err(|e| ApiError::MalformedJson(e.to_string()))
