@@ -236,3 +236,33 @@ both_backends! {
         assert_eq!(p["errors"][0]["field"], "rows[4].pain");
     }
 }
+
+#[tokio::test]
+async fn an_import_may_exceed_the_ordinary_body_limit() {
+    let db = TestDb::sqlite("big-import");
+    let s = Server::start(&db.url);
+    let check_ins: Vec<Value> = (0..40)
+        .map(|n| json!({"date": days_ago(n), "pain": 2, "notes": "n".repeat(2000)}))
+        .collect();
+    let body = json!({"schema": "keel-export", "schema_version": 1, "check_ins": check_ins});
+    assert!(body.to_string().len() > 64 * 1024);
+    assert_eq!(
+        s.post_json(
+            "/api/v1/checkins",
+            &json!({"pain": 1, "notes": "n".repeat(70_000)})
+        )
+        .await
+        .status()
+        .as_u16(),
+        413
+    );
+    let r = s.post_json("/api/v1/import", &body).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let list: Value = s
+        .get(&format!("/api/v1/checkins?from={}", days_ago(60)))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["check_ins"].as_array().unwrap().len(), 40);
+}
