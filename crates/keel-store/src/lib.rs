@@ -48,10 +48,21 @@ pub enum Backend {
 }
 
 /// A handle on the database; cheap to clone.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// PostgreSQL's own connection options, for what the `Any` driver cannot do (COPY).
+    pg: Option<sqlx::postgres::PgConnectOptions>,
+}
+
+impl std::fmt::Debug for Store {
+    // The connection options hold the password: only the backend is shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Store {
@@ -70,6 +81,7 @@ impl Store {
         let config = |e: sqlx::Error| StoreError::Config(e.to_string());
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = AnyConnectOptions::from_str(url).map_err(config)?;
+            let pg = sqlx::postgres::PgConnectOptions::from_str(url).map_err(config)?;
             let pool = AnyPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
@@ -78,6 +90,7 @@ impl Store {
             return Ok(Store {
                 pool,
                 backend: Backend::Postgres,
+                pg: Some(pg),
             });
         }
         let sqlite = if url.starts_with("sqlite:") {
@@ -111,6 +124,7 @@ impl Store {
         Ok(Store {
             pool,
             backend: Backend::Sqlite,
+            pg: None,
         })
     }
 

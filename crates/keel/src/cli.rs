@@ -731,18 +731,20 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             }
             let store = open(&db).await?;
             let started = std::time::Instant::now();
-            let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            // Drawn on standard error only when it is a terminal.
+            let bar = indicatif::ProgressBar::new(users as u64).with_style(
+                indicatif::ProgressStyle::with_template(
+                    "seeding {bar:30} {pos}/{len} users, {per_sec}, {eta} left",
+                )
+                .expect("a valid progress template"),
+            );
             let rows = store
                 .seed(first_user, users, days, today(), |done| {
-                    if tty && (done % 100 == 0 || done == users) {
-                        eprint!("\rseeding: {done}/{users} users");
-                    }
+                    bar.set_position(done as u64)
                 })
                 .await?;
             store.close().await;
-            if tty {
-                eprintln!();
-            }
+            bar.finish_and_clear();
             let secs = started.elapsed().as_secs_f64();
             println!(
                 "Seeded {users} users x {days} days: {rows} check-ins in {secs:.1} s ({:.0} rows/s).",
