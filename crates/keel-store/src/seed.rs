@@ -184,6 +184,20 @@ impl Store {
                 sqlx::query("SET synchronous_commit = off")
                     .execute(&mut conn)
                     .await?;
+                // All the users first, then fresh statistics: the foreign-key check of every
+                // copied row plans its lookup of `users` once per connection, and planned on a
+                // table without statistics it scans the whole table each time.
+                sqlx::query(
+                    "INSERT INTO users (id, name, created_at) \
+                     SELECT g, 'seed-' || g, $3 FROM generate_series($1::BIGINT, $2::BIGINT) AS g \
+                     ON CONFLICT (id) DO NOTHING",
+                )
+                .bind(first_user)
+                .bind(last_user)
+                .bind(&now)
+                .execute(&mut conn)
+                .await?;
+                sqlx::query("ANALYZE users").execute(&mut conn).await?;
                 Some(conn)
             }
             _ => None,
@@ -224,37 +238,23 @@ impl Store {
         generator
             .join()
             .map_err(|_| StoreError::Other("the seed generator failed".into()))?;
-        if let Some(conn) = copy {
+        if let Some(mut conn) = copy {
+            sqlx::query("ANALYZE checkins").execute(&mut conn).await?;
             conn.close().await?;
         }
         Ok(written)
     }
 
-    /// One batch on PostgreSQL: its users, then its check-ins by COPY, in one transaction.
+    /// One batch of check-ins on PostgreSQL by COPY (its users exist already).
     async fn copy_batch(
         &self,
         conn: &mut sqlx::postgres::PgConnection,
         batch: &Batch,
         now: &str,
     ) -> Result<u64, StoreError> {
-        let mut tx = conn.begin().await?;
-        sqlx::query(
-            "INSERT INTO users (id, name, created_at) \
-             SELECT g, 'seed-' || g, $3 FROM generate_series($1::BIGINT, $2::BIGINT) AS g \
-             ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(batch.first)
-        .bind(batch.first + batch.count - 1)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let mut copy_in = tx.copy_in_raw(COPY_CHECKINS).await?;
-        copy_in
-            .send(copy_text(&batch.rows, now).into_bytes())
-            .await?;
-        let written = copy_in.finish().await?;
-        tx.commit().await?;
-        Ok(written)
+        let mut copy_in = conn.copy_in_raw(COPY_CHECKINS).await?;
+        copy_in.send(copy_text(&batch.rows, now).into_bytes()).await?;
+        Ok(copy_in.finish().await?)
     }
 
     /// One batch through short multi-row INSERTs in one transaction; existing days are kept.
