@@ -45,10 +45,12 @@ fn random_hex(bytes: usize) -> Result<String, StoreError> {
 impl Store {
     /// Whether any account has been created; before that Keel runs as one local user.
     pub async fn accounts_exist(&self) -> Result<bool, StoreError> {
-        let n: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE password_hash IS NOT NULL")
-                .fetch_one(&self.pool)
-                .await?;
+        // LIMIT 1 inside: one entry of the partial index `users_accounts` answers it.
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE password_hash IS NOT NULL LIMIT 1) AS a",
+        )
+        .fetch_one(&self.pool)
+        .await?;
         Ok(n > 0)
     }
 
@@ -62,10 +64,11 @@ impl Store {
     ) -> Result<(UserId, bool), StoreError> {
         // The local user's lock serialises sign-ups, so only one can be first.
         let mut tx = self.begin_write(LOCAL_USER).await?;
-        let existing: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE password_hash IS NOT NULL")
-                .fetch_one(&mut *tx)
-                .await?;
+        let existing: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE password_hash IS NOT NULL LIMIT 1) AS a",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
         let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1")
             .bind(email)
             .fetch_one(&mut *tx)

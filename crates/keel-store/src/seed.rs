@@ -253,7 +253,9 @@ impl Store {
         now: &str,
     ) -> Result<u64, StoreError> {
         let mut copy_in = conn.copy_in_raw(COPY_CHECKINS).await?;
-        copy_in.send(copy_text(&batch.rows, now).into_bytes()).await?;
+        copy_in
+            .send(copy_text(&batch.rows, now).into_bytes())
+            .await?;
         Ok(copy_in.finish().await?)
     }
 
