@@ -136,25 +136,7 @@ impl Store {
                 .await?;
         match body {
             None => Ok(Preferences::default()),
-            Some(b) => {
-                let v: serde_json::Value = serde_json::from_str(&b).map_err(corrupt)?;
-                // An exercise removed from the library since drops out quietly.
-                let mut v = v;
-                if let Some(list) = v
-                    .get_mut("excluded_exercises")
-                    .and_then(|l| l.as_array_mut())
-                {
-                    list.retain(|id| id.as_str().is_some_and(|s| library.get(s).is_some()));
-                }
-                if let Some(list) = v
-                    .get_mut("missing_equipment")
-                    .and_then(|l| l.as_array_mut())
-                {
-                    let known = library.equipment();
-                    list.retain(|q| q.as_str().is_some_and(|s| known.contains(s)));
-                }
-                Preferences::parse(&v, library).map_err(|e| StoreError::Corrupt(e.summary()))
-            }
+            Some(b) => preferences_from(&b, library),
         }
     }
 
@@ -170,4 +152,24 @@ impl Store {
         .await?;
         Ok(())
     }
+}
+
+/// Stored preferences; an exercise or equipment since removed from the library drops out
+/// quietly.
+pub(crate) fn preferences_from(body: &str, library: &Library) -> Result<Preferences, StoreError> {
+    let mut v: serde_json::Value = serde_json::from_str(body).map_err(corrupt)?;
+    if let Some(list) = v
+        .get_mut("excluded_exercises")
+        .and_then(|l| l.as_array_mut())
+    {
+        list.retain(|id| id.as_str().is_some_and(|s| library.get(s).is_some()));
+    }
+    if let Some(list) = v
+        .get_mut("missing_equipment")
+        .and_then(|l| l.as_array_mut())
+    {
+        let known = library.equipment();
+        list.retain(|q| q.as_str().is_some_and(|s| known.contains(s)));
+    }
+    Preferences::parse(&v, library).map_err(|e| StoreError::Corrupt(e.summary()))
 }

@@ -22,17 +22,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         let Some(row) = row else { return Ok(None) };
-        let body: String = row.try_get("body")?;
-        let updated: String = row.try_get("updated_at")?;
-        // Validate against the day it was saved, so that a birth date stays valid.
-        let saved_on = updated
-            .get(..10)
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-            .unwrap_or(NaiveDate::MAX);
-        let value: serde_json::Value = serde_json::from_str(&body).map_err(corrupt)?;
-        BoneProfile::parse(&value, saved_on)
-            .map(Some)
-            .map_err(|e| StoreError::Corrupt(e.summary()))
+        profile_from(row.try_get("body")?, row.try_get("updated_at")?).map(Some)
     }
 
     pub async fn save_profile(
@@ -131,12 +121,7 @@ impl Store {
         .await?;
         rows.iter()
             .map(|r| {
-                let site: String = r.try_get("site")?;
-                let site = DexaSite::ALL
-                    .iter()
-                    .find(|(n, _)| *n == site)
-                    .map(|(_, s)| *s)
-                    .ok_or_else(|| StoreError::Corrupt(format!("DEXA site {site}")))?;
+                let site = dexa_site(r.try_get("site")?)?;
                 Ok(DexaResult {
                     date: parse_date(r.try_get("date")?)?,
                     site,
@@ -153,4 +138,22 @@ impl Store {
             dexa: self.dexa_results(user).await?,
         })
     }
+}
+
+/// A stored profile, validated against the day it was saved so that a birth date stays valid.
+pub(crate) fn profile_from(body: &str, updated_at: &str) -> Result<BoneProfile, StoreError> {
+    let saved_on = updated_at
+        .get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .unwrap_or(NaiveDate::MAX);
+    let value: serde_json::Value = serde_json::from_str(body).map_err(corrupt)?;
+    BoneProfile::parse(&value, saved_on).map_err(|e| StoreError::Corrupt(e.summary()))
+}
+
+pub(crate) fn dexa_site(name: &str) -> Result<DexaSite, StoreError> {
+    DexaSite::ALL
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, s)| *s)
+        .ok_or_else(|| StoreError::Corrupt(format!("DEXA site {name}")))
 }

@@ -99,8 +99,11 @@ pub(crate) async fn assess_and_write(
     check_in: &CheckIn,
 ) -> Result<Saved, StoreError> {
     let from = check_in.date - Duration::days(HISTORY_DAYS);
+    // The history before the day, and the day itself if it was checked in already: its
+    // creation time is kept when it is replaced.
     let rows = sqlx::query(
-        "SELECT date, pain, day_type FROM checkins WHERE user_id = $1 AND date >= $2 AND date < $3 ORDER BY date",
+        "SELECT date, pain, day_type, CASE WHEN date = $3 THEN created_at END AS created_at
+         FROM checkins WHERE user_id = $1 AND date >= $2 AND date <= $3 ORDER BY date",
     )
     .bind(user.0)
     .bind(from.to_string())
@@ -109,8 +112,13 @@ pub(crate) async fn assess_and_write(
     .await?;
     let mut history = BTreeMap::new();
     let mut recent = Vec::new();
+    let mut existing: Option<String> = None;
     for row in rows {
         let date = parse_date(row.try_get("date")?)?;
+        if date == check_in.date {
+            existing = row.try_get("created_at")?;
+            continue;
+        }
         let pain: i64 = row.try_get("pain")?;
         let day_type: String = row.try_get("day_type")?;
         history.insert(date, pain as u8);
@@ -128,12 +136,6 @@ pub(crate) async fn assess_and_write(
     let decision = daytype::decide(check_in, &triage, open_urgent, &recent);
 
     let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
-    let existing: Option<String> =
-        sqlx::query_scalar("SELECT created_at FROM checkins WHERE user_id = $1 AND date = $2")
-            .bind(user.0)
-            .bind(check_in.date.to_string())
-            .fetch_optional(&mut *conn)
-            .await?;
     let created_at = existing.clone().unwrap_or_else(|| now.clone());
     sqlx::query(
         "INSERT INTO checkins (user_id, date, pain, body, triage, day_type, decision, created_at, updated_at, walking_minutes)

@@ -9,6 +9,7 @@ mod desk;
 mod error;
 mod export;
 mod questionnaires;
+mod record;
 mod safety;
 mod seed;
 
@@ -28,6 +29,7 @@ pub use desk::{BreakTaken, PostureBalance};
 pub use error::StoreError;
 pub use export::{PostureEntry, UserData};
 pub use questionnaires::Response;
+pub use record::PlanRecord;
 pub use safety::Acknowledgement;
 
 /// Whose data a query touches. Every repository method takes one first.

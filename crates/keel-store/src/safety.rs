@@ -17,7 +17,7 @@ pub struct Acknowledgement {
 }
 
 impl Acknowledgement {
-    fn new(rule: String, on: NaiveDate) -> Self {
+    pub(crate) fn new(rule: String, on: NaiveDate) -> Self {
         Acknowledgement {
             rule,
             acknowledged_on: on,

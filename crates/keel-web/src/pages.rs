@@ -368,15 +368,15 @@ async fn render_today(
     } else {
         date.format("%A %-d %B %Y").to_string()
     };
-    // One read of the bone record serves both the plan and the screening reminder.
-    let bone = match views::bone_on(&state.store, user, date).await {
-        Ok(b) => b,
+    // One read of her record serves both the plan and the bone screening reminder.
+    let record = match state.store.plan_record(user, &state.library).await {
+        Ok(r) => r,
         Err(e) => return crate::ApiError::Store(e).into_response(),
     };
+    let bone = views::bone_assessment(&record.bone, date);
     let plan = match stored {
         Some(s) => {
-            match views::plan_with_bone(&state.store, &state.library, user, s, bone.as_ref()).await
-            {
+            match views::plan_from_record(&state.store, &state.library, user, s, &record).await {
                 Ok(p) => Some(p),
                 Err(e) => return crate::ApiError::Store(e).into_response(),
             }

@@ -6,7 +6,9 @@ use keel_core::bone::{self, BoneAssessment, CAUTION_EXCLUDED_TAGS};
 use keel_core::plan::{self, PlanContext, PlanItem};
 use keel_core::triage::TriageResult;
 use keel_core::{DayType, DayTypeDecision, Library};
-use keel_store::{Acknowledgement, BoneRecord, Saved, Store, StoreError, StoredCheckIn, UserId};
+use keel_store::{
+    Acknowledgement, BoneRecord, PlanRecord, Saved, Store, StoreError, StoredCheckIn, UserId,
+};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -195,10 +197,13 @@ pub async fn context_for(
     user: UserId,
     date: NaiveDate,
 ) -> Result<PlanContext, StoreError> {
-    let bone = bone_on(store, user, date).await?;
-    Ok(context_parts(store, library, user, date, bone.as_ref())
-        .await?
-        .0)
+    let record = store.plan_record(user, library).await?;
+    let bone = bone_assessment(&record.bone, date);
+    Ok(
+        context_parts(store, library, user, date, &record, bone.as_ref())
+            .await?
+            .0,
+    )
 }
 
 /// Her bone assessment on a date from the stored record (`None` while her age is unknown).
@@ -216,15 +221,15 @@ async fn context_parts(
     library: &Library,
     user: UserId,
     date: NaiveDate,
+    record: &PlanRecord,
     bone: Option<&BoneAssessment>,
 ) -> Result<(PlanContext, Vec<FamilyLevel>, Vec<Activity>), StoreError> {
-    let prefs = store.preferences(user, library).await?;
     let (levels, logged_today) = levels_and_log(store, library, user, date).await?;
     let mut ctx = PlanContext {
         levels: levels.iter().map(|l| (l.family, l.level)).collect(),
         excluded_tags: Default::default(),
-        excluded_exercises: prefs.excluded_exercises,
-        missing_equipment: prefs.missing_equipment,
+        excluded_exercises: record.preferences.excluded_exercises.clone(),
+        missing_equipment: record.preferences.missing_equipment.clone(),
     };
     if bone.is_some_and(|b| b.exercise_caution) {
         ctx.excluded_tags
@@ -240,23 +245,25 @@ pub async fn plan_for_stored(
     user: UserId,
     stored: &StoredCheckIn,
 ) -> Result<PlanView, StoreError> {
-    let bone = bone_on(store, user, stored.check_in.date).await?;
-    plan_with_bone(store, library, user, stored, bone.as_ref()).await
+    let record = store.plan_record(user, library).await?;
+    plan_from_record(store, library, user, stored, &record).await
 }
 
-/// Builds the plan view when the caller already has her bone assessment for the day.
-pub async fn plan_with_bone(
+/// Builds the plan view when the caller has already read her record (bone record,
+/// preferences, acknowledgements): the journal's log is the only other read.
+pub async fn plan_from_record(
     store: &Store,
     library: &Library,
     user: UserId,
     stored: &StoredCheckIn,
-    bone: Option<&BoneAssessment>,
+    record: &PlanRecord,
 ) -> Result<PlanView, StoreError> {
     let date = stored.check_in.date;
-    let (ctx, levels, logged_today) = context_parts(store, library, user, date, bone).await?;
-    let acks: Vec<AcknowledgementView> = store
-        .acknowledgements(user)
-        .await?
+    let bone = bone_assessment(&record.bone, date);
+    let (ctx, levels, logged_today) =
+        context_parts(store, library, user, date, record, bone.as_ref()).await?;
+    let acks: Vec<AcknowledgementView> = record
+        .acknowledgements
         .iter()
         .filter(|a| a.is_active_on(date) && stored.triage.findings.iter().any(|f| f.rule == a.rule))
         .map(AcknowledgementView::from)
