@@ -85,6 +85,7 @@ impl Store {
             let options = AnyConnectOptions::from_str(url).map_err(config)?;
             let pg = sqlx::postgres::PgConnectOptions::from_str(url).map_err(config)?;
             let pool = AnyPoolOptions::new()
+                .before_acquire(not_in_transaction)
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
@@ -111,6 +112,7 @@ impl Store {
         first.close().await?;
         let options = AnyConnectOptions::from_url(&sqlite.to_url_lossy()).map_err(config)?;
         let pool = AnyPoolOptions::new()
+            .before_acquire(not_in_transaction)
             .max_connections(4)
             .after_connect(|conn, _| {
                 Box::pin(async move {
@@ -176,6 +178,21 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Refuses a pooled connection that is still inside a transaction, so that the pool closes it
+/// (which rolls the transaction back and releases its locks) instead of handing it out.
+/// A request cancelled at the wrong moment (a client that hangs up mid-write) has been seen to
+/// leave a connection that way under load; handed out again, it made every later write fail.
+fn not_in_transaction(
+    conn: &mut sqlx::AnyConnection,
+    _: sqlx::pool::PoolConnectionMetadata,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<bool, sqlx::Error>> + Send + '_>> {
+    let idle = !conn.is_in_transaction();
+    if !idle {
+        tracing::warn!("closing a pooled connection left inside a transaction");
+    }
+    Box::pin(std::future::ready(Ok(idle)))
 }
 
 impl Store {
