@@ -157,15 +157,16 @@ impl Store {
     ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
         match self.backend {
             Backend::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
-            Backend::Postgres => {
-                let mut tx = self.pool.begin().await?;
-                // COUNT gives a plain integer column: the lock function itself returns `void`.
-                sqlx::query("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock($1)) AS l")
-                    .bind(user.0)
-                    .execute(&mut *tx)
-                    .await?;
-                Ok(tx)
-            }
+            // One round trip: BEGIN and the lock go as one simple query. The user id is an
+            // integer, so formatting it into the text is safe. COUNT gives a plain integer
+            // column: the lock function itself returns `void`.
+            Backend::Postgres => Ok(self
+                .pool
+                .begin_with(format!(
+                    "BEGIN; SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock({})) AS l",
+                    user.0
+                ))
+                .await?),
         }
     }
 
