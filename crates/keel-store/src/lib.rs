@@ -155,19 +155,26 @@ impl Store {
         &self,
         user: UserId,
     ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
-        match self.backend {
-            Backend::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
+        let statement = match self.backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE".to_string(),
             // One round trip: BEGIN and the lock go as one simple query. The user id is an
             // integer, so formatting it into the text is safe. COUNT gives a plain integer
             // column: the lock function itself returns `void`.
-            Backend::Postgres => Ok(self
-                .pool
-                .begin_with(format!(
-                    "BEGIN; SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock({})) AS l",
-                    user.0
-                ))
-                .await?),
-        }
+            Backend::Postgres => format!(
+                "BEGIN; SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock({})) AS l",
+                user.0
+            ),
+        };
+        // The BEGIN runs on a task of its own, so that it always finishes. Cancelled half-way
+        // (a client that hangs up while the lock is awaited), sqlx 0.8 can leave a PostgreSQL
+        // session inside a transaction it does not count, holding the user's lock, and hand
+        // it out again. On its own task a transaction that nobody awaits any more is dropped
+        // there, and sqlx rolls it back.
+        let pool = self.pool.clone();
+        tokio::spawn(async move { pool.begin_with(statement).await })
+            .await
+            .map_err(|e| StoreError::Other(format!("the write could not start: {e}")))?
+            .map_err(StoreError::from)
     }
 
     /// Checks that the database answers.

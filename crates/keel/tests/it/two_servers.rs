@@ -59,3 +59,63 @@ async fn two_servers_share_one_database() {
         );
     }
 }
+
+/// A client that hangs up while its check-in waits for the user's write lock must leave
+/// nothing behind: no session stuck inside a transaction (holding the lock), and later writes
+/// go through at once.
+#[tokio::test]
+async fn a_write_abandoned_while_waiting_for_the_lock_leaves_no_transaction_open() {
+    let Some(db) = TestDb::postgres("abandoned-write").await else {
+        return;
+    };
+    use sqlx::Connection;
+    let s = Server::start(&db.url);
+    let r = s.post_json("/api/v1/checkins", &json!({"pain": 2})).await;
+    assert_eq!(r.status().as_u16(), 201);
+
+    // Another session holds the local user's lock, so the server's BEGIN waits for it.
+    let mut holder = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    sqlx::query("SELECT COUNT(*) FROM (SELECT pg_advisory_lock(1)) AS l")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    let impatient = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_millis(300))
+        .build()
+        .unwrap();
+    for n in 0..4 {
+        let sent = impatient
+            .post(s.url("/api/v1/checkins"))
+            .json(&json!({"date": days_ago(n + 1), "pain": 4}))
+            .send()
+            .await;
+        assert!(sent.is_err(), "the request gave up while the lock was held");
+    }
+    sqlx::query("SELECT pg_advisory_unlock_all()")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+
+    let stuck: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'",
+    )
+    .fetch_one(&mut holder)
+    .await
+    .unwrap();
+    assert_eq!(stuck, 0, "no server session is left inside a transaction");
+    // Writes for the same user go through, not stuck behind a forgotten lock (the timeout
+    // turns such a hang into a failure).
+    let writes = async {
+        for n in 0..8 {
+            let r = s
+                .post_json("/api/v1/checkins", &json!({"date": days_ago(n), "pain": 3}))
+                .await;
+            assert!(r.status().is_success(), "{}", r.status());
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(30), writes)
+        .await
+        .expect("writes waited on a lock nobody holds");
+    holder.close().await.ok();
+}
