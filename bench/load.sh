@@ -34,17 +34,33 @@ run_backend() {
   KEEL_LOG=warn $keel serve --database "$url" --addr "127.0.0.1:$port" >/dev/null &
   server=$!
   for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-  echo "idle RSS: $(( $(kb VmRSS $server) / 1024 )) MB"
-  echo -n "static route ceiling: "
-  wrk -t2 -c32 -d"${secs}s" --latency "http://127.0.0.1:$port/static/keel.css" | awk '/Requests\/sec/ {print $2 " req/s"}'
-  echo -n "mixed, flat out:      "
-  wrk -t2 -c32 -d"${secs}s" -s bench/mixed.lua "http://127.0.0.1:$port" | grep RESULT
-  echo -n "mixed, ~1000 req/s:   "
-  KEEL_DELAY_MS=20 wrk -t2 -c24 -d"${secs}s" -s bench/mixed.lua "http://127.0.0.1:$port" | grep RESULT
-  echo "peak RSS: $(( $(kb VmHWM $server) / 1024 )) MB"
+  local idle static mixed fixed peak
+  idle=$(( $(kb VmRSS $server) / 1024 ))
+  echo "idle RSS: $idle MB"
+  static=$(wrk -t2 -c32 -d"${secs}s" "http://127.0.0.1:$port/static/keel.css" | awk '/Requests\/sec/ {printf "%.0f", $2}')
+  echo "static route ceiling: $static req/s"
+  mixed=$(wrk -t2 -c32 -d"${secs}s" -s bench/mixed.lua "http://127.0.0.1:$port" | grep RESULT)
+  echo "mixed, flat out:      $mixed"
+  fixed=$(KEEL_DELAY_MS=20 wrk -t2 -c24 -d"${secs}s" -s bench/mixed.lua "http://127.0.0.1:$port" | grep RESULT)
+  echo "mixed, ~1000 req/s:   $fixed"
+  peak=$(( $(kb VmHWM $server) / 1024 ))
+  echo "peak RSS: $peak MB"
   kill "$server"; wait "$server" 2>/dev/null || true; server=
+  summary+=("$name $static $(field rps "$mixed") $(field p50_ms "$mixed") $(field p99_ms "$mixed") $(field rps "$fixed") $(field p99_ms "$fixed") $idle $peak")
 }
+
+field() { sed -E "s/.*$1=([0-9.]+).*/\1/" <<<"$2"; }
+summary=()
 
 run_backend sqlite "$work/keel.db"
 psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $pg_db"
 run_backend postgres "postgres://postgres@127.0.0.1:5432/$pg_db"
+
+echo
+echo "== side by side (goals: mixed >= 40% of the ceiling; p99 < 20 ms at ~1,000 req/s; idle < 30 MB)"
+printf '%-9s %10s %10s %8s %9s %9s %11s %11s %8s %8s\n' backend "static/s" "mixed/s" "share" "p50 ms" "p99 ms" "~1000: r/s" "~1000: p99" "idle MB" "peak MB"
+for row in "${summary[@]}"; do
+  read -r name static rps p50 p99 frps fp99 idle peak <<<"$row"
+  share=$(awk -v a="$rps" -v b="$static" 'BEGIN {printf "%.1f%%", 100 * a / b}')
+  printf '%-9s %10s %10s %8s %9s %9s %11s %11s %8s %8s\n' "$name" "$static" "$rps" "$share" "$p50" "$p99" "$frps" "$fp99" "$idle" "$peak"
+done
