@@ -28,7 +28,7 @@ pub struct Saved {
 }
 
 /// How far back triage and the day-type rules look: six 7-day windows, or an episode's start.
-const HISTORY_DAYS: i64 = 366;
+pub(crate) const HISTORY_DAYS: i64 = 366;
 
 impl Store {
     /// Saves a check-in, replacing any for the same date, with its triage and day type worked

@@ -3,6 +3,7 @@
 //! the previous batch: PostgreSQL through COPY, SQLite through short multi-row INSERTs in one
 //! transaction per batch.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use chrono::{Duration, NaiveDate, SecondsFormat, Utc};
@@ -12,7 +13,7 @@ use keel_core::triage::{self, TriageInput, TriageLevel};
 use serde_json::json;
 use sqlx::Connection;
 
-use crate::checkins::to_json;
+use crate::checkins::{HISTORY_DAYS, to_json};
 use crate::{Backend, Store, StoreError};
 
 /// Users per batch: one transaction (and one COPY on PostgreSQL) each.
@@ -65,11 +66,14 @@ impl Lcg {
 }
 
 /// One user's `days` of history ending on `end`: pain wanders by at most one point a day, the
-/// other answers vary, no red flags. Triage and day type are computed as the app computes them.
+/// other answers vary, no red-flag answers. Triage (the trend rules over the year before each
+/// day included) and day type are computed as the app computes them when it saves the day.
 fn user_history(user: i64, days: i64, end: NaiveDate) -> Result<Vec<SeedRow>, StoreError> {
     let start = end - Duration::days(days - 1);
     let mut rng = Lcg(user as u64);
     let mut recent: Vec<RecentDay> = Vec::with_capacity(16);
+    // The scores the trend rules read, as the app reads them when it saves a day.
+    let mut history: BTreeMap<NaiveDate, u8> = BTreeMap::new();
     let mut rows = Vec::with_capacity(days as usize);
     let mut pain = 2 + rng.below(4) as i64;
     for d in 0..days {
@@ -82,7 +86,14 @@ fn user_history(user: i64, days: i64, end: NaiveDate) -> Result<Vec<SeedRow>, St
             "both_legs_symptoms": false, "leg_weakness_worsening": false, "serious_accident": false, "chest_pain": false,
         });
         let c = CheckIn::parse(&body, end).map_err(|e| StoreError::Other(e.summary()))?;
-        let t = triage::evaluate(&TriageInput::from_check_in(&c, Default::default()));
+        while let Some((&first, _)) = history.first_key_value() {
+            if (date - first).num_days() <= HISTORY_DAYS {
+                break;
+            }
+            history.pop_first();
+        }
+        let t = triage::evaluate(&TriageInput::from_check_in(&c, history.clone()));
+        history.insert(date, c.pain);
         recent.retain(|r| (date - r.date).num_days() <= 14);
         let decision = daytype::decide(&c, &t, t.level == TriageLevel::Urgent, &recent);
         recent.push(RecentDay {

@@ -185,13 +185,13 @@ both_backends! {
 both_backends! {
     async fn seed_bulk_loads_history_and_keeps_what_exists(tdb: &TestDb) {
     let db = tdb.url.clone();
-    // The local user and user 2: 30 days each (COPY on PostgreSQL: nothing there yet).
-    let (code, out, err) = run_cli(&db, &["seed", "--users", "2", "--days", "30", "--first-user", "1"], None);
+    // The local user and user 2: 60 days each (COPY on PostgreSQL: nothing there yet).
+    let (code, out, err) = run_cli(&db, &["seed", "--users", "2", "--days", "60", "--first-user", "1"], None);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("60 check-ins"), "{out}");
+    assert!(out.contains("120 check-ins"), "{out}");
 
     let s = Server::start(&db);
-    let from = crate::helpers::days_ago(29);
+    let from = crate::helpers::days_ago(59);
     let list: Value = s
         .get(&format!("/api/v1/checkins?from={from}&to={}", today()))
         .await
@@ -199,18 +199,30 @@ both_backends! {
         .await
         .unwrap();
     let days = list["check_ins"].as_array().unwrap();
-    assert_eq!(days.len(), 30, "one check-in a day, ending today");
-    assert!(days.iter().all(|d| d["triage"]["level"] == "none" && d["day_type"]["rule"].is_string()));
+    assert_eq!(days.len(), 60, "one check-in a day, ending today");
     let plan = s.get(&format!("/api/v1/plan/{}", today())).await;
     assert_eq!(plan.status().as_u16(), 200, "a seeded day has a plan");
+    // Seeded rows are what the app itself would store: saving the same answers again through
+    // the API (triage over the stored history, day type over the last two weeks) agrees.
+    for day in [&days[0], &days[45], &days[59]] {
+        let again: Value = s
+            .post_json("/api/v1/checkins", &day["check_in"])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(again["replaced"], true);
+        assert_eq!(again["triage"], day["triage"], "{}", day["check_in"]["date"]);
+        assert_eq!(again["day_type"], day["day_type"], "{}", day["check_in"]["date"]);
+    }
 
     // The same range again writes nothing; a range overlapping it adds only the new user.
-    let (code, out, err) = run_cli(&db, &["seed", "--users", "2", "--days", "30", "--first-user", "1"], None);
+    let (code, out, err) = run_cli(&db, &["seed", "--users", "2", "--days", "60", "--first-user", "1"], None);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains(": 0 check-ins"), "{out}");
-    let (code, out, err) = run_cli(&db, &["seed", "--users", "2", "--days", "30", "--first-user", "2"], None);
+    let (code, out, err) = run_cli(&db, &["seed", "--users", "2", "--days", "60", "--first-user", "2"], None);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains(": 30 check-ins"), "{out}");
+    assert!(out.contains(": 60 check-ins"), "{out}");
 
     let (code, _, err) = run_cli(&db, &["seed", "--days", "0"], None);
     assert_eq!(code, 2);
