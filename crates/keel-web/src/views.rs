@@ -206,15 +206,6 @@ pub async fn context_for(
     )
 }
 
-/// Her bone assessment on a date from the stored record (`None` while her age is unknown).
-pub async fn bone_on(
-    store: &Store,
-    user: UserId,
-    date: NaiveDate,
-) -> Result<Option<BoneAssessment>, StoreError> {
-    Ok(bone_assessment(&store.bone_record(user).await?, date))
-}
-
 /// The plan context, the family levels and that day's log.
 async fn context_parts(
     store: &Store,
