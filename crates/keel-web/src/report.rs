@@ -441,26 +441,36 @@ pub fn pdf_report(r: &ReportData) -> Result<Vec<u8>, String> {
     w.doc.save_to_bytes().map_err(|e| e.to_string())
 }
 
+/// The report for the period the query asks for (default: the last 12 weeks), or the
+/// response that refuses it.
+async fn requested(
+    state: &AppState,
+    user: keel_store::UserId,
+    q: &HashMap<String, String>,
+) -> Result<ReportData, Response> {
+    let (from, to) = parse_period(
+        q.get("from").map(String::as_str),
+        q.get("to").map(String::as_str),
+        state.today(),
+    )
+    .map_err(|e| crate::ApiError::Validation(e).into_response())?;
+    gather(&state.store, user, from, to)
+        .await
+        .map_err(|e| crate::ApiError::Store(e).into_response())
+}
+
 pub async fn page(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let (from, to) = match parse_period(
-        q.get("from").map(String::as_str),
-        q.get("to").map(String::as_str),
-        state.today(),
-    ) {
-        Ok(p) => p,
-        Err(e) => return crate::ApiError::Validation(e).into_response(),
-    };
-    match gather(&state.store, auth.user, from, to).await {
+    match requested(&state, auth.user, &q).await {
         Ok(r) => (
             StatusCode::OK,
             crate::pages::layout_in("progress", "Report", html_report(&r)),
         )
             .into_response(),
-        Err(e) => crate::ApiError::Store(e).into_response(),
+        Err(refused) => refused,
     }
 }
 
@@ -469,17 +479,9 @@ pub async fn pdf(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let (from, to) = match parse_period(
-        q.get("from").map(String::as_str),
-        q.get("to").map(String::as_str),
-        state.today(),
-    ) {
-        Ok(p) => p,
-        Err(e) => return crate::ApiError::Validation(e).into_response(),
-    };
-    let data = match gather(&state.store, auth.user, from, to).await {
+    let data = match requested(&state, auth.user, &q).await {
         Ok(r) => r,
-        Err(e) => return crate::ApiError::Store(e).into_response(),
+        Err(refused) => return refused,
     };
     match pdf_report(&data) {
         Ok(bytes) => (
@@ -487,7 +489,10 @@ pub async fn pdf(
                 (header::CONTENT_TYPE, "application/pdf".to_string()),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"keel-report-{from}-{to}.pdf\""),
+                    format!(
+                        "attachment; filename=\"keel-report-{}-{}.pdf\"",
+                        data.from, data.to
+                    ),
                 ),
             ],
             bytes,
