@@ -301,18 +301,8 @@ pub fn to_csv_zip(data: &UserData) -> Result<Vec<u8>, String> {
         .iter()
         .map(|q| q.name())
         .collect();
-    let mut header = vec![
-        "date",
-        "pain",
-        "locations",
-        "onset",
-        "stiffness_minutes",
-        "sleep",
-        "energy",
-        "sitting_hours",
-        "walking_minutes",
-        "notes",
-    ];
+    // The same columns, in the same order, that a CSV import can map.
+    let mut header = crate::csv_import::MAPPABLE.to_vec();
     header.extend(questions.iter());
     let files = vec![
         (
