@@ -75,21 +75,24 @@ impl Store {
     }
 }
 
-/// Rules whose findings she acknowledged within the mute window that covers `date`.
-pub(crate) async fn muted_rules(
-    conn: &mut sqlx::AnyConnection,
-    user: UserId,
-    date: NaiveDate,
-) -> Result<Vec<String>, StoreError> {
-    let earliest = date - Duration::days(keel_core::rules::MUTE_DAYS - 1);
-    Ok(sqlx::query_scalar(
-        "SELECT rule FROM acknowledgements WHERE user_id = $1 AND acknowledged_on <= $2 AND acknowledged_on >= $3",
+/// The history before a day as one row, whatever its length: `days` lists "date pain
+/// day_type" entries, `existing` is the day's own creation time if it was checked in already
+/// (kept when it is replaced), and `muted` lists the rules acknowledged within the mute
+/// window. One row instead of a row per day: every row is a hand-off between threads in the
+/// SQLite driver, and a year of history was most of a save's cost.
+fn history_query(conn: &sqlx::AnyConnection) -> String {
+    let agg = if conn.backend_name().eq_ignore_ascii_case("postgresql") {
+        "string_agg"
+    } else {
+        "group_concat"
+    };
+    format!(
+        "SELECT {agg}(date || ' ' || pain || ' ' || day_type, ',') AS days,
+           (SELECT created_at FROM checkins WHERE user_id = $1 AND date = $3) AS existing,
+           (SELECT {agg}(rule, ',') FROM acknowledgements
+             WHERE user_id = $1 AND acknowledged_on <= $3 AND acknowledged_on >= $4) AS muted
+         FROM checkins WHERE user_id = $1 AND date >= $2 AND date < $3"
     )
-    .bind(user.0)
-    .bind(date.to_string())
-    .bind(earliest.to_string())
-    .fetch_all(&mut *conn)
-    .await?)
 }
 
 /// Works out triage and the day type from the stored history and writes the check-in.
@@ -99,40 +102,52 @@ pub(crate) async fn assess_and_write(
     check_in: &CheckIn,
 ) -> Result<Saved, StoreError> {
     let from = check_in.date - Duration::days(HISTORY_DAYS);
-    // The history before the day, and the day itself if it was checked in already: its
-    // creation time is kept when it is replaced.
-    let rows = sqlx::query(
-        "SELECT date, pain, day_type, CASE WHEN date = $3 THEN created_at END AS created_at
-         FROM checkins WHERE user_id = $1 AND date >= $2 AND date <= $3 ORDER BY date",
-    )
-    .bind(user.0)
-    .bind(from.to_string())
-    .bind(check_in.date.to_string())
-    .fetch_all(&mut *conn)
-    .await?;
+    let earliest_ack = check_in.date - Duration::days(keel_core::rules::MUTE_DAYS - 1);
+    let row = sqlx::query(&history_query(conn))
+        .bind(user.0)
+        .bind(from.to_string())
+        .bind(check_in.date.to_string())
+        .bind(earliest_ack.to_string())
+        .fetch_one(&mut *conn)
+        .await?;
+    let days: Option<String> = row.try_get("days")?;
+    let existing: Option<String> = row.try_get("existing")?;
+    let muted: Option<String> = row.try_get("muted")?;
+    let muted: Vec<&str> = muted
+        .as_deref()
+        .map_or(Vec::new(), |m| m.split(',').collect());
     let mut history = BTreeMap::new();
-    let mut recent = Vec::new();
-    let mut existing: Option<String> = None;
-    for row in rows {
-        let date = parse_date(row.try_get("date")?)?;
-        if date == check_in.date {
-            existing = row.try_get("created_at")?;
-            continue;
-        }
-        let pain: i64 = row.try_get("pain")?;
-        let day_type: String = row.try_get("day_type")?;
-        history.insert(date, pain as u8);
-        recent.push(RecentDay {
-            date,
-            pain: pain as u8,
-            day_type: DayType::from_name(&day_type),
-        });
+    for entry in days
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .filter(|e| !e.is_empty())
+    {
+        let bad = || StoreError::Corrupt(format!("history entry {entry:?}"));
+        let mut parts = entry.split(' ');
+        let (Some(date), Some(pain), Some(day_type), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        let date = parse_date(date.to_string())?;
+        let pain: u8 = pain.parse().map_err(|_| bad())?;
+        history.insert(date, (pain, DayType::from_name(day_type)));
     }
+    // Oldest first, as the rules expect (the aggregate's order is not guaranteed).
+    let recent: Vec<RecentDay> = history
+        .iter()
+        .map(|(&date, &(pain, day_type))| RecentDay {
+            date,
+            pain,
+            day_type,
+        })
+        .collect();
+    let history: BTreeMap<NaiveDate, u8> = history.into_iter().map(|(d, (p, _))| (d, p)).collect();
     let triage = triage::evaluate(&TriageInput::from_check_in(check_in, history));
-    let muted = muted_rules(conn, user, check_in.date).await?;
     let open_urgent = triage
         .findings_at(TriageLevel::Urgent)
-        .any(|f| !muted.contains(&f.rule));
+        .any(|f| !muted.contains(&f.rule.as_str()));
     let decision = daytype::decide(check_in, &triage, open_urgent, &recent);
 
     let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
