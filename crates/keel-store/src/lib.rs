@@ -14,7 +14,7 @@ mod safety;
 mod seed;
 
 use std::str::FromStr;
-use std::sync::Once;
+use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use sqlx::AnyPool;
@@ -56,6 +56,35 @@ pub struct Store {
     backend: Backend,
     /// PostgreSQL's own connection options, for what the `Any` driver cannot do (COPY).
     pg: Option<sqlx::postgres::PgConnectOptions>,
+    /// SQLite: this process's writers queue here for the database's single write lock.
+    write_gate: Option<Arc<tokio::sync::Mutex<()>>>,
+}
+
+/// A write transaction that holds the user's write lock (see [`Store::begin_write`]).
+/// It dereferences to the connection; dropped without `commit`, it rolls back.
+pub(crate) struct WriteTx {
+    // Declared first, so dropped first: the rollback is queued before the gate opens.
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -94,6 +123,7 @@ impl Store {
                 pool,
                 backend: Backend::Postgres,
                 pg: Some(pg),
+                write_gate: None,
             });
         }
         let sqlite = if url.starts_with("sqlite:") {
@@ -129,6 +159,7 @@ impl Store {
             pool,
             backend: Backend::Sqlite,
             pg: None,
+            write_gate: Some(Arc::new(tokio::sync::Mutex::new(()))),
         })
     }
 
@@ -151,10 +182,15 @@ impl Store {
     /// one user (two processes, or two servers on PostgreSQL) take turns: SQLite takes the
     /// database write lock at once (IMMEDIATE), PostgreSQL a transaction-scoped advisory lock
     /// keyed by the user.
-    pub(crate) async fn begin_write(
-        &self,
-        user: UserId,
-    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+    ///
+    /// On SQLite this process's writers first queue in order on an in-process gate: SQLite's
+    /// own wait for a busy lock is a sleep of growing length, which let concurrent saves take
+    /// up to a second and more. Other processes (the CLI) still meet the busy timeout.
+    pub(crate) async fn begin_write(&self, user: UserId) -> Result<WriteTx, StoreError> {
+        let gate = match &self.write_gate {
+            Some(gate) => Some(gate.clone().lock_owned().await),
+            None => None,
+        };
         let statement = match self.backend {
             Backend::Sqlite => "BEGIN IMMEDIATE".to_string(),
             // One round trip: BEGIN and the lock go as one simple query. The user id is an
@@ -171,10 +207,11 @@ impl Store {
         // it out again. On its own task a transaction that nobody awaits any more is dropped
         // there, and sqlx rolls it back.
         let pool = self.pool.clone();
-        tokio::spawn(async move { pool.begin_with(statement).await })
+        let tx = tokio::spawn(async move { pool.begin_with(statement).await })
             .await
             .map_err(|e| StoreError::Other(format!("the write could not start: {e}")))?
-            .map_err(StoreError::from)
+            .map_err(StoreError::from)?;
+        Ok(WriteTx { tx, _gate: gate })
     }
 
     /// Checks that the database answers.
