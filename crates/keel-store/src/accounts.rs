@@ -54,6 +54,34 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// Before accounts exist: `None` once any does, otherwise the local user's revision. One
+    /// query, asked on every request in single-user mode.
+    pub async fn local_revision(&self) -> Result<Option<i64>, StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE password_hash IS NOT NULL LIMIT 1) AS a) AS accounts,
+                    (SELECT revision FROM users WHERE id = $1) AS revision",
+        )
+        .bind(LOCAL_USER.0)
+        .fetch_one(&self.pool)
+        .await?;
+        let accounts: i64 = row.try_get("accounts")?;
+        let revision: Option<i64> = row.try_get("revision")?;
+        Ok(match (accounts, revision) {
+            (0, Some(r)) => Some(r),
+            _ => None,
+        })
+    }
+
+    /// Her revision: it moves on with every change to her data, by any writer.
+    pub async fn revision(&self, user: UserId) -> Result<Option<i64>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT revision FROM users WHERE id = $1")
+                .bind(user.0)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
     /// Creates an account. The first account takes over the local user, so everything recorded
     /// before accounts existed becomes hers, and is an admin. Returns the id and whether it
     /// was the first.
@@ -229,16 +257,17 @@ impl Store {
         Ok(())
     }
 
-    /// The user of a live session: not past its absolute expiry, and seen within `idle`.
-    /// Marks it seen now.
+    /// The user of a live session, with her revision: not past its absolute expiry, and seen
+    /// within `idle`. Marks it seen now.
     pub async fn session_user(
         &self,
         token_hash: &str,
         idle: Duration,
-    ) -> Result<Option<UserId>, StoreError> {
+    ) -> Result<Option<(UserId, i64)>, StoreError> {
         let now = Utc::now();
         let row = sqlx::query(
-            "SELECT user_id, last_seen_at, expires_at FROM sessions WHERE token_hash = $1",
+            "SELECT s.user_id, s.last_seen_at, s.expires_at, u.revision
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
@@ -261,7 +290,10 @@ impl Store {
                 .execute(&self.pool)
                 .await?;
         }
-        Ok(Some(UserId(row.try_get("user_id")?)))
+        Ok(Some((
+            UserId(row.try_get("user_id")?),
+            row.try_get("revision")?,
+        )))
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
@@ -327,19 +359,26 @@ impl Store {
         Ok(r.rows_affected() > 0)
     }
 
-    /// The user and scope of a live token.
+    /// The user, scope and the user's revision of a live token.
     pub async fn token_user(
         &self,
         token_hash: &str,
-    ) -> Result<Option<(UserId, String)>, StoreError> {
+    ) -> Result<Option<(UserId, String, i64)>, StoreError> {
         let row = sqlx::query(
-            "SELECT user_id, scope FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+            "SELECT t.user_id, t.scope, u.revision FROM api_tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| Ok((UserId(r.try_get("user_id")?), r.try_get("scope")?)))
-            .transpose()
+        row.map(|r| {
+            Ok((
+                UserId(r.try_get("user_id")?),
+                r.try_get("scope")?,
+                r.try_get("revision")?,
+            ))
+        })
+        .transpose()
     }
 
     pub async fn audit(&self, user: UserId, kind: &str, detail: &str) -> Result<(), StoreError> {

@@ -182,4 +182,71 @@ mod tests {
         assert!(theirs.bone.dexa.is_empty() && theirs.acknowledgements.is_empty());
         let _ = std::fs::remove_dir_all(dir);
     }
+
+    #[tokio::test]
+    async fn her_revision_moves_with_each_change_to_her_data_and_nothing_else() {
+        let (store, dir) = temp_store("revision").await;
+        let library = Library::builtin();
+        let other = UserId(2);
+        sqlx::query("INSERT INTO users (id, name, created_at) VALUES (2, 'b', 'x')")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        let rev = |u| {
+            let store = store.clone();
+            async move { store.revision(u).await.unwrap().unwrap() }
+        };
+        let mine = rev(LOCAL_USER).await;
+        assert_ne!(
+            mine,
+            rev(other).await,
+            "each row starts at a random revision"
+        );
+        assert_eq!(store.local_revision().await.unwrap(), Some(mine));
+
+        let mut last = mine;
+        let mut moved = |now: i64, what: &str| {
+            assert!(now > last, "{what} must move her revision");
+            last = now;
+        };
+        let c =
+            CheckIn::parse(&json!({"date": "2026-11-01", "pain": 3}), day("2026-11-01")).unwrap();
+        store.record_check_in(LOCAL_USER, &c).await.unwrap();
+        moved(rev(LOCAL_USER).await, "a check-in");
+        store.record_check_in(LOCAL_USER, &c).await.unwrap();
+        moved(rev(LOCAL_USER).await, "replacing a check-in");
+        store
+            .acknowledge(LOCAL_USER, "RF-NIGHT-PAIN", day("2026-11-01"))
+            .await
+            .unwrap();
+        moved(rev(LOCAL_USER).await, "an acknowledgement");
+        let h = HeightMeasurement {
+            date: day("2026-01-10"),
+            cm: 165.0,
+        };
+        store.add_height(LOCAL_USER, &h).await.unwrap();
+        moved(rev(LOCAL_USER).await, "a height");
+        store
+            .save_preferences(LOCAL_USER, &Preferences::default())
+            .await
+            .unwrap();
+        moved(rev(LOCAL_USER).await, "preferences");
+        let data = store.user_data(LOCAL_USER, &library).await.unwrap();
+        store.replace_user_data(LOCAL_USER, &data).await.unwrap();
+        moved(rev(LOCAL_USER).await, "an import");
+
+        // Not her health data, or not hers: her revision stays.
+        store
+            .create_session(LOCAL_USER, "hash", chrono::Duration::hours(1))
+            .await
+            .unwrap();
+        store.audit(LOCAL_USER, "login", "").await.unwrap();
+        store
+            .create_token(LOCAL_USER, "phone", "token-hash", "read")
+            .await
+            .unwrap();
+        store.add_height(other, &h).await.unwrap();
+        assert_eq!(rev(LOCAL_USER).await, last);
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

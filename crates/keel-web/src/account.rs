@@ -356,7 +356,7 @@ async fn end_session(state: &AppState, headers: &HeaderMap) {
         crate::secret::cookie_value(headers, auth::SESSION_COOKIE).filter(|t| !t.is_empty())
     {
         let hash = hash_token(&token);
-        if let Ok(Some(user)) = state.store.session_user(&hash, auth::idle_timeout()).await {
+        if let Ok(Some((user, _))) = state.store.session_user(&hash, auth::idle_timeout()).await {
             let _ = state.store.audit(user, "logout", "").await;
         }
         let _ = state.store.delete_session(&hash).await;
@@ -604,7 +604,9 @@ pub async fn post_delete(
         ))
         .into_response();
     }
-    match state.store.delete_account(auth.user).await {
+    let deleted = state.store.delete_account(auth.user).await;
+    state.views.forget(auth.user);
+    match deleted {
         Ok(()) => {
             let mut r = Redirect::to("/signup").into_response();
             r.headers_mut()
@@ -1006,6 +1008,7 @@ pub async fn api_delete_account(
         return Err(ValidationErrors::single("account", "there is no account to delete").into());
     }
     state.store.delete_account(auth.user).await?;
+    state.views.forget(auth.user);
     let mut r = StatusCode::NO_CONTENT.into_response();
     r.headers_mut()
         .append(header::SET_COOKIE, auth::clear_session_cookie());

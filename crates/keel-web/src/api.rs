@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Timelike;
 use chrono::{Duration, NaiveDate};
@@ -26,6 +27,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::cache::View;
 use crate::desk_page;
 use crate::error::{ApiError, Problem};
 use crate::extract::JsonBody;
@@ -102,12 +104,41 @@ pub async fn list_check_ins(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
-) -> Result<Json<CheckInList>, ApiError> {
+) -> Result<Response, ApiError> {
     let (from, to) = date_range(&state, &query)?;
-    let rows = state.store.check_ins(auth.user, from, to).await?;
-    Ok(Json(CheckInList {
-        check_ins: rows.iter().map(CheckInRecord::from_stored).collect(),
-    }))
+    let body = state
+        .views
+        .get_or_load(
+            &auth,
+            View::CheckInsJson(from, to),
+            |b: &Bytes| b.len() as u64,
+            || async {
+                let rows = state.store.check_ins(auth.user, from, to).await?;
+                let list = CheckInList {
+                    check_ins: rows.iter().map(CheckInRecord::from_stored).collect(),
+                };
+                Ok::<_, ApiError>(json_bytes(&list))
+            },
+        )
+        .await?;
+    Ok(json_response(Bytes::clone(&body)))
+}
+
+/// A value as a JSON body. Keel's views always serialise.
+fn json_bytes<T: serde::Serialize>(value: &T) -> Bytes {
+    Bytes::from(serde_json::to_vec(value).expect("views serialise to JSON"))
+}
+
+/// A 200 response with a JSON body made earlier.
+fn json_response(body: Bytes) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
 }
 
 /// The plan for a day with a check-in: day type, reason, safety findings first, then items.
@@ -124,17 +155,27 @@ pub async fn get_plan(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
     Path(date): Path<String>,
-) -> Result<Json<PlanView>, ApiError> {
+) -> Result<Response, ApiError> {
     let date = parse_date(&date)
         .ok_or_else(|| ValidationErrors::single("date", "must be a date written YYYY-MM-DD"))?;
-    let view = views::plan_for(&state.store, &state.library, auth.user, date)
-        .await?
-        .ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "There is no check-in for {date} yet. Check in first to get a plan."
-            ))
-        })?;
-    Ok(Json(view))
+    let body = state
+        .views
+        .get_or_load(
+            &auth,
+            View::PlanJson(date),
+            |b: &Option<Bytes>| b.as_ref().map_or(0, |b| b.len() as u64),
+            || async {
+                let view = views::plan_for(&state.store, &state.library, auth.user, date).await?;
+                Ok::<_, ApiError>(view.as_ref().map(json_bytes))
+            },
+        )
+        .await?;
+    match body.as_ref() {
+        Some(body) => Ok(json_response(body.clone())),
+        None => Err(ApiError::NotFound(format!(
+            "There is no check-in for {date} yet. Check in first to get a plan."
+        ))),
+    }
 }
 
 /// Stateless red-flag triage (clinical-rules.md section 1): nothing is stored.

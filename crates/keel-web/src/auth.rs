@@ -96,6 +96,9 @@ pub enum Via {
 pub struct Auth {
     pub user: UserId,
     pub via: Via,
+    /// Her revision when the request came in (read with the credentials, in the same query):
+    /// what was worked out from her data at this revision is still right (see `cache`).
+    pub revision: i64,
 }
 
 pub fn session_cookie(token: &str, secure: bool) -> HeaderValue {
@@ -124,14 +127,20 @@ impl AppState {
     /// Accounts exist (once true, stays true for the life of the process; until then asked
     /// of the database each time, since another process may create the first).
     pub async fn accounts_enabled(&self) -> Result<bool, keel_store::StoreError> {
+        Ok(self.local_revision().await?.is_none())
+    }
+
+    /// Single-user mode: the local user's revision while no account exists, `None` once one
+    /// does (remembered for the life of the process).
+    pub async fn local_revision(&self) -> Result<Option<i64>, keel_store::StoreError> {
         if self.accounts.load(Ordering::Relaxed) {
-            return Ok(true);
+            return Ok(None);
         }
-        let exist = self.store.accounts_exist().await?;
-        if exist {
+        let revision = self.store.local_revision().await?;
+        if revision.is_none() {
             self.accounts.store(true, Ordering::Relaxed);
         }
-        Ok(exist)
+        Ok(revision)
     }
 }
 
@@ -205,7 +214,7 @@ impl FromRequestParts<AppState> for Auth {
                 .await
                 .map_err(store_error)?
             {
-                Some((user, scope)) => {
+                Some((user, scope, revision)) => {
                     let write = scope == "write";
                     if !write && !matches!(parts.method, Method::GET | Method::HEAD) {
                         return Err(reject(StatusCode::FORBIDDEN, "This token can only read."));
@@ -213,6 +222,7 @@ impl FromRequestParts<AppState> for Auth {
                     Ok(Auth {
                         user,
                         via: Via::Token { write },
+                        revision,
                     })
                 }
                 None => Err(reject(
@@ -222,7 +232,7 @@ impl FromRequestParts<AppState> for Auth {
             };
         }
         if let Some(token) = cookie_value(&parts.headers, SESSION_COOKIE).filter(|t| !t.is_empty())
-            && let Some(user) = state
+            && let Some((user, revision)) = state
                 .store
                 .session_user(&hash_token(&token), idle_timeout())
                 .await
@@ -231,12 +241,14 @@ impl FromRequestParts<AppState> for Auth {
             return Ok(Auth {
                 user,
                 via: Via::Session,
+                revision,
             });
         }
-        if !state.accounts_enabled().await.map_err(store_error)? {
+        if let Some(revision) = state.local_revision().await.map_err(store_error)? {
             return Ok(Auth {
                 user: LOCAL_USER,
                 via: Via::Local,
+                revision,
             });
         }
         Err(reject(

@@ -5,6 +5,7 @@ pub mod account;
 pub mod api;
 pub mod auth;
 mod bone_page;
+mod cache;
 mod csrf;
 pub mod csv_import;
 pub mod desk_page;
@@ -59,6 +60,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Who may sign up once the first account exists.
     pub signup: SignupMode,
+    /// Views worked out from her data, kept while her revision holds (see `cache`).
+    pub(crate) views: Arc<cache::ViewCache>,
 }
 
 impl AppState {
@@ -70,6 +73,7 @@ impl AppState {
             accounts: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             secure_cookies: false,
             signup: SignupMode::Open,
+            views: Arc::new(cache::ViewCache::new(cache::DEFAULT_BYTES)),
         }
     }
 

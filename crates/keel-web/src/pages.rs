@@ -227,11 +227,21 @@ pub async fn today(
         .and_then(|d| keel_core::validate::parse_date(d))
         .filter(|d| *d <= today)
         .unwrap_or(today);
-    let stored = match state.store.check_in(auth.user, date).await {
-        Ok(s) => s,
+    let data = match state
+        .views
+        .get_or_load(
+            &auth,
+            crate::cache::View::Today(date),
+            TodayData::weight,
+            || today_data(&state, auth.user, date),
+        )
+        .await
+    {
+        Ok(d) => d,
         Err(e) => return crate::ApiError::Store(e).into_response(),
     };
-    let values = stored
+    let values = data
+        .stored
         .as_ref()
         .map(|s| FormValues::from_check_in(&s.check_in))
         .unwrap_or_else(|| FormValues(vec![("date".into(), date.to_string())]));
@@ -245,17 +255,15 @@ pub async fn today(
         _ => None,
     };
     render_today(
-        auth.user,
         &state,
         &headers,
         date,
-        stored.as_ref(),
+        &data,
         &values,
         &ValidationErrors::new(),
         notice,
         StatusCode::OK,
     )
-    .await
 }
 
 /// A posted form whose CSRF token checked out, with the request's headers.
@@ -322,19 +330,21 @@ pub async fn post_check_in(
                 .and_then(keel_core::validate::parse_date)
                 .filter(|d| *d <= today)
                 .unwrap_or(today);
-            let stored = state.store.check_in(auth.user, date).await.ok().flatten();
+            // Read afresh, not from the view cache: this handler writes.
+            let data = match today_data(&state, auth.user, date).await {
+                Ok(d) => d,
+                Err(e) => return crate::ApiError::Store(e).into_response(),
+            };
             return render_today(
-                auth.user,
                 &state,
                 &headers,
                 date,
-                stored.as_ref(),
+                &data,
                 &values,
                 &errors,
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            );
         }
     };
     match state.store.record_check_in(auth.user, &check_in).await {
@@ -346,13 +356,58 @@ pub async fn post_check_in(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn render_today(
+/// What the Today page shows for a day, read from her data.
+pub(crate) struct TodayData {
+    stored: Option<StoredCheckIn>,
+    plan: Option<PlanView>,
+    bone: Option<keel_core::bone::BoneAssessment>,
+    /// Questionnaires due that day.
+    due: Vec<String>,
+}
+
+impl TodayData {
+    /// A rough size in bytes, for the view cache's bound.
+    fn weight(&self) -> u64 {
+        let plan = self.plan.as_ref().map_or(0, |p| 512 * (p.items.len() + 4));
+        (2048 + plan) as u64
+    }
+}
+
+async fn today_data(
+    state: &AppState,
     user: keel_store::UserId,
+    date: NaiveDate,
+) -> Result<TodayData, keel_store::StoreError> {
+    let stored = state.store.check_in(user, date).await?;
+    // One read of her record serves both the plan and the bone screening reminder.
+    let record = state.store.plan_record(user, &state.library).await?;
+    let bone = views::bone_assessment(&record.bone, date);
+    let plan = match &stored {
+        Some(s) => {
+            Some(views::plan_from_record(&state.store, &state.library, user, s, &record).await?)
+        }
+        None => None,
+    };
+    let due = crate::progress_page::questionnaires(&state.store, user, date)
+        .await?
+        .into_iter()
+        .filter(|q| q.due)
+        .map(|q| q.instrument.name)
+        .collect();
+    Ok(TodayData {
+        stored,
+        plan,
+        bone,
+        due,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_today(
     state: &AppState,
     headers: &HeaderMap,
     date: NaiveDate,
-    stored: Option<&StoredCheckIn>,
+    data: &TodayData,
     values: &FormValues,
     errors: &ValidationErrors,
     notice: Option<&str>,
@@ -368,30 +423,13 @@ async fn render_today(
     } else {
         date.format("%A %-d %B %Y").to_string()
     };
-    // One read of her record serves both the plan and the bone screening reminder.
-    let record = match state.store.plan_record(user, &state.library).await {
-        Ok(r) => r,
-        Err(e) => return crate::ApiError::Store(e).into_response(),
-    };
-    let bone = views::bone_assessment(&record.bone, date);
-    let plan = match stored {
-        Some(s) => {
-            match views::plan_from_record(&state.store, &state.library, user, s, &record).await {
-                Ok(p) => Some(p),
-                Err(e) => return crate::ApiError::Store(e).into_response(),
-            }
-        }
-        None => None,
-    };
-    let due: Vec<String> = crate::progress_page::questionnaires(&state.store, user, date)
-        .await
-        .map(|qs| {
-            qs.into_iter()
-                .filter(|q| q.due)
-                .map(|q| q.instrument.name)
-                .collect()
-        })
-        .unwrap_or_default();
+    let TodayData {
+        stored,
+        plan,
+        bone,
+        due,
+    } = data;
+    let stored = stored.as_ref();
     let body = html! {
         h1 { (heading) }
         @if let Some(n) = notice {

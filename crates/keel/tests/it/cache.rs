@@ -1,0 +1,274 @@
+//! The server keeps the plan, the Today page and spans of the journal while her data is
+//! unchanged. Whoever changes her data (the server itself, the CLI in another process,
+//! another server), the next request must see it.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Server, both_backends, days_ago, run_cli, today};
+
+async fn plan(s: &Server) -> Value {
+    let r = s.get(&format!("/api/v1/plan/{}", today())).await;
+    assert_eq!(r.status().as_u16(), 200);
+    r.json().await.unwrap()
+}
+
+async fn page(s: &Server) -> String {
+    let r = s.get("/").await;
+    assert_eq!(r.status().as_u16(), 200);
+    r.text().await.unwrap()
+}
+
+async fn journal(s: &Server) -> Vec<Value> {
+    let r = s
+        .get(&format!(
+            "/api/v1/checkins?from={}&to={}",
+            days_ago(30),
+            today()
+        ))
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let v: Value = r.json().await.unwrap();
+    v["check_ins"].as_array().unwrap().clone()
+}
+
+both_backends! {
+    async fn what_the_server_kept_follows_a_writer_in_another_process(db: &TestDb) {
+        let s = Server::start(&db.url);
+        assert_eq!(
+            s.get(&format!("/api/v1/plan/{}", today())).await.status().as_u16(),
+            404,
+            "no check-in yet"
+        );
+        let r = s.post_json("/api/v1/checkins", &json!({"pain": 2})).await;
+        assert_eq!(r.status().as_u16(), 201);
+        // Read each view twice, so that the second answer comes from what the server kept.
+        for _ in 0..2 {
+            let p = plan(&s).await;
+            assert_eq!(p["triage"]["findings"].as_array().unwrap().len(), 0, "{p}");
+            assert!(!page(&s).await.contains("RF-NIGHT-PAIN"));
+            assert_eq!(journal(&s).await[0]["check_in"]["pain"], 2);
+        }
+
+        // The CLI, another process, replaces today's check-in with night pain.
+        let (code, out, err) = run_cli(
+            &db.url,
+            &["checkin", "--json"],
+            Some(r#"{"pain": 7, "night_pain": true}"#),
+        );
+        assert_eq!(code, 0, "{out}{err}");
+        let p = plan(&s).await;
+        assert_eq!(p["triage"]["findings"][0]["rule"], "RF-NIGHT-PAIN", "{p}");
+        assert!(p["acknowledged"].as_array().unwrap().is_empty());
+        let html = page(&s).await;
+        assert!(html.contains("RF-NIGHT-PAIN"), "the Today page shows the finding");
+        let list = journal(&s).await;
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0]["check_in"]["pain"], 7);
+
+        // An acknowledgement from the CLI reaches the plan.
+        let (code, out, err) = run_cli(&db.url, &["ack", "RF-NIGHT-PAIN"], None);
+        assert_eq!(code, 0, "{out}{err}");
+        let p = plan(&s).await;
+        assert_eq!(p["acknowledged"][0]["rule"], "RF-NIGHT-PAIN", "{p}");
+        assert_eq!(
+            p["triage"]["findings"][0]["rule"], "RF-NIGHT-PAIN",
+            "an acknowledged finding is still listed"
+        );
+
+        // Any writer at all: plain SQL on the database, as an administrator might run.
+        sql(&db.url, "DELETE FROM acknowledgements").await;
+        let p = plan(&s).await;
+        assert!(p["acknowledged"].as_array().unwrap().is_empty(), "{p}");
+
+        // Her age, set through the server, brings the scan reminder to the Today page.
+        assert!(!page(&s).await.contains("A bone density scan is due"));
+        let r = s
+            .client
+            .put(s.url("/api/v1/profile"))
+            .json(&json!({"age": 66}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        assert!(
+            page(&s).await.contains("A bone density scan is due"),
+            "a change to her profile reaches the Today page"
+        );
+
+        // A check-in for an earlier day changes the journal span that was kept.
+        let r = s
+            .post_json("/api/v1/checkins", &json!({"date": days_ago(3), "pain": 4}))
+            .await;
+        assert_eq!(r.status().as_u16(), 201);
+        let list = journal(&s).await;
+        assert_eq!(list.len(), 2);
+        assert_eq!(list[0]["check_in"]["pain"], 4);
+    }
+}
+
+/// Runs one statement on the test database, outside Keel.
+async fn sql(url: &str, statement: &str) {
+    use sqlx::{Connection, Executor};
+    if url.starts_with("postgres") {
+        let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+        c.execute(statement).await.unwrap();
+        c.close().await.unwrap();
+    } else {
+        let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{url}"))
+            .await
+            .unwrap();
+        c.execute(statement).await.unwrap();
+        c.close().await.unwrap();
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+async fn sign_up_and_check_in(s: &Server, email: &str, check_in: Value) -> reqwest::Client {
+    let c = client();
+    let r = c
+        .post(s.url("/api/v1/auth/signup"))
+        .json(&json!({"email": email, "password": "a long enough secret"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let r = c
+        .post(s.url("/api/v1/checkins"))
+        .json(&check_in)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    c
+}
+
+async fn plan_of(s: &Server, c: &reqwest::Client) -> Value {
+    let r = c
+        .get(s.url(&format!("/api/v1/plan/{}", today())))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    r.json().await.unwrap()
+}
+
+both_backends! {
+    async fn an_id_used_again_never_gets_the_views_kept_for_its_earlier_owner(db: &TestDb) {
+        // Each first account takes over the local user's id, and deleting it makes that row
+        // again, empty. Bea has it after Ana; another process deletes Bea's account and Cai
+        // gets the id, with one check-in of her own, as Bea had: nothing the server kept for
+        // Bea may reach Cai.
+        let s = Server::start(&db.url);
+        let delete = |email: &str| {
+            let (code, out, err) = run_cli(&db.url, &["user", "delete", email, "--yes"], None);
+            assert_eq!(code, 0, "{out}{err}");
+        };
+        sign_up_and_check_in(&s, "ana@example.org", json!({"pain": 1})).await;
+        delete("ana@example.org");
+        let bea = sign_up_and_check_in(
+            &s,
+            "bea@example.org",
+            json!({"pain": 3, "night_pain": true}),
+        )
+        .await;
+        assert_eq!(plan_of(&s, &bea).await["triage"]["findings"][0]["rule"], "RF-NIGHT-PAIN");
+        assert!(bea.get(s.url("/")).send().await.unwrap().text().await.unwrap().contains("RF-NIGHT-PAIN"));
+        delete("bea@example.org");
+        let cai = sign_up_and_check_in(&s, "cai@example.org", json!({"pain": 3})).await;
+        let p = plan_of(&s, &cai).await;
+        assert!(p["triage"]["findings"].as_array().unwrap().is_empty(), "{p}");
+        let html = cai.get(s.url("/")).send().await.unwrap().text().await.unwrap();
+        assert!(!html.contains("RF-NIGHT-PAIN"));
+    }
+}
+
+/// Tables with a `user_id` that are not her health data: writing them must leave her
+/// revision alone (a session is touched as she browses; that must not empty the cache).
+const NOT_HER_DATA: [&str; 5] = [
+    "sessions",
+    "api_tokens",
+    "audit_events",
+    "feed_tokens",
+    "invites",
+];
+
+both_backends! {
+    async fn every_table_of_her_data_moves_her_revision_on_every_kind_of_write(db: &TestDb) {
+        use sqlx::{Connection, Row};
+        let (code, out, err) = run_cli(&db.url, &["migrate"], None);
+        assert_eq!(code, 0, "{out}{err}");
+        // (table, trigger event) for every table with a user_id column.
+        let (tables, triggers): (Vec<String>, Vec<(String, String)>) = if db.url.starts_with("postgres") {
+            let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
+            let tables = sqlx::query_scalar(
+                "SELECT table_name::TEXT FROM information_schema.columns
+                 WHERE table_schema = 'public' AND column_name = 'user_id'",
+            )
+            .fetch_all(&mut c)
+            .await
+            .unwrap();
+            let triggers = sqlx::query(
+                "SELECT event_object_table::TEXT AS t, event_manipulation::TEXT AS e
+                 FROM information_schema.triggers
+                 WHERE action_statement LIKE '%keel_bump_revision%'",
+            )
+            .fetch_all(&mut c)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get("t"), r.get("e")))
+            .collect();
+            (tables, triggers)
+        } else {
+            let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.url))
+                .await
+                .unwrap();
+            let tables = sqlx::query_scalar(
+                "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+                 WHERE m.type = 'table' AND p.name = 'user_id'",
+            )
+            .fetch_all(&mut c)
+            .await
+            .unwrap();
+            let triggers = sqlx::query(
+                "SELECT tbl_name AS t, sql FROM sqlite_master
+                 WHERE type = 'trigger' AND sql LIKE '%SET revision = revision + 1%'",
+            )
+            .fetch_all(&mut c)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let sql: String = r.get("sql");
+                let event = ["INSERT", "UPDATE", "DELETE"]
+                    .into_iter()
+                    .find(|e| sql.contains(&format!("AFTER {e} ON")))
+                    .unwrap_or("?");
+                (r.get("t"), event.to_string())
+            })
+            .collect();
+            (tables, triggers)
+        };
+        assert!(tables.len() >= 15, "{tables:?}");
+        for table in &tables {
+            let events: Vec<&str> = triggers
+                .iter()
+                .filter(|(t, _)| t == table)
+                .map(|(_, e)| e.as_str())
+                .collect();
+            if NOT_HER_DATA.contains(&table.as_str()) {
+                assert!(events.is_empty(), "{table} is not her data: {events:?}");
+            } else {
+                for e in ["INSERT", "UPDATE", "DELETE"] {
+                    assert!(events.contains(&e), "{table} has no revision trigger on {e}");
+                }
+            }
+        }
+    }
+}
