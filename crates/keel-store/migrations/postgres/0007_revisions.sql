@@ -9,16 +9,19 @@ ALTER TABLE users ADD COLUMN revision BIGINT NOT NULL
     DEFAULT (floor(random() * 4503599627370496))::bigint;
 
 -- Statement-level with transition tables: one UPDATE per statement, however many rows it
--- wrote (COPY included).
+-- wrote (COPY included). `= ANY(ARRAY(...))` probes the primary key for each user: a transition
+-- table has no statistics, and `IN (SELECT ...)` was planned as a scan of every user.
 CREATE FUNCTION keel_bump_revision() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        UPDATE users SET revision = revision + 1 WHERE id IN (SELECT user_id FROM new_rows);
+        UPDATE users SET revision = revision + 1
+        WHERE id = ANY(ARRAY(SELECT DISTINCT user_id FROM new_rows));
     ELSIF TG_OP = 'UPDATE' THEN
         UPDATE users SET revision = revision + 1
-        WHERE id IN (SELECT user_id FROM new_rows UNION SELECT user_id FROM old_rows);
+        WHERE id = ANY(ARRAY(SELECT user_id FROM new_rows UNION SELECT user_id FROM old_rows));
     ELSE
-        UPDATE users SET revision = revision + 1 WHERE id IN (SELECT user_id FROM old_rows);
+        UPDATE users SET revision = revision + 1
+        WHERE id = ANY(ARRAY(SELECT DISTINCT user_id FROM old_rows));
     END IF;
     RETURN NULL;
 END
