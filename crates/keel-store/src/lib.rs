@@ -56,8 +56,20 @@ pub struct Store {
     backend: Backend,
     /// PostgreSQL's own connection options, for what the `Any` driver cannot do (COPY).
     pg: Option<sqlx::postgres::PgConnectOptions>,
-    /// SQLite: this process's writers queue here for the database's single write lock.
-    write_gate: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// This process's writers queue here, in order, before they take a connection: on SQLite
+    /// one gate for the database's single write lock, on PostgreSQL one per stripe of users
+    /// for the user's advisory lock.
+    write_gates: Arc<[Arc<tokio::sync::Mutex<()>>]>,
+}
+
+/// Stripes of users for PostgreSQL's in-process write gates: two users share a gate one time
+/// in this many, and then only take turns within this process.
+const PG_WRITE_STRIPES: usize = 64;
+
+fn gates(n: usize) -> Arc<[Arc<tokio::sync::Mutex<()>>]> {
+    (0..n)
+        .map(|_| Arc::new(tokio::sync::Mutex::new(())))
+        .collect()
 }
 
 /// A write transaction that holds the user's write lock (see [`Store::begin_write`]).
@@ -65,7 +77,7 @@ pub struct Store {
 pub(crate) struct WriteTx {
     // Declared first, so dropped first: the rollback is queued before the gate opens.
     tx: sqlx::Transaction<'static, sqlx::Any>,
-    _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
+    _gate: tokio::sync::OwnedMutexGuard<()>,
 }
 
 impl WriteTx {
@@ -123,7 +135,7 @@ impl Store {
                 pool,
                 backend: Backend::Postgres,
                 pg: Some(pg),
-                write_gate: None,
+                write_gates: gates(PG_WRITE_STRIPES),
             });
         }
         let sqlite = if url.starts_with("sqlite:") {
@@ -159,7 +171,7 @@ impl Store {
             pool,
             backend: Backend::Sqlite,
             pg: None,
-            write_gate: Some(Arc::new(tokio::sync::Mutex::new(()))),
+            write_gates: gates(1),
         })
     }
 
@@ -183,14 +195,14 @@ impl Store {
     /// database write lock at once (IMMEDIATE), PostgreSQL a transaction-scoped advisory lock
     /// keyed by the user.
     ///
-    /// On SQLite this process's writers first queue in order on an in-process gate: SQLite's
-    /// own wait for a busy lock is a sleep of growing length, which let concurrent saves take
-    /// up to a second and more. Other processes (the CLI) still meet the busy timeout.
+    /// This process's writers first queue in order on an in-process gate, without holding a
+    /// connection. On SQLite, the database's own wait for a busy lock is a sleep of growing
+    /// length, which let concurrent saves take up to a second and more; on PostgreSQL, writers
+    /// waiting for one user's lock held pooled connections that reads then waited for. Other
+    /// processes (the CLI, other servers) still meet the database's own lock.
     pub(crate) async fn begin_write(&self, user: UserId) -> Result<WriteTx, StoreError> {
-        let gate = match &self.write_gate {
-            Some(gate) => Some(gate.clone().lock_owned().await),
-            None => None,
-        };
+        let stripe = user.0.rem_euclid(self.write_gates.len() as i64) as usize;
+        let gate = self.write_gates[stripe].clone().lock_owned().await;
         let statement = match self.backend {
             Backend::Sqlite => "BEGIN IMMEDIATE".to_string(),
             // One round trip: BEGIN and the lock go as one simple query. The user id is an
