@@ -66,10 +66,9 @@ impl Store {
         .await?;
         let accounts: i64 = row.try_get("accounts")?;
         let revision: Option<i64> = row.try_get("revision")?;
-        Ok(match (accounts, revision) {
-            (0, Some(r)) => Some(r),
-            _ => None,
-        })
+        // Without its row (never, short of hand-made damage) the local user has nothing to
+        // keep views of; revision 0 never matches a row made later, which starts at random.
+        Ok((accounts == 0).then(|| revision.unwrap_or(0)))
     }
 
     /// Her revision: it moves on with every change to her data, by any writer.
