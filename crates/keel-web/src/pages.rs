@@ -357,7 +357,7 @@ pub async fn post_check_in(
 }
 
 /// What the Today page shows for a day, read from her data.
-pub(crate) struct TodayData {
+struct TodayData {
     stored: Option<StoredCheckIn>,
     plan: Option<PlanView>,
     bone: Option<keel_core::bone::BoneAssessment>,
