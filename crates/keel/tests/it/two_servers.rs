@@ -119,3 +119,54 @@ async fn a_write_abandoned_while_waiting_for_the_lock_leaves_no_transaction_open
         .expect("writes waited on a lock nobody holds");
     holder.close().await.ok();
 }
+
+/// One user's saves waiting for her lock must not take the whole connection pool: while they
+/// wait, other requests (another user's, a health check) still reach the database.
+#[tokio::test]
+async fn saves_waiting_for_one_user_s_lock_leave_the_pool_to_everyone_else() {
+    let Some(db) = TestDb::postgres("pool-fairness").await else {
+        return;
+    };
+    use sqlx::Connection;
+    let s = Server::start(&db.url);
+    let r = s.post_json("/api/v1/checkins", &json!({"pain": 2})).await;
+    assert_eq!(r.status().as_u16(), 201);
+
+    // Another session holds the local user's lock: her saves queue behind it.
+    let mut holder = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    sqlx::query("SELECT COUNT(*) FROM (SELECT pg_advisory_lock(1)) AS l")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    // More waiting saves than the server has connections (16).
+    let saves: Vec<_> = (0..24)
+        .map(|n| {
+            let client = s.client.clone();
+            let url = s.url("/api/v1/checkins");
+            tokio::spawn(async move {
+                let body = json!({"date": days_ago(n + 1), "pain": 4});
+                client.post(&url).json(&body).send().await.unwrap().status()
+            })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let quick = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(3))
+        .build()
+        .unwrap();
+    let health = quick
+        .get(s.url("/healthz"))
+        .send()
+        .await
+        .expect("the health check got a connection while her saves waited");
+    assert_eq!(health.status().as_u16(), 200);
+
+    sqlx::query("SELECT pg_advisory_unlock_all()")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    for save in saves {
+        assert!(save.await.unwrap().is_success());
+    }
+    holder.close().await.ok();
+}
