@@ -45,18 +45,13 @@ fn random_hex(bytes: usize) -> Result<String, StoreError> {
 impl Store {
     /// Whether any account has been created; before that Keel runs as one local user.
     pub async fn accounts_exist(&self) -> Result<bool, StoreError> {
-        // LIMIT 1 inside: one entry of the partial index `users_accounts` answers it.
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE password_hash IS NOT NULL LIMIT 1) AS a",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(n > 0)
+        Ok(self.local_revision().await?.is_none())
     }
 
     /// Before accounts exist: `None` once any does, otherwise the local user's revision. One
     /// query, asked on every request in single-user mode.
     pub async fn local_revision(&self) -> Result<Option<i64>, StoreError> {
+        // LIMIT 1 inside: one entry of the partial index `users_accounts` answers it.
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE password_hash IS NOT NULL LIMIT 1) AS a) AS accounts,
                     (SELECT revision FROM users WHERE id = $1) AS revision",
@@ -72,7 +67,8 @@ impl Store {
     }
 
     /// Her revision: it moves on with every change to her data, by any writer.
-    pub async fn revision(&self, user: UserId) -> Result<Option<i64>, StoreError> {
+    #[cfg(test)]
+    pub(crate) async fn revision(&self, user: UserId) -> Result<Option<i64>, StoreError> {
         Ok(
             sqlx::query_scalar("SELECT revision FROM users WHERE id = $1")
                 .bind(user.0)

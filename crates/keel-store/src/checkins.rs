@@ -234,7 +234,7 @@ pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreErr
 mod tests {
     use super::*;
     use crate::LOCAL_USER;
-    use crate::test_support::temp_store;
+    use crate::test_support::{add_user, temp_store};
     use serde_json::json;
 
     fn check_in(date: &str, pain: u8) -> CheckIn {
@@ -292,10 +292,7 @@ mod tests {
     #[tokio::test]
     async fn other_users_data_is_invisible() {
         let (store, dir) = temp_store("scope").await;
-        sqlx::query("INSERT INTO users (id, name, created_at) VALUES (2, 'b', 'x')")
-            .execute(&store.pool)
-            .await
-            .unwrap();
+        add_user(&store, 2).await;
         store
             .record_check_in(LOCAL_USER, &check_in("2026-11-20", 3))
             .await

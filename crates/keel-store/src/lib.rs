@@ -320,4 +320,14 @@ pub(crate) mod test_support {
         let path = dir.join("keel.db");
         (Store::open(path.to_str().unwrap()).await.unwrap(), dir)
     }
+
+    /// Adds a bare user row (no account), as a second user beside the local one.
+    pub async fn add_user(store: &Store, id: i64) {
+        sqlx::query("INSERT INTO users (id, name, created_at) VALUES ($1, $2, 'x')")
+            .bind(id)
+            .bind(format!("user-{id}"))
+            .execute(&store.pool)
+            .await
+            .unwrap();
+    }
 }

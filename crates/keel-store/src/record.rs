@@ -75,7 +75,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::LOCAL_USER;
-    use crate::test_support::temp_store;
+    use crate::test_support::{add_user, temp_store};
     use chrono::NaiveDate;
     use keel_core::CheckIn;
     use keel_core::bone::{BoneProfile, DexaSite};
@@ -90,10 +90,7 @@ mod tests {
         let (store, dir) = temp_store("plan-record").await;
         let library = Library::builtin();
         let other = UserId(2);
-        sqlx::query("INSERT INTO users (id, name, created_at) VALUES (2, 'b', 'x')")
-            .execute(&store.pool)
-            .await
-            .unwrap();
+        add_user(&store, 2).await;
         assert_eq!(
             store.plan_record(LOCAL_USER, &library).await.unwrap(),
             PlanRecord::default(),
@@ -188,10 +185,7 @@ mod tests {
         let (store, dir) = temp_store("revision").await;
         let library = Library::builtin();
         let other = UserId(2);
-        sqlx::query("INSERT INTO users (id, name, created_at) VALUES (2, 'b', 'x')")
-            .execute(&store.pool)
-            .await
-            .unwrap();
+        add_user(&store, 2).await;
         let rev = |u| {
             let store = store.clone();
             async move { store.revision(u).await.unwrap().unwrap() }
