@@ -6,13 +6,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Server, both_backends, days_ago, run_cli, today};
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
+use crate::helpers::cookie_client as client;
 
 async fn signup(s: &Server, c: &reqwest::Client, email: &str) -> reqwest::Response {
     c.post(s.url("/api/v1/auth/signup"))

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Server, both_backends, days_ago, run_cli, today};
+use crate::helpers::{Server, both_backends, cookie_client, days_ago, run_cli, today};
 
 async fn plan(s: &Server) -> Value {
     let r = s.get(&format!("/api/v1/plan/{}", today())).await;
@@ -122,15 +122,8 @@ async fn sql(url: &str, statement: &str) {
     }
 }
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap()
-}
-
 async fn sign_up_and_check_in(s: &Server, email: &str, check_in: Value) -> reqwest::Client {
-    let c = client();
+    let c = cookie_client();
     let r = c
         .post(s.url("/api/v1/auth/signup"))
         .json(&json!({"email": email, "password": "a long enough secret"}))

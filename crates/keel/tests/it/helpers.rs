@@ -140,6 +140,16 @@ pub fn run_cli(database: &str, args: &[&str], stdin: Option<&str>) -> (i32, Stri
     )
 }
 
+/// A client of its own, as a second browser: it keeps its cookies and does not follow
+/// redirects.
+pub fn cookie_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
 pub fn today() -> String {
     chrono::Local::now().date_naive().to_string()
 }

@@ -1,6 +1,7 @@
 //! Two `keel serve` processes on one PostgreSQL database: nothing lost, nothing duplicated.
 
 use serde_json::{Value, json};
+use sqlx::Connection;
 
 use crate::helpers::{Server, TestDb, days_ago, today};
 
@@ -60,6 +61,17 @@ async fn two_servers_share_one_database() {
     }
 }
 
+/// A session of its own that holds the local user's write lock (the advisory lock the server
+/// takes for user 1) until `pg_advisory_unlock_all`.
+async fn hold_local_users_lock(url: &str) -> sqlx::PgConnection {
+    let mut holder = sqlx::PgConnection::connect(url).await.unwrap();
+    sqlx::query("SELECT COUNT(*) FROM (SELECT pg_advisory_lock(1)) AS l")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    holder
+}
+
 /// A client that hangs up while its check-in waits for the user's write lock must leave
 /// nothing behind: no session stuck inside a transaction (holding the lock), and later writes
 /// go through at once.
@@ -68,17 +80,12 @@ async fn a_write_abandoned_while_waiting_for_the_lock_leaves_no_transaction_open
     let Some(db) = TestDb::postgres("abandoned-write").await else {
         return;
     };
-    use sqlx::Connection;
     let s = Server::start(&db.url);
     let r = s.post_json("/api/v1/checkins", &json!({"pain": 2})).await;
     assert_eq!(r.status().as_u16(), 201);
 
     // Another session holds the local user's lock, so the server's BEGIN waits for it.
-    let mut holder = sqlx::PgConnection::connect(&db.url).await.unwrap();
-    sqlx::query("SELECT COUNT(*) FROM (SELECT pg_advisory_lock(1)) AS l")
-        .execute(&mut holder)
-        .await
-        .unwrap();
+    let mut holder = hold_local_users_lock(&db.url).await;
     let impatient = reqwest::Client::builder()
         .timeout(std::time::Duration::from_millis(300))
         .build()
@@ -127,17 +134,12 @@ async fn saves_waiting_for_one_user_s_lock_leave_the_pool_to_everyone_else() {
     let Some(db) = TestDb::postgres("pool-fairness").await else {
         return;
     };
-    use sqlx::Connection;
     let s = Server::start(&db.url);
     let r = s.post_json("/api/v1/checkins", &json!({"pain": 2})).await;
     assert_eq!(r.status().as_u16(), 201);
 
     // Another session holds the local user's lock: her saves queue behind it.
-    let mut holder = sqlx::PgConnection::connect(&db.url).await.unwrap();
-    sqlx::query("SELECT COUNT(*) FROM (SELECT pg_advisory_lock(1)) AS l")
-        .execute(&mut holder)
-        .await
-        .unwrap();
+    let mut holder = hold_local_users_lock(&db.url).await;
     // More waiting saves than the server has connections (16).
     let saves: Vec<_> = (0..24)
         .map(|n| {
