@@ -246,11 +246,14 @@ struct InstrumentFile {
     instrument: Vec<Instrument>,
 }
 
-/// The instruments shipped in `content/questionnaires.toml`.
-pub fn instruments() -> Vec<Instrument> {
-    toml::from_str::<InstrumentFile>(include_str!("../../../content/questionnaires.toml"))
-        .expect("content/questionnaires.toml is validated by its own test")
-        .instrument
+/// The instruments shipped in `content/questionnaires.toml`, read once.
+pub fn instruments() -> &'static [Instrument] {
+    static INSTRUMENTS: std::sync::LazyLock<Vec<Instrument>> = std::sync::LazyLock::new(|| {
+        toml::from_str::<InstrumentFile>(include_str!("../../../content/questionnaires.toml"))
+            .expect("content/questionnaires.toml is validated by its own test")
+            .instrument
+    });
+    &INSTRUMENTS
 }
 
 impl Instrument {

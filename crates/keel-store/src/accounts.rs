@@ -52,15 +52,22 @@ impl Store {
     /// query, asked on every request in single-user mode.
     pub async fn local_revision(&self) -> Result<Option<i64>, StoreError> {
         // LIMIT 1 inside: one entry of the partial index `users_accounts` answers it.
-        let row = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE password_hash IS NOT NULL LIMIT 1) AS a) AS accounts,
-                    (SELECT revision FROM users WHERE id = $1) AS revision",
-        )
-        .bind(LOCAL_USER.0)
-        .fetch_one(&self.pool)
-        .await?;
-        let accounts: i64 = row.try_get("accounts")?;
-        let revision: Option<i64> = row.try_get("revision")?;
+        const SQL: &str = "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE password_hash IS NOT NULL LIMIT 1) AS a) AS accounts,
+                    (SELECT revision FROM users WHERE id = $1) AS revision";
+        let direct = self.direct_read(|c| {
+            c.prepare_cached(SQL)?
+                .query_row(&[("$1", &LOCAL_USER.0)], |r| Ok((r.get(0)?, r.get(1)?)))
+        });
+        let (accounts, revision): (i64, Option<i64>) = match direct {
+            Some(answer) => answer,
+            None => {
+                let row = sqlx::query(SQL)
+                    .bind(LOCAL_USER.0)
+                    .fetch_one(&self.pool)
+                    .await?;
+                (row.try_get("accounts")?, row.try_get("revision")?)
+            }
+        };
         // Without its row (never, short of hand-made damage) the local user has nothing to
         // keep views of; revision 0 never matches a row made later, which starts at random.
         Ok((accounts == 0).then(|| revision.unwrap_or(0)))
@@ -259,17 +266,36 @@ impl Store {
         token_hash: &str,
         idle: Duration,
     ) -> Result<Option<(UserId, i64)>, StoreError> {
+        const SQL: &str = "SELECT s.user_id, s.last_seen_at, s.expires_at, u.revision
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1";
         let now = Utc::now();
-        let row = sqlx::query(
-            "SELECT s.user_id, s.last_seen_at, s.expires_at, u.revision
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let last_seen: String = row.try_get("last_seen_at")?;
-        let expires: String = row.try_get("expires_at")?;
+        let direct = self.direct_read(|c| {
+            use rusqlite::OptionalExtension;
+            c.prepare_cached(SQL)?
+                .query_row(&[("$1", &token_hash)], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })
+                .optional()
+        });
+        let row: Option<(i64, String, String, i64)> = match direct {
+            Some(answer) => answer,
+            None => sqlx::query(SQL)
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| -> Result<_, StoreError> {
+                    Ok((
+                        r.try_get("user_id")?,
+                        r.try_get("last_seen_at")?,
+                        r.try_get("expires_at")?,
+                        r.try_get("revision")?,
+                    ))
+                })
+                .transpose()?,
+        };
+        let Some((user_id, last_seen, expires, revision)) = row else {
+            return Ok(None);
+        };
         if expires <= stamp(now) || last_seen <= stamp(now - idle) {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                 .bind(token_hash)
@@ -285,10 +311,7 @@ impl Store {
                 .execute(&self.pool)
                 .await?;
         }
-        Ok(Some((
-            UserId(row.try_get("user_id")?),
-            row.try_get("revision")?,
-        )))
+        Ok(Some((UserId(user_id), revision)))
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
@@ -359,13 +382,23 @@ impl Store {
         &self,
         token_hash: &str,
     ) -> Result<Option<(UserId, String, i64)>, StoreError> {
-        let row = sqlx::query(
-            "SELECT t.user_id, t.scope, u.revision FROM api_tokens t JOIN users u ON u.id = t.user_id
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?;
+        const SQL: &str = "SELECT t.user_id, t.scope, u.revision FROM api_tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL";
+        let direct = self.direct_read(|c| {
+            use rusqlite::OptionalExtension;
+            c.prepare_cached(SQL)?
+                .query_row(&[("$1", &token_hash)], |r| {
+                    Ok((UserId(r.get(0)?), r.get(1)?, r.get(2)?))
+                })
+                .optional()
+        });
+        if let Some(answer) = direct {
+            return Ok(answer);
+        }
+        let row = sqlx::query(SQL)
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
         row.map(|r| {
             Ok((
                 UserId(r.try_get("user_id")?),

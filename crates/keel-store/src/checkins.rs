@@ -38,6 +38,26 @@ impl Store {
         user: UserId,
         check_in: &CheckIn,
     ) -> Result<Saved, StoreError> {
+        if let Some(direct) = &self.direct {
+            // One hand-off for the whole transaction. The gate goes with it, so that it opens
+            // when the write is done even if this request is dropped meanwhile.
+            let gate = self.write_gate(user).await;
+            let direct = direct.clone();
+            let check_in_ = check_in.clone();
+            let outcome = tokio::task::spawn_blocking(move || {
+                let _gate = gate;
+                direct.run(|conn| assess_and_write_direct(conn, user, &check_in_))
+            })
+            .await;
+            match outcome {
+                Ok(Ok(saved)) => return saved,
+                // Nothing was written: the sqlx path below tries again and reports.
+                Ok(Err(e)) => {
+                    tracing::debug!("direct SQLite save failed, saving through sqlx: {e}")
+                }
+                Err(e) => return Err(StoreError::Other(format!("the save did not finish: {e}"))),
+            }
+        }
         // IMMEDIATE takes the write lock first, so a concurrent writer waits instead of
         // failing on a read-to-write upgrade.
         let mut tx = self.begin_write(user).await?;
@@ -80,8 +100,8 @@ impl Store {
 /// (kept when it is replaced), and `muted` lists the rules acknowledged within the mute
 /// window. One row instead of a row per day: every row is a hand-off between threads in the
 /// SQLite driver, and a year of history was most of a save's cost.
-fn history_query(conn: &sqlx::AnyConnection) -> String {
-    let agg = if conn.backend_name().eq_ignore_ascii_case("postgresql") {
+fn history_query(postgres: bool) -> String {
+    let agg = if postgres {
         "string_agg"
     } else {
         "group_concat"
@@ -95,29 +115,53 @@ fn history_query(conn: &sqlx::AnyConnection) -> String {
     )
 }
 
-/// Works out triage and the day type from the stored history and writes the check-in.
-pub(crate) async fn assess_and_write(
-    conn: &mut sqlx::AnyConnection,
-    user: UserId,
-    check_in: &CheckIn,
-) -> Result<Saved, StoreError> {
-    let from = check_in.date - Duration::days(HISTORY_DAYS);
-    let earliest_ack = check_in.date - Duration::days(keel_core::rules::MUTE_DAYS - 1);
-    let row = sqlx::query(&history_query(conn))
-        .bind(user.0)
-        .bind(from.to_string())
-        .bind(check_in.date.to_string())
-        .bind(earliest_ack.to_string())
-        .fetch_one(&mut *conn)
-        .await?;
-    let days: Option<String> = row.try_get("days")?;
-    let existing: Option<String> = row.try_get("existing")?;
-    let muted: Option<String> = row.try_get("muted")?;
-    let muted: Vec<&str> = muted
+/// The parameters of [`history_query`]: the user, the first day of the window, the day, and
+/// the earliest acknowledgement that still mutes.
+fn history_params(user: UserId, date: NaiveDate) -> [String; 4] {
+    [
+        user.0.to_string(),
+        (date - Duration::days(HISTORY_DAYS)).to_string(),
+        date.to_string(),
+        (date - Duration::days(keel_core::rules::MUTE_DAYS - 1)).to_string(),
+    ]
+}
+
+/// What [`history_query`] answers.
+#[derive(Debug, Default)]
+struct History {
+    days: Option<String>,
+    existing: Option<String>,
+    muted: Option<String>,
+}
+
+const UPSERT: &str = "INSERT INTO checkins (user_id, date, pain, body, triage, day_type, decision, created_at, updated_at, walking_minutes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (user_id, date) DO UPDATE SET
+           pain = excluded.pain, body = excluded.body, triage = excluded.triage,
+           walking_minutes = excluded.walking_minutes,
+           day_type = excluded.day_type, decision = excluded.decision, updated_at = excluded.updated_at";
+
+/// The stored columns of a check-in, in [`UPSERT`]'s order after the user.
+struct Columns {
+    date: String,
+    pain: i64,
+    body: String,
+    triage: String,
+    day_type: &'static str,
+    decision: String,
+    walking_minutes: Option<i64>,
+}
+
+/// Works out triage and the day type of `check_in` from the history before it: the row to
+/// store and what the caller is told. Pure: both drivers' saves share it.
+fn assess(check_in: &CheckIn, history: History) -> Result<(Columns, Saved), StoreError> {
+    let muted: Vec<&str> = history
+        .muted
         .as_deref()
         .map_or(Vec::new(), |m| m.split(',').collect());
-    let mut history = BTreeMap::new();
-    for entry in days
+    let mut days = BTreeMap::new();
+    for entry in history
+        .days
         .as_deref()
         .unwrap_or("")
         .split(',')
@@ -132,10 +176,10 @@ pub(crate) async fn assess_and_write(
         };
         let date = parse_date(date.to_string())?;
         let pain: u8 = pain.parse().map_err(|_| bad())?;
-        history.insert(date, (pain, DayType::from_name(day_type)));
+        days.insert(date, (pain, DayType::from_name(day_type)));
     }
     // Oldest first, as the rules expect (the aggregate's order is not guaranteed).
-    let recent: Vec<RecentDay> = history
+    let recent: Vec<RecentDay> = days
         .iter()
         .map(|(&date, &(pain, day_type))| RecentDay {
             date,
@@ -143,36 +187,26 @@ pub(crate) async fn assess_and_write(
             day_type,
         })
         .collect();
-    let history: BTreeMap<NaiveDate, u8> = history.into_iter().map(|(d, (p, _))| (d, p)).collect();
-    let triage = triage::evaluate(&TriageInput::from_check_in(check_in, history));
+    let pains: BTreeMap<NaiveDate, u8> = days.into_iter().map(|(d, (p, _))| (d, p)).collect();
+    let triage = triage::evaluate(&TriageInput::from_check_in(check_in, pains));
     let open_urgent = triage
         .findings_at(TriageLevel::Urgent)
         .any(|f| !muted.contains(&f.rule.as_str()));
     let decision = daytype::decide(check_in, &triage, open_urgent, &recent);
 
     let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
-    let created_at = existing.clone().unwrap_or_else(|| now.clone());
-    sqlx::query(
-        "INSERT INTO checkins (user_id, date, pain, body, triage, day_type, decision, created_at, updated_at, walking_minutes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (user_id, date) DO UPDATE SET
-           pain = excluded.pain, body = excluded.body, triage = excluded.triage,
-           walking_minutes = excluded.walking_minutes,
-           day_type = excluded.day_type, decision = excluded.decision, updated_at = excluded.updated_at",
-    )
-    .bind(user.0)
-    .bind(check_in.date.to_string())
-    .bind(i64::from(check_in.pain))
-    .bind(check_in.to_compact_json().to_string())
-    .bind(to_json(&triage)?)
-    .bind(decision.day_type.name())
-    .bind(to_json(&decision)?)
-    .bind(&created_at)
-    .bind(&now)
-    .bind(check_in.walking_minutes.map(i64::from))
-    .execute(&mut *conn)
-    .await?;
-    Ok(Saved {
+    let replaced = history.existing.is_some();
+    let created_at = history.existing.unwrap_or_else(|| now.clone());
+    let columns = Columns {
+        date: check_in.date.to_string(),
+        pain: i64::from(check_in.pain),
+        body: check_in.to_compact_json().to_string(),
+        triage: to_json(&triage)?,
+        day_type: decision.day_type.name(),
+        decision: to_json(&decision)?,
+        walking_minutes: check_in.walking_minutes.map(i64::from),
+    };
+    let saved = Saved {
         stored: StoredCheckIn {
             check_in: check_in.clone(),
             triage,
@@ -180,8 +214,91 @@ pub(crate) async fn assess_and_write(
             created_at,
             updated_at: now,
         },
-        replaced: existing.is_some(),
-    })
+        replaced,
+    };
+    Ok((columns, saved))
+}
+
+/// Works out triage and the day type from the stored history and writes the check-in.
+pub(crate) async fn assess_and_write(
+    conn: &mut sqlx::AnyConnection,
+    user: UserId,
+    check_in: &CheckIn,
+) -> Result<Saved, StoreError> {
+    let postgres = conn.backend_name().eq_ignore_ascii_case("postgresql");
+    let [_, from, date, earliest_ack] = history_params(user, check_in.date);
+    let row = sqlx::query(&history_query(postgres))
+        .bind(user.0)
+        .bind(from)
+        .bind(date)
+        .bind(earliest_ack)
+        .fetch_one(&mut *conn)
+        .await?;
+    let history = History {
+        days: row.try_get("days")?,
+        existing: row.try_get("existing")?,
+        muted: row.try_get("muted")?,
+    };
+    let (c, saved) = assess(check_in, history)?;
+    sqlx::query(UPSERT)
+        .bind(user.0)
+        .bind(c.date)
+        .bind(c.pain)
+        .bind(c.body)
+        .bind(c.triage)
+        .bind(c.day_type)
+        .bind(c.decision)
+        .bind(&saved.stored.created_at)
+        .bind(&saved.stored.updated_at)
+        .bind(c.walking_minutes)
+        .execute(&mut *conn)
+        .await?;
+    Ok(saved)
+}
+
+/// The same save on a direct SQLite connection (see `direct`), in one IMMEDIATE transaction.
+/// The outer error is the driver's (nothing was written; the caller may try through sqlx),
+/// the inner one the store's (damaged history).
+fn assess_and_write_direct(
+    conn: &mut rusqlite::Connection,
+    user: UserId,
+    check_in: &CheckIn,
+) -> rusqlite::Result<Result<Saved, StoreError>> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let [user_id, from, date, earliest_ack] = history_params(user, check_in.date);
+    let history = tx.prepare_cached(&history_query(false))?.query_row(
+        &[
+            ("$1", &user_id as &dyn rusqlite::ToSql),
+            ("$2", &from),
+            ("$3", &date),
+            ("$4", &earliest_ack),
+        ],
+        |r| {
+            Ok(History {
+                days: r.get(0)?,
+                existing: r.get(1)?,
+                muted: r.get(2)?,
+            })
+        },
+    )?;
+    let (c, saved) = match assess(check_in, history) {
+        Ok(assessed) => assessed,
+        Err(e) => return Ok(Err(e)),
+    };
+    tx.prepare_cached(UPSERT)?.execute(rusqlite::params![
+        user.0,
+        c.date,
+        c.pain,
+        c.body,
+        c.triage,
+        c.day_type,
+        c.decision,
+        saved.stored.created_at,
+        saved.stored.updated_at,
+        c.walking_minutes,
+    ])?;
+    tx.commit()?;
+    Ok(Ok(saved))
 }
 
 pub(crate) async fn load_check_in(
@@ -285,6 +402,100 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(loaded, saved.stored);
+        store.close().await;
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// Saves through the direct SQLite connection and through sqlx store the same rows: the
+    /// same history read, the same triage and day type, muting and replacement included.
+    #[tokio::test]
+    async fn the_direct_save_stores_what_the_sqlx_save_stores() {
+        let (direct, dir_a) = temp_store("direct-save").await;
+        let (mut plain, dir_b) = temp_store("sqlx-save").await;
+        assert!(
+            direct.direct.is_some(),
+            "a file database gets direct connections"
+        );
+        plain.direct = None;
+        let days: Vec<(String, serde_json::Value)> = (1..=20)
+            .map(|d| {
+                let pain = [1, 1, 2, 1, 7, 2, 1, 3, 8, 2][d % 10];
+                let mut v = json!({"pain": pain, "sleep": 5, "energy": 4, "walking_minutes": d});
+                if d == 6 || d == 12 {
+                    v["night_pain"] = json!(true);
+                }
+                (format!("2026-11-{d:02}"), v)
+            })
+            .collect();
+        for store in [&direct, &plain] {
+            for (n, (date, v)) in days.iter().enumerate() {
+                let mut v = v.clone();
+                v["date"] = json!(date);
+                let c = CheckIn::parse(&v, NaiveDate::from_ymd_opt(2030, 1, 1).unwrap()).unwrap();
+                let saved = store.record_check_in(LOCAL_USER, &c).await.unwrap();
+                assert!(!saved.replaced);
+                if n == 6 {
+                    let on = NaiveDate::from_ymd_opt(2026, 11, 6).unwrap();
+                    store
+                        .acknowledge(LOCAL_USER, "RF-NIGHT-PAIN", on)
+                        .await
+                        .unwrap();
+                }
+            }
+            // A replaced day keeps its creation time and says so.
+            let again = store
+                .record_check_in(LOCAL_USER, &check_in("2026-11-09", 4))
+                .await
+                .unwrap();
+            assert!(again.replaced);
+        }
+        let from = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let to = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let a = direct.check_ins(LOCAL_USER, from, to).await.unwrap();
+        let b = plain.check_ins(LOCAL_USER, from, to).await.unwrap();
+        assert_eq!(a.len(), 20);
+        let decided = |v: &[StoredCheckIn]| -> Vec<_> {
+            v.iter()
+                .map(|s| (s.check_in.clone(), s.triage.clone(), s.decision.clone()))
+                .collect()
+        };
+        assert_eq!(decided(&a), decided(&b));
+        assert!(
+            a.iter().any(|s| s.decision.day_type == DayType::Flare),
+            "the history made some days flares"
+        );
+        for store in [direct, plain] {
+            store.close().await;
+        }
+        std::fs::remove_dir_all(dir_a).unwrap();
+        std::fs::remove_dir_all(dir_b).unwrap();
+    }
+
+    /// Another process holding the write lock longer than the direct connection waits: the
+    /// save goes through sqlx, which waits its longer busy timeout, and is stored once.
+    #[tokio::test]
+    async fn a_save_the_direct_connection_cannot_lock_is_made_through_sqlx() {
+        let (store, dir) = temp_store("direct-busy").await;
+        let path = dir.join("keel.db");
+        let (locked, release) = std::sync::mpsc::channel();
+        let holder = std::thread::spawn(move || {
+            let mut other = rusqlite::Connection::open(path).unwrap();
+            let tx = other
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .unwrap();
+            locked.send(()).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            tx.commit().unwrap();
+        });
+        release.recv().unwrap();
+        let saved = store
+            .record_check_in(LOCAL_USER, &check_in("2026-11-20", 3))
+            .await
+            .unwrap();
+        holder.join().unwrap();
+        assert!(!saved.replaced);
+        let d = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        assert_eq!(store.check_ins(LOCAL_USER, d, d).await.unwrap().len(), 1);
         store.close().await;
         std::fs::remove_dir_all(dir).unwrap();
     }

@@ -6,6 +6,7 @@ mod activity;
 mod bone;
 mod checkins;
 mod desk;
+mod direct;
 mod error;
 mod export;
 mod questionnaires;
@@ -60,6 +61,8 @@ pub struct Store {
     /// one gate for the database's single write lock, on PostgreSQL one per stripe of users
     /// for the user's advisory lock.
     write_gates: Arc<[Arc<tokio::sync::Mutex<()>>]>,
+    /// SQLite only: connections used without sqlx's thread hand-offs (see `direct`).
+    direct: Option<Arc<direct::Direct>>,
 }
 
 /// Stripes of users for PostgreSQL's in-process write gates: two users share a gate one time
@@ -136,6 +139,7 @@ impl Store {
                 backend: Backend::Postgres,
                 pg: Some(pg),
                 write_gates: gates(PG_WRITE_STRIPES),
+                direct: None,
             });
         }
         let sqlite = if url.starts_with("sqlite:") {
@@ -167,11 +171,17 @@ impl Store {
             })
             .connect_with(options)
             .await?;
+        let file = sqlite.get_filename();
+        let direct = (file != std::path::Path::new(":memory:"))
+            .then(|| direct::Direct::open(file))
+            .flatten()
+            .map(Arc::new);
         Ok(Store {
             pool,
             backend: Backend::Sqlite,
             pg: None,
             write_gates: gates(1),
+            direct,
         })
     }
 
@@ -201,8 +211,7 @@ impl Store {
     /// waiting for one user's lock held pooled connections that reads then waited for. Other
     /// processes (the CLI, other servers) still meet the database's own lock.
     pub(crate) async fn begin_write(&self, user: UserId) -> Result<WriteTx, StoreError> {
-        let stripe = user.0.rem_euclid(self.write_gates.len() as i64) as usize;
-        let gate = self.write_gates[stripe].clone().lock_owned().await;
+        let gate = self.write_gate(user).await;
         let statement = match self.backend {
             Backend::Sqlite => "BEGIN IMMEDIATE".to_string(),
             // One round trip: BEGIN and the lock go as one simple query. The user id is an
@@ -224,6 +233,27 @@ impl Store {
             .map_err(|e| StoreError::Other(format!("the write could not start: {e}")))?
             .map_err(StoreError::from)?;
         Ok(WriteTx { tx, _gate: gate })
+    }
+
+    /// Waits for this process's write gate of the user (see [`Store::begin_write`]).
+    pub(crate) async fn write_gate(&self, user: UserId) -> tokio::sync::OwnedMutexGuard<()> {
+        let stripe = user.0.rem_euclid(self.write_gates.len() as i64) as usize;
+        self.write_gates[stripe].clone().lock_owned().await
+    }
+
+    /// Runs a read on a direct SQLite connection. `None` on PostgreSQL, or when it failed:
+    /// the caller then asks through sqlx, which reports any error the usual way.
+    pub(crate) fn direct_read<T>(
+        &self,
+        f: impl FnOnce(&mut rusqlite::Connection) -> rusqlite::Result<T>,
+    ) -> Option<T> {
+        match self.direct.as_ref()?.run(f) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                tracing::debug!("direct SQLite read failed, asking through sqlx: {e}");
+                None
+            }
+        }
     }
 
     /// Checks that the database answers.

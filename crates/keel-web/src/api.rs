@@ -861,7 +861,7 @@ pub async fn post_response(
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let instrument = keel_core::progress::instruments()
-        .into_iter()
+        .iter()
         .find(|i| i.id == id)
         .ok_or_else(|| ApiError::NotFound(format!("There is no questionnaire called {id}.")))?;
     let object = keel_core::validate::as_object(&body)?;
@@ -887,7 +887,7 @@ pub async fn post_response(
     match progress_page::save(
         &state.store,
         auth.user,
-        &instrument,
+        instrument,
         &answers,
         date.unwrap_or(today),
     )

@@ -60,7 +60,7 @@ pub async fn questionnaires(
 ) -> Result<Vec<QuestionnaireStatus>, StoreError> {
     let responses = store.responses(user, None).await?;
     Ok(progress::instruments()
-        .into_iter()
+        .iter()
         .map(|i| {
             let history: Vec<ScoredResponse> = responses
                 .iter()
@@ -73,7 +73,7 @@ pub async fn questionnaires(
                 .collect();
             QuestionnaireStatus {
                 due: i.is_due(history.last().map(|h| h.date), today),
-                instrument: i,
+                instrument: i.clone(),
                 history,
             }
         })
@@ -366,7 +366,7 @@ pub async fn post_questionnaire(
     Path(id): Path<String>,
     CheckedForm(headers, values): CheckedForm,
 ) -> Response {
-    let Some(instrument) = progress::instruments().into_iter().find(|i| i.id == id) else {
+    let Some(instrument) = progress::instruments().iter().find(|i| i.id == id) else {
         return crate::pages::not_found().await;
     };
     let mut m = Map::new();
@@ -383,7 +383,7 @@ pub async fn post_questionnaire(
     match save(
         &state.store,
         auth.user,
-        &instrument,
+        instrument,
         &Value::Object(m),
         state.today(),
     )

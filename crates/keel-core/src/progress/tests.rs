@@ -82,7 +82,7 @@ fn strength_words_at_their_boundaries() {
 }
 
 fn instrument(id: &str) -> Instrument {
-    instruments().into_iter().find(|i| i.id == id).unwrap()
+    instruments().iter().find(|i| i.id == id).unwrap().clone()
 }
 
 #[test]
