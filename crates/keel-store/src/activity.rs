@@ -7,7 +7,6 @@ use keel_core::Library;
 use keel_core::activity::Activity;
 use keel_core::library::ExerciseFamily;
 use keel_core::preferences::Preferences;
-use sqlx::Row;
 
 use crate::checkins::{corrupt, parse_date};
 use crate::{Store, StoreError, UserId};
@@ -68,32 +67,27 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<Activity>, StoreError> {
-        let rows = sqlx::query(
+        self.read_rows(
             "SELECT date, exercise_id, family, level, sets, reps, hold_seconds, minutes, pain_during, effort
              FROM activities WHERE user_id = $1 AND date >= $2 AND date <= $3 ORDER BY date, exercise_id",
-        )
-        .bind(user.0)
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let opt = |name: &str| -> Result<Option<i64>, StoreError> { Ok(r.try_get(name)?) };
+            &[user.0.into(), from.to_string().into(), to.to_string().into()],
+            |r| {
+                let opt = |name: &str| r.get::<Option<i64>>(name);
                 Ok(Activity {
-                    date: parse_date(r.try_get("date")?)?,
-                    exercise_id: r.try_get("exercise_id")?,
-                    family: family_from(&r.try_get::<String, _>("family")?)?,
-                    level: r.try_get::<i64, _>("level")? as u8,
+                    date: parse_date(r.get("date")?)?,
+                    exercise_id: r.get("exercise_id")?,
+                    family: family_from(&r.get::<String>("family")?)?,
+                    level: r.get::<i64>("level")? as u8,
                     sets: opt("sets")?.map(|v| v as u8),
                     reps: opt("reps")?.map(|v| v as u8),
                     hold_seconds: opt("hold_seconds")?.map(|v| v as u16),
                     minutes: opt("minutes")?.map(|v| v as u16),
-                    pain_during: r.try_get::<i64, _>("pain_during")? as u8,
+                    pain_during: r.get::<i64>("pain_during")? as u8,
                     effort: opt("effort")?.map(|v| v as u8),
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 
     /// Pain and walking minutes from check-ins between two dates, for progression and goals.
@@ -103,21 +97,29 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<(BTreeMap<NaiveDate, u8>, BTreeMap<NaiveDate, u16>), StoreError> {
-        let rows = sqlx::query(
-            "SELECT date, pain, walking_minutes AS walking
-             FROM checkins WHERE user_id = $1 AND date >= $2 AND date <= $3",
-        )
-        .bind(user.0)
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = self
+            .read_rows(
+                "SELECT date, pain, walking_minutes AS walking
+                 FROM checkins WHERE user_id = $1 AND date >= $2 AND date <= $3",
+                &[
+                    user.0.into(),
+                    from.to_string().into(),
+                    to.to_string().into(),
+                ],
+                |r| {
+                    Ok((
+                        parse_date(r.get("date")?)?,
+                        r.get::<i64>("pain")? as u8,
+                        r.get::<Option<i64>>("walking")?,
+                    ))
+                },
+            )
+            .await?;
         let mut pain = BTreeMap::new();
         let mut walking = BTreeMap::new();
-        for r in rows {
-            let date = parse_date(r.try_get("date")?)?;
-            pain.insert(date, r.try_get::<i64, _>("pain")? as u8);
-            if let Some(w) = r.try_get::<Option<i64>, _>("walking")? {
+        for (date, p, w) in rows {
+            pain.insert(date, p);
+            if let Some(w) = w {
                 walking.insert(date, w as u16);
             }
         }

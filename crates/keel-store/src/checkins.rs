@@ -6,8 +6,9 @@ use chrono::{Duration, NaiveDate, SecondsFormat, Utc};
 use keel_core::daytype::{self, DayTypeDecision, RecentDay};
 use keel_core::triage::{self, TriageInput, TriageLevel, TriageResult};
 use keel_core::{CheckIn, DayType};
-use sqlx::Row;
+use sqlx::Row as _;
 
+use crate::read::Row;
 use crate::{Store, StoreError, UserId};
 
 /// A check-in as saved, with what Keel decided from it.
@@ -71,8 +72,14 @@ impl Store {
         user: UserId,
         date: NaiveDate,
     ) -> Result<Option<StoredCheckIn>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        load_check_in(&mut conn, user, date).await
+        let rows = self
+            .read_rows(
+                CHECK_IN,
+                &[user.0.into(), date.to_string().into()],
+                stored_from_row,
+            )
+            .await?;
+        Ok(rows.into_iter().next())
     }
 
     /// Check-ins from `from` to `to`, both included, oldest first.
@@ -82,16 +89,17 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<StoredCheckIn>, StoreError> {
-        let rows = sqlx::query(
+        self.read_rows(
             "SELECT date, body, triage, decision, created_at, updated_at FROM checkins
              WHERE user_id = $1 AND date >= $2 AND date <= $3 ORDER BY date",
+            &[
+                user.0.into(),
+                from.to_string().into(),
+                to.to_string().into(),
+            ],
+            stored_from_row,
         )
-        .bind(user.0)
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(stored_from_row).collect()
+        .await
     }
 }
 
@@ -306,31 +314,32 @@ pub(crate) async fn load_check_in(
     user: UserId,
     date: NaiveDate,
 ) -> Result<Option<StoredCheckIn>, StoreError> {
-    let row = sqlx::query(
-        "SELECT date, body, triage, decision, created_at, updated_at FROM checkins WHERE user_id = $1 AND date = $2",
-    )
-    .bind(user.0)
-    .bind(date.to_string())
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.map(|r| stored_from_row(&r)).transpose()
+    let row = sqlx::query(CHECK_IN)
+        .bind(user.0)
+        .bind(date.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| stored_from_row(&Row::Sqlx(&r))).transpose()
 }
 
-fn stored_from_row(row: &sqlx::any::AnyRow) -> Result<StoredCheckIn, StoreError> {
-    let date = parse_date(row.try_get("date")?)?;
-    let body: String = row.try_get("body")?;
+/// One day's check-in.
+const CHECK_IN: &str = "SELECT date, body, triage, decision, created_at, updated_at FROM checkins WHERE user_id = $1 AND date = $2";
+
+fn stored_from_row(row: &Row) -> Result<StoredCheckIn, StoreError> {
+    let date = parse_date(row.get("date")?)?;
+    let body: String = row.get("body")?;
     let body: serde_json::Value = serde_json::from_str(&body).map_err(corrupt)?;
     // The stored body went through the same constructor when it was saved; parsing it again
     // with its own date as "today" keeps one definition of a valid check-in.
     let check_in = CheckIn::parse(&body, date).map_err(|e| StoreError::Corrupt(e.summary()))?;
-    let triage: String = row.try_get("triage")?;
-    let decision: String = row.try_get("decision")?;
+    let triage: String = row.get("triage")?;
+    let decision: String = row.get("decision")?;
     Ok(StoredCheckIn {
         check_in,
         triage: serde_json::from_str(&triage).map_err(corrupt)?,
         decision: serde_json::from_str(&decision).map_err(corrupt)?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
     })
 }
 

@@ -10,6 +10,7 @@ mod direct;
 mod error;
 mod export;
 mod questionnaires;
+mod read;
 mod record;
 mod safety;
 mod seed;

@@ -2,7 +2,6 @@
 
 use chrono::{NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::checkins::{corrupt, parse_date};
 use crate::{Store, StoreError, UserId};
@@ -39,24 +38,20 @@ impl Store {
         user: UserId,
         instrument: Option<&str>,
     ) -> Result<Vec<Response>, StoreError> {
-        let rows = sqlx::query(
+        self.read_rows(
             "SELECT instrument, date, answers, total FROM questionnaire_responses
              WHERE user_id = $1 AND ($2 = '' OR instrument = $2) ORDER BY date, instrument",
-        )
-        .bind(user.0)
-        .bind(instrument.unwrap_or(""))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let answers: String = r.try_get("answers")?;
+            &[user.0.into(), instrument.unwrap_or("").into()],
+            |r| {
+                let answers: String = r.get("answers")?;
                 Ok(Response {
-                    instrument: r.try_get("instrument")?,
-                    date: parse_date(r.try_get("date")?)?,
+                    instrument: r.get("instrument")?,
+                    date: parse_date(r.get("date")?)?,
                     answers: serde_json::from_str(&answers).map_err(corrupt)?,
-                    total: r.try_get("total")?,
+                    total: r.get("total")?,
                 })
-            })
-            .collect()
+            },
+        )
+        .await
     }
 }

@@ -4,7 +4,6 @@
 use keel_core::Library;
 use keel_core::bone::{DexaResult, HeightMeasurement};
 use keel_core::preferences::Preferences;
-use sqlx::Row;
 
 use crate::activity::preferences_from;
 use crate::bone::{dexa_site, profile_from};
@@ -35,16 +34,18 @@ impl Store {
         user: UserId,
         library: &Library,
     ) -> Result<PlanRecord, StoreError> {
-        let rows = sqlx::query(PLAN_RECORD)
-            .bind(user.0)
-            .fetch_all(&self.pool)
+        let rows = self
+            .read_rows(PLAN_RECORD, &[user.0.into()], |row| {
+                Ok((
+                    row.get::<String>("kind")?,
+                    row.get::<String>("a")?,
+                    row.get::<Option<String>>("b")?,
+                    row.get::<Option<f64>>("x")?,
+                ))
+            })
             .await?;
         let mut record = PlanRecord::default();
-        for row in rows {
-            let kind: String = row.try_get("kind")?;
-            let a: String = row.try_get("a")?;
-            let b: Option<String> = row.try_get("b")?;
-            let x: Option<f64> = row.try_get("x")?;
+        for (kind, a, b, x) in rows {
             let missing = || StoreError::Corrupt(format!("{kind} row without a value"));
             match kind.as_str() {
                 "dexa" => record.bone.dexa.push(DexaResult {
