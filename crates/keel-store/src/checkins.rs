@@ -509,6 +509,30 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
+    /// Closing the store closes every connection, the direct ones too: the last to close
+    /// folds the write-ahead log into the file, which then stands alone (what `keel backup`
+    /// users and `keel restore` expect after a CLI command).
+    #[tokio::test]
+    async fn closing_the_store_leaves_the_database_file_whole() {
+        let (store, dir) = temp_store("close").await;
+        store
+            .record_check_in(LOCAL_USER, &check_in("2026-11-20", 3))
+            .await
+            .unwrap();
+        let d = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        assert_eq!(store.check_ins(LOCAL_USER, d, d).await.unwrap().len(), 1);
+        assert!(
+            dir.join("keel.db-wal").exists(),
+            "writes go to the log first"
+        );
+        store.close().await;
+        assert!(
+            !dir.join("keel.db-wal").exists(),
+            "no connection left open after close"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
     #[tokio::test]
     async fn other_users_data_is_invisible() {
         let (store, dir) = temp_store("scope").await;

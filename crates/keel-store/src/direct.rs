@@ -14,17 +14,19 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-/// Connections kept open between uses; more are opened while they are all in use.
-const KEEP: usize = 4;
-
-/// A small pool of direct connections to one database file.
+/// A small pool of direct connections to one database file. As many are kept open between
+/// uses as can be in use at once: one per runtime thread, and one for the save.
 pub(crate) struct Direct {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
+    keep: usize,
+    /// Once closed, connections are dropped as they come back instead of kept.
+    closed: AtomicBool,
 }
 
 impl std::fmt::Debug for Direct {
@@ -37,9 +39,12 @@ impl Direct {
     /// Direct access to the file at `path`, if it opens; `None` otherwise (an in-memory
     /// database, say), and the store uses sqlx alone.
     pub(crate) fn open(path: &Path) -> Option<Direct> {
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
         let direct = Direct {
             path: path.to_path_buf(),
             idle: Mutex::new(Vec::new()),
+            keep: threads + 1,
+            closed: AtomicBool::new(false),
         };
         let conn = direct.connect().ok()?;
         direct.put(conn);
@@ -63,9 +68,16 @@ impl Direct {
 
     fn put(&self, conn: Connection) {
         let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
-        if idle.len() < KEEP {
+        if idle.len() < self.keep && !self.closed.load(Ordering::Relaxed) {
             idle.push(conn);
         }
+    }
+
+    /// Closes the kept connections (the last connection to close checkpoints the WAL into
+    /// the file); later uses open and close their own.
+    pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::Relaxed);
+        self.idle.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     /// Runs `f` on a connection of the pool. A connection whose work failed is closed rather
