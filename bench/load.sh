@@ -30,7 +30,7 @@ run_backend() {
   echo "== $name"
   # The local user (id 1) gets a year of history; the other users make the tables realistic.
   $keel seed --database "$url" --users 1 --days 365 --first-user 1 >/dev/null
-  $keel seed --database "$url" --users "$users" --days 365 --first-user 2
+  $keel seed --database "$url" --users "$users" --days 365 --first-user 2 --tokens "$work/tokens.txt"
   # Measure the steady state, not the load's aftermath: on PostgreSQL the checkpoint after a
   # bulk load otherwise lands in the middle of the runs and stalls commits for half a second.
   if [[ $url == postgres* ]]; then psql -q "$url" -c CHECKPOINT; fi
@@ -46,10 +46,16 @@ run_backend() {
   echo "mixed, flat out:      $mixed"
   fixed=$(KEEL_DELAY_MS=20 wrk -t2 -c24 -d"${secs}s" -s bench/mixed.lua "http://127.0.0.1:$port" | grep RESULT)
   echo "mixed, ~1000 req/s:   $fixed"
+  # The same workload spread over all the seeded users, each request one of them at random.
+  many=$(KEEL_TOKENS="$work/tokens.txt" wrk -t2 -c32 -d"${secs}s" -s bench/mixed.lua "http://127.0.0.1:$port" | grep RESULT)
+  echo "many users, flat out: $many"
+  many_fixed=$(KEEL_TOKENS="$work/tokens.txt" KEEL_DELAY_MS=20 wrk -t2 -c24 -d"${secs}s" -s bench/mixed.lua "http://127.0.0.1:$port" | grep RESULT)
+  echo "many users, ~1000/s:  $many_fixed"
   peak=$(( $(kb VmHWM $server) / 1024 ))
   echo "peak RSS: $peak MB"
   kill "$server"; wait "$server" 2>/dev/null || true; server=
-  summary+=("$name $static $(field rps "$mixed") $(field p50_ms "$mixed") $(field p99_ms "$mixed") $(field rps "$fixed") $(field p99_ms "$fixed") $idle $peak")
+  summary+=("$name one $static $(field rps "$mixed") $(field p50_ms "$mixed") $(field p99_ms "$mixed") $(field rps "$fixed") $(field p99_ms "$fixed") $idle $peak")
+  summary+=("$name many $static $(field rps "$many") $(field p50_ms "$many") $(field p99_ms "$many") $(field rps "$many_fixed") $(field p99_ms "$many_fixed") $idle $peak")
 }
 
 field() { sed -E "s/.*$1=([0-9.]+).*/\1/" <<<"$2"; }
@@ -61,9 +67,10 @@ run_backend postgres "postgres://postgres@127.0.0.1:5432/$pg_db"
 
 echo
 echo "== side by side (goals: mixed >= 40% of the ceiling; p99 < 20 ms at ~1,000 req/s; idle < 30 MB)"
-printf '%-9s %10s %10s %8s %9s %9s %11s %11s %8s %8s\n' backend "static/s" "mixed/s" "share" "p50 ms" "p99 ms" "~1000: r/s" "~1000: p99" "idle MB" "peak MB"
+echo "(users: one = every request the local user's; many = each request one of the $users seeded users)"
+printf '%-9s %-6s %10s %10s %8s %9s %9s %11s %11s %8s %8s\n' backend users "static/s" "mixed/s" "share" "p50 ms" "p99 ms" "~1000: r/s" "~1000: p99" "idle MB" "peak MB"
 for row in "${summary[@]}"; do
-  read -r name static rps p50 p99 frps fp99 idle peak <<<"$row"
+  read -r name who static rps p50 p99 frps fp99 idle peak <<<"$row"
   share=$(awk -v a="$rps" -v b="$static" 'BEGIN {printf "%.1f%%", 100 * a / b}')
-  printf '%-9s %10s %10s %8s %9s %9s %11s %11s %8s %8s\n' "$name" "$static" "$rps" "$share" "$p50" "$p99" "$frps" "$fp99" "$idle" "$peak"
+  printf '%-9s %-6s %10s %10s %8s %9s %9s %11s %11s %8s %8s\n' "$name" "$who" "$static" "$rps" "$share" "$p50" "$p99" "$frps" "$fp99" "$idle" "$peak"
 done

@@ -1,23 +1,36 @@
 -- Keel's mixed workload: 70% plan and Today page reads, 20% check-in writes, 10% history reads.
 -- An optional pause per request (KEEL_DELAY_MS) turns it into a fixed-rate run.
+-- Without KEEL_TOKENS every request is the local user's (single-user mode); with it, a file of
+-- personal API tokens (`keel seed --tokens`), each request acts as one of those users at random.
 math.randomseed(42)
 local day = 86400
 local today = os.date("%Y-%m-%d")
 local delay_ms = tonumber(os.getenv("KEEL_DELAY_MS") or "0")
+local tokens = {}
+local token_file = os.getenv("KEEL_TOKENS")
+if token_file and token_file ~= "" then
+  for line in io.lines(token_file) do tokens[#tokens + 1] = "Bearer " .. line end
+end
+
+local function headers(h)
+  h = h or {}
+  if #tokens > 0 then h["Authorization"] = tokens[math.random(#tokens)] end
+  return h
+end
 
 request = function()
   local r = math.random(100)
   if r <= 35 then
-    return wrk.format("GET", "/api/v1/plan/" .. today)
+    return wrk.format("GET", "/api/v1/plan/" .. today, headers())
   elseif r <= 70 then
-    return wrk.format("GET", "/")
+    return wrk.format("GET", "/", headers())
   elseif r <= 90 then
     local d = os.date("%Y-%m-%d", os.time() - math.random(0, 364) * day)
     local body = string.format('{"date":"%s","pain":%d,"sleep":6,"energy":6,"walking_minutes":20}', d, math.random(0, 10))
-    return wrk.format("POST", "/api/v1/checkins", { ["Content-Type"] = "application/json" }, body)
+    return wrk.format("POST", "/api/v1/checkins", headers({ ["Content-Type"] = "application/json" }), body)
   else
     local from = os.date("%Y-%m-%d", os.time() - 30 * day)
-    return wrk.format("GET", "/api/v1/checkins?from=" .. from .. "&to=" .. today)
+    return wrk.format("GET", "/api/v1/checkins?from=" .. from .. "&to=" .. today, headers())
   end
 end
 

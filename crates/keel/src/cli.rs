@@ -204,6 +204,10 @@ pub enum Command {
         /// The first user id (the local user is 1)
         #[arg(long, default_value_t = 2)]
         first_user: i64,
+        /// Also give each seeded user a personal API token that can write, and write the
+        /// tokens to this file, one per line (for load tests that act as many users)
+        #[arg(long)]
+        tokens: Option<std::path::PathBuf>,
     },
     /// Acknowledge a non-emergency finding ("I have seen a clinician about this"); mutes it for 14 days
     Ack {
@@ -723,6 +727,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             users,
             days,
             first_user,
+            tokens,
         } => {
             if users < 0 || !(1..=3660).contains(&days) || first_user < 1 {
                 return Err(CliError::Input(
@@ -743,9 +748,23 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     bar.set_position(done as u64)
                 })
                 .await?;
-            store.close().await;
             bar.finish_and_clear();
             let secs = started.elapsed().as_secs_f64();
+            if let Some(path) = tokens {
+                let mut lines = String::new();
+                for user in first_user..first_user + users {
+                    let token = keel_web::secret::new_token();
+                    let hash = keel_web::secret::hash_token(&token);
+                    store
+                        .create_token(keel_store::UserId(user), "load test", &hash, "write")
+                        .await?;
+                    lines.push_str(&token);
+                    lines.push('\n');
+                }
+                std::fs::write(&path, lines)
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            }
+            store.close().await;
             println!(
                 "Seeded {users} users x {days} days: {rows} check-ins in {secs:.1} s ({:.0} rows/s).",
                 rows as f64 / secs.max(1e-9)

@@ -229,3 +229,41 @@ both_backends! {
     assert!(err.contains("days"), "{err}");
 }
 }
+
+both_backends! {
+    async fn seed_tokens_act_as_each_seeded_user_and_only_her(tdb: &TestDb) {
+    let db = tdb.url.clone();
+    let file = tdb.dir.0.join("tokens.txt");
+    let file_arg = file.to_str().unwrap();
+    // Users 2 and 3, ten days each, and a token for each.
+    let (code, _, err) = run_cli(&db, &["seed", "--users", "2", "--days", "10", "--first-user", "2", "--tokens", file_arg], None);
+    assert_eq!(code, 0, "{err}");
+    let tokens: Vec<String> = std::fs::read_to_string(&file).unwrap().lines().map(str::to_string).collect();
+    assert_eq!(tokens.len(), 2, "one token per seeded user");
+    assert_ne!(tokens[0], tokens[1]);
+
+    let s = Server::start(&db);
+    let as_user = |token: &str| {
+        s.client.get(s.url(&format!("/api/v1/checkins?from={}&to={}", crate::helpers::days_ago(30), today())))
+            .bearer_auth(token.to_string())
+    };
+    let pains = |v: &Value| -> Vec<i64> {
+        v["check_ins"].as_array().unwrap().iter().map(|c| c["check_in"]["pain"].as_i64().unwrap()).collect()
+    };
+    let first: Value = as_user(&tokens[0]).send().await.unwrap().json().await.unwrap();
+    let second: Value = as_user(&tokens[1]).send().await.unwrap().json().await.unwrap();
+    assert_eq!(pains(&first).len(), 10, "her ten seeded days");
+    assert_eq!(pains(&second).len(), 10);
+    // The tokens can write, and write to their own user's journal only.
+    let saved = s.client.post(s.url("/api/v1/checkins")).bearer_auth(&tokens[0])
+        .json(&json!({"date": today().to_string(), "pain": 9})).send().await.unwrap();
+    assert_eq!(saved.status().as_u16(), 200, "today was seeded: replaced");
+    let first: Value = as_user(&tokens[0]).send().await.unwrap().json().await.unwrap();
+    let second_again: Value = as_user(&tokens[1]).send().await.unwrap().json().await.unwrap();
+    assert_eq!(*pains(&first).last().unwrap(), 9);
+    assert_eq!(second_again, second, "the other seeded user is untouched");
+    // The local user (no token) has none of their history.
+    let local: Value = s.get(&format!("/api/v1/checkins?from={}&to={}", crate::helpers::days_ago(30), today())).await.json().await.unwrap();
+    assert!(pains(&local).is_empty());
+}
+}
