@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::rules::{Answers, Question};
 use crate::validate::{FieldReader, ValidationErrors, as_object};
@@ -142,32 +142,35 @@ impl CheckIn {
         v
     }
 
-    /// The canonical JSON form, shared by the API and the CLI.
+    /// The canonical JSON form, shared by the API and the CLI (see the `Serialize` impl).
     pub fn to_json(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("date".into(), self.date.to_string().into());
-        m.insert("pain".into(), self.pain.into());
-        m.insert(
-            "locations".into(),
-            self.locations
-                .iter()
-                .map(|l| Value::from(l.name()))
-                .collect(),
-        );
-        let mut put = |k: &str, v: Option<Value>| {
-            m.insert(k.into(), v.unwrap_or(Value::Null));
-        };
-        put("onset", self.onset.map(|o| o.name().into()));
-        put("stiffness_minutes", self.stiffness_minutes.map(Into::into));
-        put("sleep", self.sleep.map(Into::into));
-        put("energy", self.energy.map(Into::into));
-        put("sitting_hours", self.sitting_hours.map(Into::into));
-        put("walking_minutes", self.walking_minutes.map(Into::into));
-        put("notes", self.notes.clone().map(Into::into));
+        serde_json::to_value(self).expect("a check-in serializes to JSON")
+    }
+}
+
+/// The canonical JSON form: every field, absent answers as `null`, in a fixed order. Written
+/// straight to the output (a journal of a month is 30 of them).
+impl Serialize for CheckIn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = serializer.serialize_map(Some(10 + Question::ALL.len()))?;
+        m.serialize_entry("date", &self.date.to_string())?;
+        m.serialize_entry("pain", &self.pain)?;
+        m.serialize_entry(
+            "locations",
+            &self.locations.iter().map(|l| l.name()).collect::<Vec<_>>(),
+        )?;
+        m.serialize_entry("onset", &self.onset.map(Onset::name))?;
+        m.serialize_entry("stiffness_minutes", &self.stiffness_minutes)?;
+        m.serialize_entry("sleep", &self.sleep)?;
+        m.serialize_entry("energy", &self.energy)?;
+        m.serialize_entry("sitting_hours", &self.sitting_hours)?;
+        m.serialize_entry("walking_minutes", &self.walking_minutes)?;
+        m.serialize_entry("notes", &self.notes)?;
         for q in Question::ALL {
-            put(q.name(), self.answers.get(*q).map(Into::into));
+            m.serialize_entry(q.name(), &self.answers.get(*q))?;
         }
-        Value::Object(m)
+        m.end()
     }
 }
 
@@ -190,6 +193,31 @@ mod tests {
             .message_for(field)
             .unwrap_or_else(|| panic!("no error for {field}: {errors:?}"))
             .to_string()
+    }
+
+    /// The canonical form clients read: every field in a fixed order, unanswered as null.
+    #[test]
+    fn canonical_json_lists_every_field_in_order() {
+        let c = parse(
+            json!({"date": "2026-11-20", "pain": 4, "locations": ["neck", "lower_back"],
+            "onset": "gradual", "sitting_hours": 6.5, "notes": "desk \"day\"", "fever": false}),
+        )
+        .unwrap();
+        let text = serde_json::to_string(&c).unwrap();
+        let head = r#"{"date":"2026-11-20","pain":4,"locations":["neck","lower_back"],"onset":"gradual","stiffness_minutes":null,"sleep":null,"energy":null,"sitting_hours":6.5,"walking_minutes":null,"notes":"desk \"day\"","#;
+        assert!(text.starts_with(head), "{text}");
+        let v: Value = serde_json::from_str(&text).unwrap();
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        let questions: Vec<&str> = Question::ALL.iter().map(|q| q.name()).collect();
+        assert_eq!(keys.len(), 10 + questions.len());
+        assert_eq!(
+            keys[10..].iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+            questions
+        );
+        assert_eq!(v["fever"], json!(false));
+        assert_eq!(v["chest_pain"], Value::Null);
+        assert_eq!(c.to_json(), v, "to_json is the same form");
+        assert_eq!(parse(v).unwrap(), c, "and reads back as the same check-in");
     }
 
     #[test]

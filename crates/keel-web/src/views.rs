@@ -10,7 +10,6 @@ use keel_store::{
     Acknowledgement, BoneRecord, PlanRecord, Saved, Store, StoreError, StoredCheckIn, UserId,
 };
 use serde::Serialize;
-use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::schema;
@@ -22,7 +21,7 @@ pub const DISCLAIMER: &str = "Keel gives information to help you look after your
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CheckInRecord {
     #[schema(schema_with = schema::check_in)]
-    pub check_in: Value,
+    pub check_in: keel_core::CheckIn,
     pub day_type: DayTypeDecision,
     pub triage: TriageResult,
     /// On a save: whether this replaced an earlier check-in for the same date.
@@ -35,7 +34,7 @@ pub struct CheckInRecord {
 impl CheckInRecord {
     pub fn from_stored(s: &StoredCheckIn) -> Self {
         CheckInRecord {
-            check_in: s.check_in.to_json(),
+            check_in: s.check_in.clone(),
             day_type: s.decision.clone(),
             triage: s.triage.clone(),
             replaced: None,
