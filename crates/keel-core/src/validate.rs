@@ -274,12 +274,18 @@ pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
 /// Parses exactly YYYY-MM-DD (chrono alone would also accept forms like "2026-1-5"), from
 /// 1900 on.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    if s.len() != 10 || !s.is_ascii() || s.as_bytes()[4] != b'-' || s.as_bytes()[7] != b'-' {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .ok()
-        .filter(|d| *d >= EARLIEST_DATE)
+    // Digits read by hand: a stored year of history is parsed on every save.
+    let number = |from: usize, to: usize| {
+        b[from..to].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (year, month, day) = (number(0, 4)?, number(5, 7)?, number(8, 10)?);
+    NaiveDate::from_ymd_opt(year as i32, month, day).filter(|d| *d >= EARLIEST_DATE)
 }
 
 fn list_words<T>(options: &[(&str, T)]) -> String {
@@ -339,6 +345,28 @@ mod tests {
         assert!(parse_date("1899-12-31").is_none());
         assert!(parse_date("1900-01-01").is_some());
         assert!(parse_date("２０26-01-01").is_none());
+        assert!(parse_date("2026-+1-24").is_none());
+        assert!(parse_date("+026-01-24").is_none());
+        assert!(parse_date("2026-00-10").is_none());
+        assert!(parse_date("9999-12-31").is_some());
+    }
+
+    proptest::proptest! {
+        /// Every calendar date from 1900 reads back from its own text.
+        #[test]
+        fn every_date_reads_back(days in 0i64..800_000) {
+            let d = EARLIEST_DATE + chrono::Duration::days(days);
+            proptest::prop_assert_eq!(parse_date(&d.to_string()), Some(d));
+        }
+
+        /// Near-dates are read exactly as chrono's strict "%Y-%m-%d" reads them.
+        #[test]
+        fn agrees_with_chrono_on_near_dates(s in "[0-2][0-9]{3}-[01][0-9]-[0-3][0-9]") {
+            let chrono = NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                .ok()
+                .filter(|d| *d >= EARLIEST_DATE);
+            proptest::prop_assert_eq!(parse_date(&s), chrono, "{}", s);
+        }
     }
 
     #[test]

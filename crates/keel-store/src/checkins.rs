@@ -344,8 +344,7 @@ fn stored_from_row(row: &Row) -> Result<StoredCheckIn, StoreError> {
 }
 
 pub(crate) fn parse_date(s: String) -> Result<NaiveDate, StoreError> {
-    NaiveDate::parse_from_str(&s, "%Y-%m-%d")
-        .map_err(|e| StoreError::Corrupt(format!("date {s}: {e}")))
+    keel_core::validate::parse_date(&s).ok_or_else(|| StoreError::Corrupt(format!("date {s:?}")))
 }
 
 pub(crate) fn corrupt(e: serde_json::Error) -> StoreError {
