@@ -149,15 +149,35 @@ const UPSERT: &str = "INSERT INTO checkins (user_id, date, pain, body, triage, d
            walking_minutes = excluded.walking_minutes,
            day_type = excluded.day_type, decision = excluded.decision, updated_at = excluded.updated_at";
 
-/// The stored columns of a check-in, in [`UPSERT`]'s order after the user.
-struct Columns {
-    date: String,
-    pain: i64,
-    body: String,
-    triage: String,
-    day_type: &'static str,
-    decision: String,
-    walking_minutes: Option<i64>,
+/// The stored columns of a check-in, in [`UPSERT`]'s order after the user and before the
+/// times: what the app writes, and what the bulk seed writes.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Columns {
+    pub date: String,
+    pub pain: i64,
+    pub body: String,
+    pub triage: String,
+    pub day_type: &'static str,
+    pub decision: String,
+    pub walking_minutes: Option<i64>,
+}
+
+impl Columns {
+    pub(crate) fn of(
+        check_in: &CheckIn,
+        triage: &TriageResult,
+        decision: &DayTypeDecision,
+    ) -> Result<Columns, StoreError> {
+        Ok(Columns {
+            date: check_in.date.to_string(),
+            pain: i64::from(check_in.pain),
+            body: check_in.to_compact_json().to_string(),
+            triage: to_json(triage)?,
+            day_type: decision.day_type.name(),
+            decision: to_json(decision)?,
+            walking_minutes: check_in.walking_minutes.map(i64::from),
+        })
+    }
 }
 
 /// Works out triage and the day type of `check_in` from the history before it: the row to
@@ -205,15 +225,7 @@ fn assess(check_in: &CheckIn, history: History) -> Result<(Columns, Saved), Stor
     let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
     let replaced = history.existing.is_some();
     let created_at = history.existing.unwrap_or_else(|| now.clone());
-    let columns = Columns {
-        date: check_in.date.to_string(),
-        pain: i64::from(check_in.pain),
-        body: check_in.to_compact_json().to_string(),
-        triage: to_json(&triage)?,
-        day_type: decision.day_type.name(),
-        decision: to_json(&decision)?,
-        walking_minutes: check_in.walking_minutes.map(i64::from),
-    };
+    let columns = Columns::of(check_in, &triage, &decision)?;
     let saved = Saved {
         stored: StoredCheckIn {
             check_in: check_in.clone(),

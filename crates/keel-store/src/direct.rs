@@ -54,9 +54,8 @@ impl Direct {
     fn connect(&self) -> rusqlite::Result<Connection> {
         let conn = Connection::open_with_flags(
             &self.path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                | OpenFlags::SQLITE_OPEN_URI,
+            // No mutex in SQLite: the pool hands a connection to one thread at a time.
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         // As the sqlx connections: foreign keys on, NORMAL sync in WAL. A short busy
         // timeout: a read in WAL mode meets a lock only while the file is being recovered,

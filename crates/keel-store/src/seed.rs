@@ -13,7 +13,7 @@ use keel_core::triage::{self, TriageInput, TriageLevel};
 use serde_json::json;
 use sqlx::Connection;
 
-use crate::checkins::{HISTORY_DAYS, to_json};
+use crate::checkins::{Columns, HISTORY_DAYS};
 use crate::{Backend, Store, StoreError};
 
 /// Users per batch: one transaction (and one COPY on PostgreSQL) each.
@@ -32,13 +32,7 @@ fn rows_per_statement(backend: Backend) -> usize {
 #[derive(Debug, Clone, PartialEq)]
 struct SeedRow {
     user: i64,
-    date: String,
-    pain: i64,
-    body: String,
-    triage: String,
-    day_type: &'static str,
-    decision: String,
-    walking_minutes: Option<i64>,
+    columns: Columns,
 }
 
 /// Users `first..first + count` and their rows.
@@ -103,13 +97,7 @@ fn user_history(user: i64, days: i64, end: NaiveDate) -> Result<Vec<SeedRow>, St
         });
         rows.push(SeedRow {
             user,
-            date: date.to_string(),
-            pain,
-            body: c.to_compact_json().to_string(),
-            triage: to_json(&t)?,
-            day_type: decision.day_type.name(),
-            decision: to_json(&decision)?,
-            walking_minutes: c.walking_minutes.map(i64::from),
+            columns: Columns::of(&c, &t, &decision)?,
         });
     }
     Ok(rows)
@@ -136,21 +124,21 @@ fn copy_text(rows: &[SeedRow], now: &str) -> String {
     let mut out = String::with_capacity(rows.len() * 700);
     for r in rows {
         let _ = write!(out, "{}\t", r.user);
-        copy_field(&mut out, &r.date);
-        let _ = write!(out, "\t{}\t", r.pain);
-        copy_field(&mut out, &r.body);
+        copy_field(&mut out, &r.columns.date);
+        let _ = write!(out, "\t{}\t", r.columns.pain);
+        copy_field(&mut out, &r.columns.body);
         out.push('\t');
-        copy_field(&mut out, &r.triage);
+        copy_field(&mut out, &r.columns.triage);
         out.push('\t');
-        out.push_str(r.day_type);
+        out.push_str(r.columns.day_type);
         out.push('\t');
-        copy_field(&mut out, &r.decision);
-        out.push('\t');
-        copy_field(&mut out, now);
+        copy_field(&mut out, &r.columns.decision);
         out.push('\t');
         copy_field(&mut out, now);
         out.push('\t');
-        match r.walking_minutes {
+        copy_field(&mut out, now);
+        out.push('\t');
+        match r.columns.walking_minutes {
             Some(m) => {
                 let _ = write!(out, "{m}");
             }
@@ -302,15 +290,15 @@ impl Store {
             for r in rows {
                 q = q
                     .bind(r.user)
-                    .bind(&r.date)
-                    .bind(r.pain)
-                    .bind(&r.body)
-                    .bind(&r.triage)
-                    .bind(r.day_type)
-                    .bind(&r.decision)
+                    .bind(&r.columns.date)
+                    .bind(r.columns.pain)
+                    .bind(&r.columns.body)
+                    .bind(&r.columns.triage)
+                    .bind(r.columns.day_type)
+                    .bind(&r.columns.decision)
                     .bind(now)
                     .bind(now)
-                    .bind(r.walking_minutes);
+                    .bind(r.columns.walking_minutes);
             }
             written += q.execute(&mut *tx).await?.rows_affected();
         }
@@ -327,13 +315,15 @@ mod tests {
     fn copy_text_escapes_what_the_format_reserves_and_writes_null() {
         let row = SeedRow {
             user: 7,
-            date: "2026-01-02".into(),
-            pain: 3,
-            body: "a\tb\\c\nd\re".into(),
-            triage: "{}".into(),
-            day_type: "steady",
-            decision: "{}".into(),
-            walking_minutes: None,
+            columns: Columns {
+                date: "2026-01-02".into(),
+                pain: 3,
+                body: "a\tb\\c\nd\re".into(),
+                triage: "{}".into(),
+                day_type: "steady",
+                decision: "{}".into(),
+                walking_minutes: None,
+            },
         };
         let text = copy_text(&[row], "T");
         assert_eq!(
@@ -348,9 +338,12 @@ mod tests {
         let a = user_history(5, 90, end).unwrap();
         assert_eq!(a, user_history(5, 90, end).unwrap());
         assert_eq!(a.len(), 90);
-        assert_eq!(a[0].date, "2026-01-01");
-        assert_eq!(a[89].date, "2026-03-31");
-        assert!(a.windows(2).all(|w| (w[0].pain - w[1].pain).abs() <= 1));
+        assert_eq!(a[0].columns.date, "2026-01-01");
+        assert_eq!(a[89].columns.date, "2026-03-31");
+        assert!(
+            a.windows(2)
+                .all(|w| (w[0].columns.pain - w[1].columns.pain).abs() <= 1)
+        );
         assert_ne!(a, user_history(6, 90, end).unwrap());
     }
 }
