@@ -30,7 +30,7 @@ run_backend() {
   echo "== $name"
   # The local user (id 1) gets a year of history; the other users make the tables realistic.
   $keel seed --database "$url" --users 1 --days 365 --first-user 1 >/dev/null
-  $keel seed --database "$url" --users "$users" --days 365 --first-user 2 --tokens "$work/tokens.txt"
+  $keel seed --database "$url" --users "$users" --days 365 --first-user 2 --tokens "$work/tokens-$name.txt"
   # Measure the steady state, not the load's aftermath: on PostgreSQL the checkpoint after a
   # bulk load otherwise lands in the middle of the runs and stalls commits for half a second.
   if [[ $url == postgres* ]]; then psql -q "$url" -c CHECKPOINT; fi
@@ -47,9 +47,9 @@ run_backend() {
   fixed=$(KEEL_DELAY_MS=20 wrk -t2 -c24 -d"${secs}s" -s bench/mixed.lua "http://127.0.0.1:$port" | grep RESULT)
   echo "mixed, ~1000 req/s:   $fixed"
   # The same workload spread over all the seeded users, each request one of them at random.
-  many=$(KEEL_TOKENS="$work/tokens.txt" wrk -t2 -c32 -d"${secs}s" -s bench/mixed.lua "http://127.0.0.1:$port" | grep RESULT)
+  many=$(KEEL_TOKENS="$work/tokens-$name.txt" wrk -t2 -c32 -d"${secs}s" -s bench/mixed.lua "http://127.0.0.1:$port" | grep RESULT)
   echo "many users, flat out: $many"
-  many_fixed=$(KEEL_TOKENS="$work/tokens.txt" KEEL_DELAY_MS=20 wrk -t2 -c24 -d"${secs}s" -s bench/mixed.lua "http://127.0.0.1:$port" | grep RESULT)
+  many_fixed=$(KEEL_TOKENS="$work/tokens-$name.txt" KEEL_DELAY_MS=20 wrk -t2 -c24 -d"${secs}s" -s bench/mixed.lua "http://127.0.0.1:$port" | grep RESULT)
   echo "many users, ~1000/s:  $many_fixed"
   peak=$(( $(kb VmHWM $server) / 1024 ))
   echo "peak RSS: $peak MB"

@@ -1,6 +1,7 @@
 //! SQLite only: a few connections of the store's own, used synchronously for the questions
-//! every request asks (who is this, and at what revision is her data) and for the check-in
-//! save's one transaction.
+//! every request asks (who is this, and at what revision is her data), for the reads behind
+//! the plan, the Today page and the journal (`read::read_rows`), and for the check-in save's
+//! one transaction.
 //!
 //! sqlx runs each SQLite statement on a worker thread of its connection and hands every
 //! command and every row across threads: about 40 µs of machine time a statement on this

@@ -205,7 +205,8 @@ pub enum Command {
         #[arg(long, default_value_t = 2)]
         first_user: i64,
         /// Also give each seeded user a personal API token that can write, and write the
-        /// tokens to this file, one per line (for load tests that act as many users)
+        /// tokens to this new file (owner-only), one per line (for load tests that act as many
+        /// users)
         #[arg(long)]
         tokens: Option<std::path::PathBuf>,
     },
@@ -734,6 +735,21 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     "users: must be 0 or more; days: 1 to 3660; first-user: 1 or more".into(),
                 ));
             }
+            // Bearer secrets: a new file, readable by its owner only, opened before anything
+            // is written so that a refused file leaves the database as it was.
+            let token_file = match tokens {
+                Some(path) => {
+                    let mut options = std::fs::OpenOptions::new();
+                    options.write(true).create_new(true);
+                    #[cfg(unix)]
+                    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                    let file = options.open(&path).map_err(|e| {
+                        CliError::Input(format!("tokens: cannot create {}: {e}", path.display()))
+                    })?;
+                    Some((path, file))
+                }
+                None => None,
+            };
             let store = open(&db).await?;
             let started = std::time::Instant::now();
             // Drawn on standard error only when it is a terminal.
@@ -750,7 +766,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 .await?;
             bar.finish_and_clear();
             let secs = started.elapsed().as_secs_f64();
-            if let Some(path) = tokens {
+            if let Some((path, mut file)) = token_file {
                 let mut lines = String::new();
                 for user in first_user..first_user + users {
                     let token = keel_web::secret::new_token();
@@ -761,7 +777,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     lines.push_str(&token);
                     lines.push('\n');
                 }
-                std::fs::write(&path, lines)
+                std::io::Write::write_all(&mut file, lines.as_bytes())
                     .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
             }
             store.close().await;

@@ -241,6 +241,16 @@ both_backends! {
     let tokens: Vec<String> = std::fs::read_to_string(&file).unwrap().lines().map(str::to_string).collect();
     assert_eq!(tokens.len(), 2, "one token per seeded user");
     assert_ne!(tokens[0], tokens[1]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "secrets readable by their owner only");
+    }
+    // An existing file is never overwritten (nor its permissions trusted).
+    let (code, _, err) = run_cli(&db, &["seed", "--users", "1", "--days", "1", "--first-user", "9", "--tokens", file_arg], None);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("tokens") && err.contains("tokens.txt"), "{err}");
 
     let s = Server::start(&db);
     let as_user = |token: &str| {
