@@ -54,20 +54,13 @@ impl Store {
         // LIMIT 1 inside: one entry of the partial index `users_accounts` answers it.
         const SQL: &str = "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE password_hash IS NOT NULL LIMIT 1) AS a) AS accounts,
                     (SELECT revision FROM users WHERE id = $1) AS revision";
-        let direct = self.direct_read(|c| {
-            c.prepare_cached(SQL)?
-                .query_row(&[("$1", &LOCAL_USER.0)], |r| Ok((r.get(0)?, r.get(1)?)))
-        });
-        let (accounts, revision): (i64, Option<i64>) = match direct {
-            Some(answer) => answer,
-            None => {
-                let row = sqlx::query(SQL)
-                    .bind(LOCAL_USER.0)
-                    .fetch_one(&self.pool)
-                    .await?;
-                (row.try_get("accounts")?, row.try_get("revision")?)
-            }
-        };
+        let answer = self
+            .read_rows(SQL, &[LOCAL_USER.0.into()], |r| {
+                Ok((r.get::<i64>("accounts")?, r.get::<Option<i64>>("revision")?))
+            })
+            .await?;
+        // One row always (two scalar sub-selects).
+        let (accounts, revision) = answer.into_iter().next().ok_or(StoreError::NotFound)?;
         // Without its row (never, short of hand-made damage) the local user has nothing to
         // keep views of; revision 0 never matches a row made later, which starts at random.
         Ok((accounts == 0).then(|| revision.unwrap_or(0)))
@@ -269,30 +262,18 @@ impl Store {
         const SQL: &str = "SELECT s.user_id, s.last_seen_at, s.expires_at, u.revision
              FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1";
         let now = Utc::now();
-        let direct = self.direct_read(|c| {
-            use rusqlite::OptionalExtension;
-            c.prepare_cached(SQL)?
-                .query_row(&[("$1", &token_hash)], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                })
-                .optional()
-        });
-        let row: Option<(i64, String, String, i64)> = match direct {
-            Some(answer) => answer,
-            None => sqlx::query(SQL)
-                .bind(token_hash)
-                .fetch_optional(&self.pool)
-                .await?
-                .map(|r| -> Result<_, StoreError> {
-                    Ok((
-                        r.try_get("user_id")?,
-                        r.try_get("last_seen_at")?,
-                        r.try_get("expires_at")?,
-                        r.try_get("revision")?,
-                    ))
-                })
-                .transpose()?,
-        };
+        let row = self
+            .read_rows(SQL, &[token_hash.into()], |r| {
+                Ok((
+                    r.get::<i64>("user_id")?,
+                    r.get::<String>("last_seen_at")?,
+                    r.get::<String>("expires_at")?,
+                    r.get::<i64>("revision")?,
+                ))
+            })
+            .await?
+            .into_iter()
+            .next();
         let Some((user_id, last_seen, expires, revision)) = row else {
             return Ok(None);
         };
@@ -384,29 +365,16 @@ impl Store {
     ) -> Result<Option<(UserId, String, i64)>, StoreError> {
         const SQL: &str = "SELECT t.user_id, t.scope, u.revision FROM api_tokens t JOIN users u ON u.id = t.user_id
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL";
-        let direct = self.direct_read(|c| {
-            use rusqlite::OptionalExtension;
-            c.prepare_cached(SQL)?
-                .query_row(&[("$1", &token_hash)], |r| {
-                    Ok((UserId(r.get(0)?), r.get(1)?, r.get(2)?))
-                })
-                .optional()
-        });
-        if let Some(answer) = direct {
-            return Ok(answer);
-        }
-        let row = sqlx::query(SQL)
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
+        let rows = self
+            .read_rows(SQL, &[token_hash.into()], |r| {
+                Ok((
+                    UserId(r.get("user_id")?),
+                    r.get::<String>("scope")?,
+                    r.get::<i64>("revision")?,
+                ))
+            })
             .await?;
-        row.map(|r| {
-            Ok((
-                UserId(r.try_get("user_id")?),
-                r.try_get("scope")?,
-                r.try_get("revision")?,
-            ))
-        })
-        .transpose()
+        Ok(rows.into_iter().next())
     }
 
     pub async fn audit(&self, user: UserId, kind: &str, detail: &str) -> Result<(), StoreError> {

@@ -108,26 +108,29 @@ impl Store {
 /// (kept when it is replaced), and `muted` lists the rules acknowledged within the mute
 /// window. One row instead of a row per day: every row is a hand-off between threads in the
 /// SQLite driver, and a year of history was most of a save's cost.
-fn history_query(postgres: bool) -> String {
-    let agg = if postgres {
-        "string_agg"
+fn history_query(postgres: bool) -> &'static str {
+    macro_rules! history {
+        ($agg:literal) => {
+            concat!(
+                "SELECT ", $agg, "(date || ' ' || pain || ' ' || day_type, ',') AS days,
+                   (SELECT created_at FROM checkins WHERE user_id = $1 AND date = $3) AS existing,
+                   (SELECT ", $agg, "(rule, ',') FROM acknowledgements
+                     WHERE user_id = $1 AND acknowledged_on <= $3 AND acknowledged_on >= $4) AS muted
+                 FROM checkins WHERE user_id = $1 AND date >= $2 AND date < $3"
+            )
+        };
+    }
+    if postgres {
+        history!("string_agg")
     } else {
-        "group_concat"
-    };
-    format!(
-        "SELECT {agg}(date || ' ' || pain || ' ' || day_type, ',') AS days,
-           (SELECT created_at FROM checkins WHERE user_id = $1 AND date = $3) AS existing,
-           (SELECT {agg}(rule, ',') FROM acknowledgements
-             WHERE user_id = $1 AND acknowledged_on <= $3 AND acknowledged_on >= $4) AS muted
-         FROM checkins WHERE user_id = $1 AND date >= $2 AND date < $3"
-    )
+        history!("group_concat")
+    }
 }
 
-/// The parameters of [`history_query`]: the user, the first day of the window, the day, and
-/// the earliest acknowledgement that still mutes.
-fn history_params(user: UserId, date: NaiveDate) -> [String; 4] {
+/// The dates [`history_query`] takes after the user: the first day of the window, the day,
+/// and the earliest acknowledgement that still mutes.
+fn history_dates(date: NaiveDate) -> [String; 3] {
     [
-        user.0.to_string(),
         (date - Duration::days(HISTORY_DAYS)).to_string(),
         date.to_string(),
         (date - Duration::days(keel_core::rules::MUTE_DAYS - 1)).to_string(),
@@ -135,7 +138,7 @@ fn history_params(user: UserId, date: NaiveDate) -> [String; 4] {
 }
 
 /// What [`history_query`] answers.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct History {
     days: Option<String>,
     existing: Option<String>,
@@ -246,8 +249,8 @@ pub(crate) async fn assess_and_write(
     check_in: &CheckIn,
 ) -> Result<Saved, StoreError> {
     let postgres = conn.backend_name().eq_ignore_ascii_case("postgresql");
-    let [_, from, date, earliest_ack] = history_params(user, check_in.date);
-    let row = sqlx::query(&history_query(postgres))
+    let [from, date, earliest_ack] = history_dates(check_in.date);
+    let row = sqlx::query(history_query(postgres))
         .bind(user.0)
         .bind(from)
         .bind(date)
@@ -285,10 +288,10 @@ fn assess_and_write_direct(
     check_in: &CheckIn,
 ) -> rusqlite::Result<Result<Saved, StoreError>> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let [user_id, from, date, earliest_ack] = history_params(user, check_in.date);
-    let history = tx.prepare_cached(&history_query(false))?.query_row(
+    let [from, date, earliest_ack] = history_dates(check_in.date);
+    let history = tx.prepare_cached(history_query(false))?.query_row(
         &[
-            ("$1", &user_id as &dyn rusqlite::ToSql),
+            ("$1", &user.0 as &dyn rusqlite::ToSql),
             ("$2", &from),
             ("$3", &date),
             ("$4", &earliest_ack),

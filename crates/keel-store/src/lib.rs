@@ -242,21 +242,6 @@ impl Store {
         self.write_gates[stripe].clone().lock_owned().await
     }
 
-    /// Runs a read on a direct SQLite connection. `None` on PostgreSQL, or when it failed:
-    /// the caller then asks through sqlx, which reports any error the usual way.
-    pub(crate) fn direct_read<T>(
-        &self,
-        f: impl FnOnce(&mut rusqlite::Connection) -> rusqlite::Result<T>,
-    ) -> Option<T> {
-        match self.direct.as_ref()?.run(f) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                tracing::debug!("direct SQLite read failed, asking through sqlx: {e}");
-                None
-            }
-        }
-    }
-
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;

@@ -77,26 +77,30 @@ impl Store {
         binds: &[Bind],
         map: impl Fn(&Row) -> Result<T, StoreError>,
     ) -> Result<Vec<T>, StoreError> {
-        let direct = self.direct_read(|c| {
-            let mut statement = c.prepare_cached(sql)?;
-            for (i, b) in binds.iter().enumerate() {
-                let Some(index) = statement.parameter_index(&format!("${}", i + 1))? else {
-                    continue;
-                };
-                match b {
-                    Bind::Int(v) => statement.raw_bind_parameter(index, v)?,
-                    Bind::Text(v) => statement.raw_bind_parameter(index, v)?,
+        let direct = self.direct.as_ref().map(|d| {
+            d.run(|c| {
+                let mut statement = c.prepare_cached(sql)?;
+                for (i, b) in binds.iter().enumerate() {
+                    let Some(index) = statement.parameter_index(&format!("${}", i + 1))? else {
+                        continue;
+                    };
+                    match b {
+                        Bind::Int(v) => statement.raw_bind_parameter(index, v)?,
+                        Bind::Text(v) => statement.raw_bind_parameter(index, v)?,
+                    }
                 }
-            }
-            let mut rows = statement.raw_query();
-            let mut out = Vec::new();
-            while let Some(row) = rows.next()? {
-                out.push(map(&Row::Direct(row)));
-            }
-            Ok(out)
+                let mut rows = statement.raw_query();
+                let mut out = Vec::new();
+                while let Some(row) = rows.next()? {
+                    out.push(map(&Row::Direct(row)));
+                }
+                Ok(out)
+            })
         });
-        if let Some(rows) = direct {
-            return rows.into_iter().collect();
+        match direct {
+            Some(Ok(rows)) => return rows.into_iter().collect(),
+            Some(Err(e)) => tracing::debug!("direct SQLite read failed, asking through sqlx: {e}"),
+            None => {}
         }
         let mut query = sqlx::query(sql);
         for b in binds {

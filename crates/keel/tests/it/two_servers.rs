@@ -61,15 +61,19 @@ async fn two_servers_share_one_database() {
     }
 }
 
-/// A session of its own that holds the local user's write lock (the advisory lock the server
-/// takes for user 1) until `pg_advisory_unlock_all`.
-async fn hold_local_users_lock(url: &str) -> sqlx::PgConnection {
+/// A server whose local user has checked in once, and a session of its own that holds her
+/// write lock (the advisory lock the server takes for user 1) until `pg_advisory_unlock_all`:
+/// her next saves wait for it.
+async fn server_with_her_lock_held(url: &str) -> (Server, sqlx::PgConnection) {
+    let s = Server::start(url);
+    let r = s.post_json("/api/v1/checkins", &json!({"pain": 2})).await;
+    assert_eq!(r.status().as_u16(), 201);
     let mut holder = sqlx::PgConnection::connect(url).await.unwrap();
     sqlx::query("SELECT COUNT(*) FROM (SELECT pg_advisory_lock(1)) AS l")
         .execute(&mut holder)
         .await
         .unwrap();
-    holder
+    (s, holder)
 }
 
 /// A client that hangs up while its check-in waits for the user's write lock must leave
@@ -80,12 +84,8 @@ async fn a_write_abandoned_while_waiting_for_the_lock_leaves_no_transaction_open
     let Some(db) = TestDb::postgres("abandoned-write").await else {
         return;
     };
-    let s = Server::start(&db.url);
-    let r = s.post_json("/api/v1/checkins", &json!({"pain": 2})).await;
-    assert_eq!(r.status().as_u16(), 201);
-
     // Another session holds the local user's lock, so the server's BEGIN waits for it.
-    let mut holder = hold_local_users_lock(&db.url).await;
+    let (s, mut holder) = server_with_her_lock_held(&db.url).await;
     let impatient = reqwest::Client::builder()
         .timeout(std::time::Duration::from_millis(300))
         .build()
@@ -134,12 +134,8 @@ async fn saves_waiting_for_one_user_s_lock_leave_the_pool_to_everyone_else() {
     let Some(db) = TestDb::postgres("pool-fairness").await else {
         return;
     };
-    let s = Server::start(&db.url);
-    let r = s.post_json("/api/v1/checkins", &json!({"pain": 2})).await;
-    assert_eq!(r.status().as_u16(), 201);
-
     // Another session holds the local user's lock: her saves queue behind it.
-    let mut holder = hold_local_users_lock(&db.url).await;
+    let (s, mut holder) = server_with_her_lock_held(&db.url).await;
     // More waiting saves than the server has connections (16).
     let saves: Vec<_> = (0..24)
         .map(|n| {
