@@ -98,3 +98,36 @@ impl Direct {
         result
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::temp_store;
+
+    /// The SQLite in this binary is built as `.cargo/config.toml` asks: allocations skip the
+    /// global statistics mutex, and each connection keeps a page cache of its own rather than
+    /// one shared behind a process-wide mutex. Both were contended under load (benchmarks.md).
+    #[tokio::test]
+    async fn sqlite_is_built_without_its_process_wide_mutexes() {
+        let (store, dir) = temp_store("compile-options").await;
+        let options = store
+            .direct
+            .as_ref()
+            .expect("a file database has direct connections")
+            .run(|c| {
+                let mut s = c.prepare("PRAGMA compile_options")?;
+                let rows = s.query_map([], |r| r.get::<_, String>(0))?;
+                rows.collect::<rusqlite::Result<Vec<String>>>()
+            })
+            .unwrap();
+        assert!(
+            options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+            "{options:?}"
+        );
+        assert!(
+            !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+            "{options:?}"
+        );
+        store.close().await;
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
