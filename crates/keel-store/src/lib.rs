@@ -253,6 +253,16 @@ impl Store {
             direct.close();
         }
         self.pool.close().await;
+        // sqlx 0.8 can miss a connection that was on its way back to the pool when `close`
+        // began (its return runs as a task of its own): the connection then sits idle in the
+        // closed pool, its file still open. Closing again closes it; a few rounds at most.
+        for _ in 0..100 {
+            if self.pool.size() == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            self.pool.close().await;
+        }
     }
 }
 
