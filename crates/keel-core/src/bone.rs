@@ -101,6 +101,8 @@ impl DexaSite {
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// Unknown fields are refused (`parse_*` too), and the OpenAPI document says so.
+#[serde(deny_unknown_fields)]
 pub struct DexaResult {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub date: NaiveDate,
@@ -111,6 +113,8 @@ pub struct DexaResult {
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// Unknown fields are refused (`parse_*` too), and the OpenAPI document says so.
+#[serde(deny_unknown_fields)]
 pub struct HeightMeasurement {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub date: NaiveDate,

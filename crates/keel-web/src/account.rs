@@ -62,10 +62,14 @@ fn address(req: &Request) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// The longest name a personal API token may have.
+pub const TOKEN_NAME_MAX_CHARS: usize = 60;
+
 /// What a log-in or sign-up attempt came to.
 enum Outcome {
     In(UserId, String),
-    Invalid(ValidationErrors),
+    /// Refused, with the field to blame and why; the status the API answers with.
+    Refused(StatusCode, ValidationErrors),
     Limited(Duration),
 }
 
@@ -86,24 +90,30 @@ async fn try_signup(
     }
     let email = match auth::validate_credentials(email, password) {
         Ok(e) => e,
-        Err(e) => return Ok(Outcome::Invalid(e)),
+        Err(e) => return Ok(Outcome::Refused(StatusCode::UNPROCESSABLE_ENTITY, e)),
     };
     if state.signup != crate::SignupMode::Open && state.accounts_enabled().await? {
         if state.signup == crate::SignupMode::Closed {
-            return Ok(Outcome::Invalid(ValidationErrors::single(
-                "email",
-                "sign-up is closed on this Keel; ask its administrator for an account",
-            )));
+            return Ok(Outcome::Refused(
+                StatusCode::FORBIDDEN,
+                ValidationErrors::single(
+                    "email",
+                    "sign-up is closed on this Keel; ask its administrator for an account",
+                ),
+            ));
         }
         let valid = match invite.map(str::trim).filter(|c| !c.is_empty()) {
             Some(code) => state.store.use_invite(&hash_token(code)).await?,
             None => false,
         };
         if !valid {
-            return Ok(Outcome::Invalid(ValidationErrors::single(
-                "invite",
-                "a valid, unused invitation code is needed to sign up here",
-            )));
+            return Ok(Outcome::Refused(
+                StatusCode::FORBIDDEN,
+                ValidationErrors::single(
+                    "invite",
+                    "a valid, unused invitation code is needed to sign up here",
+                ),
+            ));
         }
     }
     let hash = auth::hash_password(password).map_err(StoreError::Other)?;
@@ -124,10 +134,10 @@ async fn try_signup(
             let token = start_session(state, user).await?;
             Ok(Outcome::In(user, token))
         }
-        Err(StoreError::Conflict(_)) => Ok(Outcome::Invalid(ValidationErrors::single(
-            "email",
-            "already has an account; log in instead",
-        ))),
+        Err(StoreError::Conflict(_)) => Ok(Outcome::Refused(
+            StatusCode::CONFLICT,
+            ValidationErrors::single("email", "already has an account; log in instead"),
+        )),
         Err(e) => Err(e),
     }
 }
@@ -182,10 +192,10 @@ async fn try_login(
                     .audit(user, "login-failed", &format!("from {addr}"))
                     .await?;
             }
-            Ok(Outcome::Invalid(ValidationErrors::single(
-                "password",
-                "the email or password is not right",
-            )))
+            Ok(Outcome::Refused(
+                StatusCode::UNAUTHORIZED,
+                ValidationErrors::single("password", "the email or password is not right"),
+            ))
         }
     }
 }
@@ -321,7 +331,7 @@ async fn form_credentials(state: AppState, req: Request, signup: bool) -> Respon
             &token,
             auth::wants_secure(&state, &headers),
         ),
-        Ok(Outcome::Invalid(errors)) => {
+        Ok(Outcome::Refused(_, errors)) => {
             let kept = FormValues(vec![("email".into(), email)]);
             page_with_token(&headers, StatusCode::UNPROCESSABLE_ENTITY, title, |t| {
                 credentials_form(action, title, &kept, &errors, t, &next)
@@ -390,6 +400,15 @@ pub async fn account_page(
                     a href="/api/v1/export?format=json" { "JSON" } " (can be imported back), "
                     a href="/api/v1/export?format=csv" { "CSV files (zip)" } ", or "
                     a href="/api/v1/export?format=fhir" { "FHIR R4" } "." }
+                    section class="panel" aria-labelledby="delete-title" {
+                        h2 id="delete-title" { "Delete all data" }
+                        p { "This deletes everything recorded in this Keel: check-ins, exercise log, bone and desk records, questionnaires. It cannot be undone; download a copy first if you may want it back." }
+                        form method="post" action="/account/delete" {
+                            input type="hidden" name=(csrf::FIELD) value=(t);
+                            div class="field" { label for="confirm" { "Type DELETE to confirm" } input type="text" id="confirm" name="confirm" autocomplete="off"; }
+                            button type="submit" class="danger" { "Delete all my data" }
+                        }
+                    }
                 }
                 (Some(a), _) => {
                     p { "Signed in as " strong { (a.email) } @if a.role == "admin" { " (administrator)" } "." }
@@ -427,7 +446,7 @@ pub async fn account_page(
                         }
                         form method="post" action="/account/tokens" class="row" {
                             input type="hidden" name=(csrf::FIELD) value=(t);
-                            div class="mini" { label for="token-name" { "Name" } input type="text" id="token-name" name="name" maxlength="60" value="script"; }
+                            div class="mini" { label for="token-name" { "Name" } input type="text" id="token-name" name="name" maxlength=(TOKEN_NAME_MAX_CHARS) value="script"; }
                             div class="mini" { label for="token-scope" { "Access" } select id="token-scope" name="scope" { option value="read" { "read only" } option value="write" { "read and write" } } }
                             button type="submit" { "Create token" }
                         }
@@ -527,8 +546,11 @@ async fn make_token(
 ) -> Result<Result<(ApiToken, String), ValidationErrors>, StoreError> {
     let name = name.trim();
     let mut errors = ValidationErrors::new();
-    if name.is_empty() || name.chars().count() > 60 {
-        errors.add("name", "must be 1 to 60 characters");
+    if name.is_empty() || name.chars().count() > TOKEN_NAME_MAX_CHARS {
+        errors.add(
+            "name",
+            format!("must be 1 to {TOKEN_NAME_MAX_CHARS} characters"),
+        );
     }
     if scope != "read" && scope != "write" {
         errors.add("scope", "must be read or write");
@@ -597,18 +619,18 @@ pub async fn post_delete(
         ))
         .into_response();
     }
-    if auth.via == Via::Local {
-        return ApiError::Validation(ValidationErrors::single(
-            "confirm",
-            "there is no account to delete",
-        ))
-        .into_response();
-    }
+    // Single-user mode: everything recorded on this Keel is hers, and goes; Keel stays ready
+    // for a fresh start.
+    let next = if auth.via == Via::Local {
+        "/"
+    } else {
+        "/signup"
+    };
     let deleted = state.store.delete_account(auth.user).await;
     state.views.forget(auth.user);
     match deleted {
         Ok(()) => {
-            let mut r = Redirect::to("/signup").into_response();
+            let mut r = Redirect::to(next).into_response();
             r.headers_mut()
                 .append(header::SET_COOKIE, auth::clear_session_cookie());
             r
@@ -617,9 +639,18 @@ pub async fn post_delete(
     }
 }
 
+/// The formats of an export (the query's `format`), as the OpenAPI document lists them.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Json,
+    Csv,
+    Fhir,
+}
+
 /// Downloads of everything she recorded: `json` (imports back), `csv` (zipped) or `fhir`.
 #[utoipa::path(get, path = "/api/v1/export", tag = "account",
-    params(("format" = Option<String>, Query, description = "json (default), csv or fhir")),
+    params(("format" = inline(Option<ExportFormat>), Query, description = "json (default), csv or fhir")),
     responses((status = 200, description = "The export file"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn export(
     auth: Auth,
@@ -686,7 +717,7 @@ pub struct Imported {
 /// Replaces all of her data with a Keel JSON export, in one transaction: a file with any
 /// error changes nothing, and every error is named by its path.
 #[utoipa::path(post, path = "/api/v1/import", tag = "account",
-    request_body(content = Object, content_type = "application/json", description = "A Keel JSON export"),
+    request_body(content = crate::schema::ImportBody, content_type = "application/json"),
     responses((status = 200, body = Imported), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn api_import(
     auth: Auth,
@@ -714,7 +745,7 @@ pub async fn api_import(
 /// "pain": "Pain"}, "date_format": "%d/%m/%Y", "dry_run": true}`. All rows or none: with any
 /// refused row nothing is saved, and the report lists each refused line and why.
 #[utoipa::path(post, path = "/api/v1/import/csv", tag = "account",
-    request_body(content = Object, content_type = "application/json"),
+    request_body(content = crate::schema::CsvImportBody, content_type = "application/json"),
     responses((status = 200, body = crate::csv_import::CsvReport), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn api_import_csv(
     auth: Auth,
@@ -838,6 +869,12 @@ fn credentials(body: &Value) -> Result<(String, String), ApiError> {
     };
     let email = get("email", &mut errors);
     let password = get("password", &mut errors);
+    if !matches!(
+        object.get("invite"),
+        None | Some(Value::Null | Value::String(_))
+    ) {
+        errors.add("invite", "must be a string: the invitation code");
+    }
     errors
         .into_result(|| (email, password))
         .map_err(ApiError::from)
@@ -865,7 +902,7 @@ fn api_outcome(state: &AppState, headers: &HeaderMap, outcome: Outcome, created:
                 auth::wants_secure(state, headers),
             )
         }
-        Outcome::Invalid(errors) => ApiError::Validation(errors).into_response(),
+        Outcome::Refused(status, errors) => ApiError::Refused(status, errors).into_response(),
         Outcome::Limited(wait) => too_many(wait),
     }
 }
@@ -873,8 +910,11 @@ fn api_outcome(state: &AppState, headers: &HeaderMap, outcome: Outcome, created:
 /// Creates an account and signs in (a session cookie). The first account becomes the
 /// administrator and keeps everything recorded before accounts existed.
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "account",
-    request_body(content = Object, content_type = "application/json", description = "{\"email\", \"password\"}"),
-    responses((status = 201, body = SessionInfo), (status = 422, body = Problem, content_type = "application/problem+json"), (status = 429, body = Problem, content_type = "application/problem+json")))]
+    request_body(content = crate::schema::CredentialsBody, content_type = "application/json"),
+    responses((status = 201, body = SessionInfo),
+        (status = 403, description = "Sign-up is closed, or needs a valid invitation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The email already has an account", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"), (status = 429, body = Problem, content_type = "application/problem+json")))]
 pub async fn api_signup(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -889,8 +929,10 @@ pub async fn api_signup(
 
 /// Signs in with email and password; the session cookie is HttpOnly and SameSite=Lax.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "account",
-    request_body(content = Object, content_type = "application/json", description = "{\"email\", \"password\"}"),
-    responses((status = 200, body = SessionInfo), (status = 422, body = Problem, content_type = "application/problem+json"), (status = 429, body = Problem, content_type = "application/problem+json")))]
+    request_body(content = crate::schema::CredentialsBody, content_type = "application/json"),
+    responses((status = 200, body = SessionInfo),
+        (status = 401, description = "The email or password is not right", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"), (status = 429, body = Problem, content_type = "application/problem+json")))]
 pub async fn api_login(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -923,7 +965,7 @@ pub struct TokenCreated {
 
 /// Creates a personal API token (`read` or `write`); send it as `Authorization: Bearer`.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "account",
-    request_body(content = Object, content_type = "application/json", description = "{\"name\", \"scope\": \"read\" | \"write\"}"),
+    request_body(content = crate::schema::TokenBody, content_type = "application/json"),
     responses((status = 201, body = TokenCreated), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn api_create_token(
     auth: Auth,
@@ -931,6 +973,10 @@ pub async fn api_create_token(
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let object = keel_core::validate::as_object(&body)?;
+    let unknown = unknown_fields(object, &["name", "scope"], "");
+    if !unknown.is_empty() {
+        return Err(unknown.into());
+    }
     let name = object.get("name").and_then(Value::as_str).unwrap_or("");
     let scope = object.get("scope").and_then(Value::as_str).unwrap_or("");
     match make_token(&state, auth.user, name, scope).await? {
@@ -998,15 +1044,13 @@ pub async fn api_audit(
     }))
 }
 
-/// Deletes her account and all of her data.
-#[utoipa::path(delete, path = "/api/v1/account", tag = "account", responses((status = 204, description = "Deleted"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+/// Deletes her account and all of her data. In single-user mode (no accounts yet) it
+/// deletes everything recorded on this Keel, which then starts afresh.
+#[utoipa::path(delete, path = "/api/v1/account", tag = "account", responses((status = 204, description = "Deleted")))]
 pub async fn api_delete_account(
     auth: Auth,
     State(state): State<AppState>,
 ) -> Result<Response, ApiError> {
-    if auth.via == Via::Local {
-        return Err(ValidationErrors::single("account", "there is no account to delete").into());
-    }
     state.store.delete_account(auth.user).await?;
     state.views.forget(auth.user);
     let mut r = StatusCode::NO_CONTENT.into_response();

@@ -22,6 +22,8 @@ pub const MAPPABLE: &[&str] = &[
     "walking_minutes",
     "notes",
 ];
+/// The fields every mapping must fill.
+pub const REQUIRED: &[&str] = &["date", "pain"];
 const INTEGER_FIELDS: &[&str] = &[
     "pain",
     "stiffness_minutes",
@@ -73,7 +75,7 @@ pub fn parse_mapping(
             ),
         }
     }
-    for required in ["date", "pain"] {
+    for &required in REQUIRED {
         if !pairs.contains_key(required) {
             errors.add(format!("mapping.{required}"), "is required");
         }

@@ -12,6 +12,10 @@ use utoipa::ToSchema;
 pub enum ApiError {
     #[error("invalid input")]
     Validation(ValidationErrors),
+    /// Well-formed, but refused as things stand: wrong credentials (401), not allowed here
+    /// (403), or in conflict with what is stored (409). The field to blame is still named.
+    #[error("refused")]
+    Refused(StatusCode, ValidationErrors),
     #[error("malformed JSON: {0}")]
     MalformedJson(String),
     #[error("request body too large")]
@@ -50,6 +54,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Refused(status, _) => *status,
             ApiError::MalformedJson(_) => StatusCode::BAD_REQUEST,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -66,6 +71,16 @@ impl ApiError {
             ApiError::Validation(e) => (
                 "urn:keel:problem:validation",
                 format!("Some fields are not valid: {}", e.summary()),
+                e.errors().to_vec(),
+            ),
+            ApiError::Refused(status, e) => (
+                match *status {
+                    StatusCode::UNAUTHORIZED => "urn:keel:problem:credentials",
+                    StatusCode::FORBIDDEN => "urn:keel:problem:forbidden",
+                    StatusCode::CONFLICT => "urn:keel:problem:conflict",
+                    _ => "urn:keel:problem:validation",
+                },
+                format!("Refused: {}", e.summary()),
                 e.errors().to_vec(),
             ),
             ApiError::MalformedJson(msg) => (

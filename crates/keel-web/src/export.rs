@@ -103,6 +103,12 @@ pub fn parse(
         "questionnaires",
     ];
     errors.extend(keel_core::validate::unknown_fields(object, &known, ""));
+    if !matches!(
+        object.get("exported_at"),
+        None | Some(Value::Null | Value::String(_))
+    ) {
+        errors.add("exported_at", "must be a date and time, as text");
+    }
     // Nothing in an export can be dated after the day it is imported.
     let far = today;
     let mut data = UserData::default();
@@ -112,7 +118,7 @@ pub fn parse(
             Ok(c) if !seen_dates.insert(c.date) => {
                 errors.add(format!("check_ins[{i}].date"), "appears twice")
             }
-            Ok(_) if v.get("date").is_none() => {
+            Ok(_) if v.get("date").is_none_or(Value::is_null) => {
                 errors.add(format!("check_ins[{i}].date"), "is required in an export")
             }
             Ok(c) => data.check_ins.push(c),

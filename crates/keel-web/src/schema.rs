@@ -1,7 +1,7 @@
 //! OpenAPI schemas for the bodies the core parses by hand, built from the core's own field
 //! lists so that the document cannot drift from the validation.
 
-use keel_core::bone::{DexaSite, RiskFactor};
+use keel_core::bone::{DexaResult, DexaSite, HeightMeasurement, RiskFactor};
 use keel_core::checkin::{Location, NOTES_MAX_CHARS, Onset};
 use keel_core::rules::Question;
 use utoipa::openapi::RefOr;
@@ -40,11 +40,12 @@ fn words(options: &[(&str, impl Copy)], nullable_: bool) -> ObjectBuilder {
         } else {
             SchemaType::new(Type::String)
         })
+        // A nullable enum lists null among its values, or null would not validate.
         .enum_values(Some(
             options
                 .iter()
-                .map(|(w, _)| *w)
-                .chain(nullable_.then_some(None::<&str>).into_iter().flatten()),
+                .map(|(w, _)| serde_json::Value::from(*w))
+                .chain(nullable_.then_some(serde_json::Value::Null)),
         ))
 }
 
@@ -286,11 +287,15 @@ pub fn acknowledgement() -> Schema {
 
 /// The body of `POST /api/v1/activities`.
 pub fn activity() -> Schema {
-    let ids: Vec<String> = keel_core::Library::builtin()
+    let library = keel_core::Library::builtin();
+    let ids: Vec<String> = library.exercises().iter().map(|e| e.id.clone()).collect();
+    // Each exercise has a ladder of its own; no ladder is longer than this.
+    let top = library
         .exercises()
         .iter()
-        .map(|e| e.id.clone())
-        .collect();
+        .map(|e| e.top_level())
+        .max()
+        .unwrap_or(1);
     ObjectBuilder::new()
         .schema_type(Type::Object)
         .description(Some(
@@ -310,7 +315,9 @@ pub fn activity() -> Schema {
         .required("exercise_id")
         .property(
             "level",
-            int(1, 10, true).description(Some("Ladder level done; defaults to her current level.")),
+            int(1, i64::from(top), true).description(Some(
+                "Ladder level done, up to the top of that exercise's ladder; defaults to her current level.",
+            )),
         )
         .property("sets", int(1, 20, true))
         .property("reps", int(1, 200, true))
@@ -428,8 +435,273 @@ fn acknowledgeable_rules() -> Vec<&'static str> {
         .collect()
 }
 
+fn string(min: usize, max: usize) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(min))
+        .max_length(Some(max))
+}
+
+/// The body of sign-up and log-in. `invite` is read on sign-up where sign-up is by
+/// invitation, and ignored on log-in.
+pub fn credentials() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property(
+            "email",
+            string(3, 254)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
+                .description(Some("Her email address; letter case does not matter.")),
+        )
+        .required("email")
+        .property(
+            "password",
+            string(
+                crate::auth::MIN_PASSWORD_CHARS,
+                crate::auth::MAX_PASSWORD_CHARS,
+            ),
+        )
+        .required("password")
+        .property(
+            "invite",
+            ObjectBuilder::new()
+                .schema_type(nullable(Type::String))
+                .description(Some("An invitation code, where sign-up is by invitation.")),
+        )
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        .into()
+}
+
+/// The body of `POST /api/v1/tokens`.
+pub fn token() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property(
+            "name",
+            string(1, crate::account::TOKEN_NAME_MAX_CHARS)
+                .description(Some("What the token is for, to tell tokens apart.")),
+        )
+        .required("name")
+        .property(
+            "scope",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(["read", "write"])),
+        )
+        .required("scope")
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        .into()
+}
+
+/// The body of `POST /api/v1/import/csv`.
+pub fn csv_import() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property(
+            "csv",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some("The file's text, its first line the column headers.")),
+        )
+        .required("csv")
+        .property("mapping", {
+            let mut m = ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .description(Some(
+                    "Each Keel field to fill and the column header it is read from.",
+                ))
+                .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+            for field in crate::csv_import::MAPPABLE {
+                m = m.property(*field, string(1, 200));
+            }
+            for field in crate::csv_import::REQUIRED {
+                m = m.required(*field);
+            }
+            m
+        })
+        .required("mapping")
+        .property(
+            "date_format",
+            ObjectBuilder::new()
+                .schema_type(nullable(Type::String))
+                .description(Some(
+                    "How the dates are written, as strftime; default %Y-%m-%d.",
+                )),
+        )
+        .property(
+            "dry_run",
+            ObjectBuilder::new()
+                .schema_type(nullable(Type::Boolean))
+                .description(Some("Check and report only; save nothing.")),
+        )
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        .into()
+}
+
+/// The body of `POST /api/v1/questionnaires/{id}/responses`.
+pub fn questionnaire_response() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property(
+            "date",
+            date("The day answered for; defaults to today, not after today.")
+                .schema_type(nullable(Type::String)),
+        )
+        .property(
+            "answers",
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .additional_properties(Some(AdditionalProperties::RefOr(RefOr::T(Schema::Object(
+                    ObjectBuilder::new().schema_type(Type::Integer).build(),
+                )))))
+                .description(Some(
+                    "Each item's id and its score; the questionnaire lists its items and ranges.",
+                )),
+        )
+        .required("answers")
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        .into()
+}
+
+/// A body whose date defaults to today, as an export holds it: the date written out.
+fn dated(schema: Schema) -> Schema {
+    match schema {
+        Schema::Object(mut o) => {
+            if let Some(RefOr::T(Schema::Object(d))) = o.properties.get_mut("date") {
+                d.schema_type = SchemaType::new(Type::String);
+            }
+            o.required.push("date".into());
+            Schema::Object(o)
+        }
+        other => other,
+    }
+}
+
+/// An acknowledgement as the export writes it: the rule and the day it was acknowledged.
+fn exported_acknowledgement() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property(
+            "rule",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(acknowledgeable_rules())),
+        )
+        .required("rule")
+        .property("acknowledged_on", date("The day she acknowledged it."))
+        .required("acknowledged_on")
+        .property(
+            "muted_until",
+            date("The last day repeats are muted; worked out again on import."),
+        )
+        .into()
+}
+
+/// An activity as the export writes it: with the family the library derives, which an
+/// import does not read.
+fn exported_activity() -> Schema {
+    match activity() {
+        Schema::Object(mut o) => {
+            o.properties.insert(
+                "family".into(),
+                ObjectBuilder::new()
+                    .schema_type(nullable(Type::String))
+                    .description(Some("The exercise's family; derived again on import."))
+                    .into(),
+            );
+            Schema::Object(o)
+        }
+        other => other,
+    }
+}
+
+/// An object schema that also allows null (null, like an absent field, means "none").
+fn or_null(schema: Schema) -> Schema {
+    match schema {
+        Schema::Object(mut o) => {
+            o.schema_type = nullable(Type::Object);
+            Schema::Object(o)
+        }
+        other => other,
+    }
+}
+
+/// The body of `POST /api/v1/import`: a Keel JSON export, as `GET /api/v1/export` writes it.
+pub fn import() -> Schema {
+    let list = |items: RefOr<Schema>| {
+        ArrayBuilder::new()
+            .schema_type(nullable(Type::Array))
+            .items(items)
+    };
+    let object = || -> RefOr<Schema> { ObjectBuilder::new().schema_type(Type::Object).into() };
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property(
+            "schema",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some([crate::export::SCHEMA])),
+        )
+        .required("schema")
+        .property(
+            "schema_version",
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .enum_values(Some([crate::export::SCHEMA_VERSION])),
+        )
+        .required("schema_version")
+        .property(
+            "exported_at",
+            ObjectBuilder::new()
+                .schema_type(nullable(Type::String))
+                .description(Some("When the export was written; not read back.")),
+        )
+        .property("check_ins", list(dated(check_in()).into()))
+        .property("acknowledgements", list(exported_acknowledgement().into()))
+        .property("profile", or_null(profile()))
+        .property("heights", list(HeightMeasurement::schema()))
+        .property("dexa", list(DexaResult::schema()))
+        .property("activities", list(exported_activity().into()))
+        .property("preferences", or_null(preferences()))
+        .property("desk", or_null(desk()))
+        .property("break_settings", or_null(break_settings()))
+        .property("breaks", list(object()))
+        .property("posture", list(object()))
+        .property("questionnaires", list(object()))
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        .description(Some(
+            "Everything she recorded, as the JSON export writes it. Each entry is checked as \
+             its own endpoint checks it; any error and nothing is changed.",
+        ))
+        .into()
+}
+
 /// Marker types so request bodies can be named in the OpenAPI document.
 pub struct CheckInBody;
+pub struct CredentialsBody;
+pub struct TokenBody;
+pub struct CsvImportBody;
+pub struct ResponseBody;
+pub struct ImportBody;
+
+macro_rules! named_body {
+    ($($name:ident => $build:expr),* $(,)?) => {$(
+        impl PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                $build.into()
+            }
+        }
+        impl ToSchema for $name {}
+    )*};
+}
+
+named_body! {
+    CredentialsBody => credentials(),
+    TokenBody => token(),
+    CsvImportBody => csv_import(),
+    ResponseBody => questionnaire_response(),
+    ImportBody => import(),
+}
 pub struct TriageBody;
 pub struct BoneBody;
 pub struct ProfileBody;

@@ -46,7 +46,10 @@ both_backends! {
 
         let b = client();
         assert_eq!(signup(&s, &b, "bea@example.org").await.status().as_u16(), 201);
-        assert_eq!(signup(&s, &client(), "ANA@example.org").await.status().as_u16(), 422, "one account per email");
+        let r = signup(&s, &client(), "ANA@example.org").await;
+        assert_eq!(r.status().as_u16(), 409, "one account per email");
+        let p: Value = r.json().await.unwrap();
+        assert_eq!((p["type"].as_str(), p["errors"][0]["field"].as_str()), (Some("urn:keel:problem:conflict"), Some("email")));
         // B walks every read route and finds nothing of A's
         let date = today();
         for path in [
@@ -116,7 +119,9 @@ both_backends! {
         let guesser = client();
         for n in 0..5 {
             let r = guesser.post(s.url("/api/v1/auth/login")).json(&json!({"email": "ana@example.org", "password": format!("guess number {n}")})).send().await.unwrap();
-            assert_eq!(r.status().as_u16(), 422);
+            assert_eq!(r.status().as_u16(), 401, "a wrong password is refused as such");
+            let p: Value = r.json().await.unwrap();
+            assert_eq!(p["type"], "urn:keel:problem:credentials");
         }
         let r = guesser.post(s.url("/api/v1/auth/login")).json(&json!({"email": "ana@example.org", "password": "a long enough secret"})).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 429, "locked after 5 failures, even with the right password");
@@ -209,7 +214,11 @@ both_backends! {
         let admin = client();
         assert_eq!(signup(&s, &admin, "ana@example.org").await.status().as_u16(), 201, "the first account needs no invite");
         let r = signup(&s, &client(), "bea@example.org").await;
-        assert_eq!(r.status().as_u16(), 422);
+        assert_eq!(r.status().as_u16(), 403, "no invitation: not allowed here");
+        let p: Value = r.json().await.unwrap();
+        assert_eq!(p["errors"][0]["field"], "invite");
+        let r = client().post(s.url("/api/v1/auth/signup")).json(&json!({"email": "bea@example.org", "password": "a long enough secret", "invite": {}})).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 422, "an invitation code is a string");
         let p: Value = r.json().await.unwrap();
         assert_eq!(p["errors"][0]["field"], "invite");
         let invite: Value = admin.post(s.url("/api/v1/invites")).send().await.unwrap().json().await.unwrap();
@@ -218,10 +227,10 @@ both_backends! {
         let r = bea.post(s.url("/api/v1/auth/signup")).json(&json!({"email": "bea@example.org", "password": "a long enough secret", "invite": code})).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 201);
         let r = client().post(s.url("/api/v1/auth/signup")).json(&json!({"email": "cai@example.org", "password": "a long enough secret", "invite": code})).send().await.unwrap();
-        assert_eq!(r.status().as_u16(), 422, "an invite works once");
+        assert_eq!(r.status().as_u16(), 403, "an invite works once");
         assert_eq!(bea.post(s.url("/api/v1/invites")).send().await.unwrap().status().as_u16(), 403, "only an administrator invites");
         drop(s);
         let closed = Server::start_with(&tdb.url, &["--signup", "closed"]);
-        assert_eq!(signup(&closed, &client(), "dan@example.org").await.status().as_u16(), 422);
+        assert_eq!(signup(&closed, &client(), "dan@example.org").await.status().as_u16(), 403);
     }
 }

@@ -1,8 +1,9 @@
-//! Data that stays hers: export, import back exactly, FHIR and CSV, backup and restore.
+//! Data that stays hers: export, import back exactly, FHIR and CSV, backup and restore,
+//! deletion on request.
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Server, TestDb, both_backends, days_ago, run_cli};
+use crate::helpers::{Server, TestDb, both_backends, cookie_client, days_ago, run_cli};
 
 async fn fill(s: &Server) {
     for n in (0..12).rev() {
@@ -265,4 +266,188 @@ async fn an_import_may_exceed_the_ordinary_body_limit() {
         .await
         .unwrap();
     assert_eq!(list["check_ins"].as_array().unwrap().len(), 40);
+}
+
+async fn check_ins_exported(s: &Server, c: &reqwest::Client) -> usize {
+    let r = c
+        .get(s.url("/api/v1/export?format=json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let v: Value = r.json().await.unwrap();
+    v["check_ins"].as_array().unwrap().len()
+}
+
+both_backends! {
+    async fn everything_is_deleted_on_request_without_an_account_or_with_one(tdb: &TestDb) {
+        let s = Server::start(&tdb.url);
+        let c = cookie_client();
+        // Single-user mode, from the page: a confirmation is asked for and a slip deletes nothing.
+        fill(&s).await;
+        let html = c.get(s.url("/account")).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("Delete all data"), "offered without an account");
+        let marker = "name=\"csrf\" value=\"";
+        let start = html.find(marker).unwrap() + marker.len();
+        let token = html[start..start + 64].to_string();
+        let r = c.post(s.url("/account/delete")).form(&[("csrf", token.as_str()), ("confirm", "delete?")]).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 422);
+        assert_eq!(check_ins_exported(&s, &c).await, 12, "not confirmed: nothing deleted");
+        let r = c.post(s.url("/account/delete")).form(&[("confirm", "DELETE")]).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 403, "no CSRF token: refused");
+        assert_eq!(check_ins_exported(&s, &c).await, 12);
+        let r = c.post(s.url("/account/delete")).form(&[("csrf", token.as_str()), ("confirm", "DELETE")]).send().await.unwrap();
+        assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (303, "/"));
+        assert_eq!(check_ins_exported(&s, &c).await, 0);
+        let export: Value = s.get("/api/v1/export?format=json").await.json().await.unwrap();
+        for list in ["activities", "acknowledgements", "heights", "dexa"] {
+            assert_eq!(export[list].as_array().map(Vec::len), Some(0), "{list}: {export}");
+        }
+        assert_eq!(s.get(&format!("/api/v1/plan/{}", days_ago(3))).await.status().as_u16(), 404, "no plan kept from before");
+        // A fresh start works at once; then the API deletes it too.
+        fill(&s).await;
+        assert_eq!(check_ins_exported(&s, &c).await, 12);
+        assert_eq!(s.client.delete(s.url("/api/v1/account")).send().await.unwrap().status().as_u16(), 204);
+        assert_eq!(check_ins_exported(&s, &c).await, 0);
+
+        // With accounts: only her own data goes, and her session with it.
+        let ana = cookie_client();
+        let bea = cookie_client();
+        for (c, email) in [(&ana, "ana@example.org"), (&bea, "bea@example.org")] {
+            let r = c.post(s.url("/api/v1/auth/signup")).json(&json!({"email": email, "password": "a long enough secret"})).send().await.unwrap();
+            assert_eq!(r.status().as_u16(), 201);
+            let r = c.post(s.url("/api/v1/checkins")).json(&json!({"pain": 3})).send().await.unwrap();
+            assert_eq!(r.status().as_u16(), 201);
+        }
+        assert_eq!(ana.delete(s.url("/api/v1/account")).send().await.unwrap().status().as_u16(), 204);
+        assert_eq!(ana.get(s.url("/api/v1/checkins")).send().await.unwrap().status().as_u16(), 401, "her session went with her account");
+        let r = ana.post(s.url("/api/v1/auth/login")).json(&json!({"email": "ana@example.org", "password": "a long enough secret"})).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 401, "the account is gone");
+        assert_eq!(check_ins_exported(&s, &bea).await, 1, "the other account keeps hers");
+    }
+}
+
+/// Whether `value` conforms to `schema`, as far as Keel's document uses JSON Schema: types,
+/// enums, bounds, required and unknown properties, items, and references. Problems go to
+/// `out` with their path.
+fn conforms(doc: &Value, schema: &Value, value: &Value, path: &str, out: &mut Vec<String>) {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/");
+        return conforms(doc, &doc["components"]["schemas"][name], value, path, out);
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(options) = schema[key].as_array() {
+            let fits = options.iter().any(|o| {
+                let mut e = Vec::new();
+                conforms(doc, o, value, path, &mut e);
+                e.is_empty()
+            });
+            if !fits {
+                out.push(format!("{path}: fits none of {key}"));
+            }
+        }
+    }
+    if let Some(all) = schema["allOf"].as_array() {
+        all.iter().for_each(|s| conforms(doc, s, value, path, out));
+    }
+    let kind = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => vec![],
+    };
+    if !types.is_empty()
+        && !types
+            .iter()
+            .any(|t| *t == kind || (*t == "number" && kind == "integer"))
+    {
+        out.push(format!("{path}: {kind}, not {types:?}"));
+        return;
+    }
+    if let Some(options) = schema["enum"].as_array()
+        && !options.contains(value)
+    {
+        out.push(format!("{path}: {value} is not one of {options:?}"));
+    }
+    if let Some(n) = value.as_f64()
+        && (schema["minimum"].as_f64().is_some_and(|m| n < m)
+            || schema["maximum"].as_f64().is_some_and(|m| n > m))
+    {
+        out.push(format!("{path}: {n} out of bounds"));
+    }
+    match value {
+        Value::Object(fields) => {
+            for name in schema["required"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                if !fields.contains_key(name) {
+                    out.push(format!("{path}.{name}: required"));
+                }
+            }
+            for (name, v) in fields {
+                let p = format!("{path}.{name}");
+                match (&schema["properties"][name], &schema["additionalProperties"]) {
+                    (Value::Null, Value::Bool(false)) => {
+                        out.push(format!("{p}: not in the schema"))
+                    }
+                    (Value::Null, extra @ Value::Object(_)) => conforms(doc, extra, v, &p, out),
+                    (Value::Null, _) => {}
+                    (property, _) => conforms(doc, property, v, &p, out),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                conforms(doc, &schema["items"], v, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+both_backends! {
+    async fn an_export_is_what_the_import_schema_describes(tdb: &TestDb) {
+        let s = Server::start(&tdb.url);
+        fill(&s).await;
+        let doc: Value = s.get("/api/v1/openapi.json").await.json().await.unwrap();
+        let body = &doc["paths"]["/api/v1/import"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+        let export: Value = s.get("/api/v1/export?format=json").await.json().await.unwrap();
+        for list in ["check_ins", "activities", "acknowledgements", "heights", "dexa", "breaks", "questionnaires"] {
+            assert!(!export[list].as_array().unwrap().is_empty(), "{list} filled, so it is checked");
+        }
+        let mut problems = Vec::new();
+        conforms(&doc, body, &export, "export", &mut problems);
+        assert!(problems.is_empty(), "{problems:#?}");
+        // The checker itself catches what the schema forbids.
+        let mut wrong = export.clone();
+        wrong["check_ins"][0]["pain"] = json!(11);
+        wrong["check_ins"][1].as_object_mut().unwrap().remove("date");
+        wrong["heights"][0]["feet"] = json!(5);
+        wrong["schema"] = json!("another-tracker");
+        let mut problems = Vec::new();
+        conforms(&doc, body, &wrong, "export", &mut problems);
+        assert_eq!(problems.len(), 4, "{problems:#?}");
+        // And the server refuses that file, as the schema says it would.
+        assert_eq!(s.post_json("/api/v1/import", &wrong).await.status().as_u16(), 422);
+        // A check-in in an export carries its date: a null one is not taken as today.
+        let mut undated = export.clone();
+        undated["check_ins"][0]["date"] = Value::Null;
+        let r = s.post_json("/api/v1/import", &undated).await;
+        assert_eq!(r.status().as_u16(), 422);
+        let p: Value = r.json().await.unwrap();
+        assert_eq!(p["errors"][0]["field"], "check_ins[0].date");
+        let after: Value = s.get("/api/v1/export?format=json").await.json().await.unwrap();
+        assert_eq!(after["check_ins"], export["check_ins"], "nothing changed");
+    }
 }
