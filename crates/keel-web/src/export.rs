@@ -135,6 +135,10 @@ pub fn parse(
             .and_then(Value::as_str)
             .and_then(keel_core::validate::parse_date);
         match (rule, on) {
+            (Some(_), Some(d)) if d > far => errors.add(
+                format!("acknowledgements[{i}].acknowledged_on"),
+                "must not be after today",
+            ),
             (Some(r), Some(d)) if keel_core::rules::check_acknowledgeable(r).is_ok() => {
                 data.acknowledgements.push((r.to_string(), d))
             }

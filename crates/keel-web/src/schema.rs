@@ -590,10 +590,6 @@ fn exported_acknowledgement() -> Schema {
         .required("rule")
         .property("acknowledged_on", date("The day she acknowledged it."))
         .required("acknowledged_on")
-        .property(
-            "muted_until",
-            date("The last day repeats are muted; worked out again on import."),
-        )
         .into()
 }
 

@@ -447,7 +447,15 @@ both_backends! {
         assert_eq!(r.status().as_u16(), 422);
         let p: Value = r.json().await.unwrap();
         assert_eq!(p["errors"][0]["field"], "check_ins[0].date");
+        // Nor is anything in it dated after today, acknowledgements included.
+        let mut ahead = export.clone();
+        ahead["acknowledgements"][0]["acknowledged_on"] = json!("9601-02-02");
+        let r = s.post_json("/api/v1/import", &ahead).await;
+        assert_eq!(r.status().as_u16(), 422);
+        let p: Value = r.json().await.unwrap();
+        assert_eq!(p["errors"][0]["field"], "acknowledgements[0].acknowledged_on");
         let after: Value = s.get("/api/v1/export?format=json").await.json().await.unwrap();
         assert_eq!(after["check_ins"], export["check_ins"], "nothing changed");
+        assert_eq!(after["acknowledgements"], export["acknowledgements"]);
     }
 }
