@@ -200,30 +200,39 @@ pub fn parse(
         },
     }
     for (i, v) in list(object, "breaks", &mut errors).iter().enumerate() {
-        let at = v.get("taken_at").and_then(datetime);
+        let at = v
+            .get("taken_at")
+            .and_then(datetime)
+            .filter(|t| t.date() <= far);
         let minutes = v
             .get("minutes")
             .and_then(Value::as_u64)
             .filter(|m| (1..=60).contains(m));
-        let exercise = v
-            .get("exercise_id")
-            .and_then(Value::as_str)
-            .filter(|id| library.get(id).is_some())
-            .map(String::from);
-        match (at, minutes) {
-            (Some(taken_at), Some(m)) => data.breaks.push(BreakTaken {
+        // Absent or null: a break without a named exercise. Anything else must be one.
+        let exercise = match v.get("exercise_id") {
+            None | Some(Value::Null) => Some(None),
+            Some(id) => id
+                .as_str()
+                .filter(|id| library.get(id).is_some())
+                .map(|id| Some(id.to_string())),
+        };
+        match (at, minutes, exercise) {
+            (Some(taken_at), Some(m), Some(exercise)) => data.breaks.push(BreakTaken {
                 taken_at,
                 minutes: m as u16,
                 exercise_id: exercise,
             }),
             _ => errors.add(
                 format!("breaks[{i}]"),
-                "needs taken_at (YYYY-MM-DDTHH:MM:SS) and minutes from 1 to 60",
+                "needs taken_at (YYYY-MM-DDTHH:MM:SS, not after today), minutes from 1 to 60, and no exercise_id but a known one",
             ),
         }
     }
     for (i, v) in list(object, "posture", &mut errors).iter().enumerate() {
-        let at = v.get("logged_at").and_then(datetime);
+        let at = v
+            .get("logged_at")
+            .and_then(datetime)
+            .filter(|t| t.date() <= far);
         let posture = v
             .get("posture")
             .and_then(Value::as_str)
@@ -240,7 +249,7 @@ pub fn parse(
             }),
             _ => errors.add(
                 format!("posture[{i}]"),
-                "needs logged_at, posture (sit or stand) and minutes",
+                "needs logged_at (not after today), posture (sit or stand) and minutes",
             ),
         }
     }
@@ -256,10 +265,12 @@ pub fn parse(
         let date = v
             .get("date")
             .and_then(Value::as_str)
-            .and_then(keel_core::validate::parse_date);
-        let answers: Option<Vec<u8>> = v.get("answers").and_then(Value::as_array).map(|a| {
+            .and_then(keel_core::validate::parse_date)
+            .filter(|d| *d <= far);
+        // Every answer a whole number that fits a score; one that does not spoils the list.
+        let answers: Option<Vec<u8>> = v.get("answers").and_then(Value::as_array).and_then(|a| {
             a.iter()
-                .filter_map(|x| x.as_u64().map(|n| n as u8))
+                .map(|x| x.as_u64().and_then(|n| u8::try_from(n).ok()))
                 .collect()
         });
         match (inst, date, answers) {
@@ -277,7 +288,7 @@ pub fn parse(
             }
             _ => errors.add(
                 format!("questionnaires[{i}]"),
-                "needs a known instrument, a date and one answer in range per item",
+                "needs a known instrument, a date not after today and one answer in range per item",
             ),
         }
     }

@@ -577,6 +577,85 @@ fn dated(schema: Schema) -> Schema {
     }
 }
 
+/// A local date and time to the second, as the export writes it.
+fn local_time(description: &str) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$"))
+        .description(Some(format!(
+            "{description}: YYYY-MM-DDTHH:MM:SS, local time, not after today."
+        )))
+}
+
+/// A desk break as the export writes it.
+fn exported_break() -> Schema {
+    let ids: Vec<serde_json::Value> = keel_core::Library::builtin()
+        .exercises()
+        .iter()
+        .map(|e| e.id.clone().into())
+        .chain([serde_json::Value::Null])
+        .collect();
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property("taken_at", local_time("When the break was taken"))
+        .required("taken_at")
+        .property("minutes", int(1, 60, false))
+        .required("minutes")
+        .property(
+            "exercise_id",
+            ObjectBuilder::new()
+                .schema_type(nullable(Type::String))
+                .enum_values(Some(ids)),
+        )
+        .into()
+}
+
+/// A sitting or standing spell as the export writes it.
+fn exported_posture() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property("logged_at", local_time("When it was logged"))
+        .required("logged_at")
+        .property(
+            "posture",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(["sit", "stand"])),
+        )
+        .required("posture")
+        .property("minutes", int(1, 1440, false))
+        .required("minutes")
+        .into()
+}
+
+/// A questionnaire response as the export writes it: one score per item, in the
+/// questionnaire's order.
+fn exported_response() -> Schema {
+    let instruments = keel_core::progress::instruments();
+    let ids: Vec<&str> = instruments.iter().map(|i| i.id.as_str()).collect();
+    let low = instruments.iter().map(|i| i.min).min().unwrap_or(0);
+    let high = instruments.iter().map(|i| i.max).max().unwrap_or(10);
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property(
+            "instrument",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(ids)),
+        )
+        .required("instrument")
+        .property("date", date("The day answered; not after today."))
+        .required("date")
+        .property(
+            "answers",
+            ArrayBuilder::new()
+                .items(int(i64::from(low), i64::from(high), false))
+                .description(Some("One score per item, in the questionnaire's order.")),
+        )
+        .required("answers")
+        .into()
+}
+
 /// An acknowledgement as the export writes it: the rule and the day it was acknowledged.
 fn exported_acknowledgement() -> Schema {
     ObjectBuilder::new()
@@ -632,7 +711,6 @@ pub fn import() -> Schema {
             .schema_type(nullable(Type::Array))
             .items(items)
     };
-    let object = || -> RefOr<Schema> { ObjectBuilder::new().schema_type(Type::Object).into() };
     ObjectBuilder::new()
         .schema_type(Type::Object)
         .property(
@@ -664,9 +742,9 @@ pub fn import() -> Schema {
         .property("preferences", or_null(preferences()))
         .property("desk", or_null(desk()))
         .property("break_settings", or_null(break_settings()))
-        .property("breaks", list(object()))
-        .property("posture", list(object()))
-        .property("questionnaires", list(object()))
+        .property("breaks", list(exported_break().into()))
+        .property("posture", list(exported_posture().into()))
+        .property("questionnaires", list(exported_response().into()))
         .additional_properties(Some(AdditionalProperties::FreeForm(false)))
         .description(Some(
             "Everything she recorded, as the JSON export writes it. Each entry is checked as \

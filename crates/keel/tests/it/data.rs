@@ -447,13 +447,24 @@ both_backends! {
         assert_eq!(r.status().as_u16(), 422);
         let p: Value = r.json().await.unwrap();
         assert_eq!(p["errors"][0]["field"], "check_ins[0].date");
-        // Nor is anything in it dated after today, acknowledgements included.
-        let mut ahead = export.clone();
-        ahead["acknowledgements"][0]["acknowledged_on"] = json!("9601-02-02");
-        let r = s.post_json("/api/v1/import", &ahead).await;
-        assert_eq!(r.status().as_u16(), 422);
-        let p: Value = r.json().await.unwrap();
-        assert_eq!(p["errors"][0]["field"], "acknowledgements[0].acknowledged_on");
+        // Nor is anything in it dated after today, and nothing out of range is bent to fit:
+        // each such file is refused whole, naming the entry.
+        let cases: [(&str, &str, Value, &str); 5] = [
+            ("acknowledgements", "acknowledged_on", json!("9601-02-02"), "acknowledgements[0].acknowledged_on"),
+            ("breaks", "taken_at", json!("9601-02-02T08:00:00"), "breaks[0]"),
+            ("breaks", "exercise_id", json!("no-such-exercise"), "breaks[0]"),
+            ("questionnaires", "date", json!("9601-02-02"), "questionnaires[0]"),
+            // 260 would wrap to 4 in a byte, a valid score
+            ("questionnaires", "answers", json!([260, 0, 2, 1, 1, 0, 2, 1, 0, 1, 3]), "questionnaires[0]"),
+        ];
+        for (list, key, value, field) in cases {
+            let mut bad = export.clone();
+            bad[list][0][key] = value;
+            let r = s.post_json("/api/v1/import", &bad).await;
+            assert_eq!(r.status().as_u16(), 422, "{list}.{key}");
+            let p: Value = r.json().await.unwrap();
+            assert_eq!(p["errors"][0]["field"], field, "{p}");
+        }
         let after: Value = s.get("/api/v1/export?format=json").await.json().await.unwrap();
         assert_eq!(after["check_ins"], export["check_ins"], "nothing changed");
         assert_eq!(after["acknowledgements"], export["acknowledgements"]);
