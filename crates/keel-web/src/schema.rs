@@ -435,6 +435,27 @@ fn acknowledgeable_rules() -> Vec<&'static str> {
         .collect()
 }
 
+/// An object that refuses unknown fields, as the hand-written parsers do.
+fn closed() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+}
+
+/// A value of `t`, described.
+fn described(t: impl Into<SchemaType>, description: &str) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(t)
+        .description(Some(description))
+}
+
+/// An object whose every value is of type `t` (a map from names).
+fn map_of(t: Type, description: &str) -> ObjectBuilder {
+    described(Type::Object, description).additional_properties(Some(AdditionalProperties::RefOr(
+        RefOr::T(Schema::Object(ObjectBuilder::new().schema_type(t).build())),
+    )))
+}
+
 fn string(min: usize, max: usize) -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(Type::String)
@@ -445,8 +466,7 @@ fn string(min: usize, max: usize) -> ObjectBuilder {
 /// The body of sign-up and log-in. `invite` is read on sign-up where sign-up is by
 /// invitation, and ignored on log-in.
 pub fn credentials() -> Schema {
-    ObjectBuilder::new()
-        .schema_type(Type::Object)
+    closed()
         .property(
             "email",
             string(3, 254)
@@ -468,17 +488,17 @@ pub fn credentials() -> Schema {
                 .schema_type(nullable(Type::String))
                 .description(Some("An invitation code, where sign-up is by invitation.")),
         )
-        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
         .into()
 }
 
 /// The body of `POST /api/v1/tokens`.
 pub fn token() -> Schema {
-    ObjectBuilder::new()
-        .schema_type(Type::Object)
+    closed()
         .property(
             "name",
             string(1, crate::account::TOKEN_NAME_MAX_CHARS)
+                // Trimmed before it is checked: at least one character that is not a space.
+                .pattern(Some(r"\S"))
                 .description(Some("What the token is for, to tell tokens apart.")),
         )
         .required("name")
@@ -489,28 +509,24 @@ pub fn token() -> Schema {
                 .enum_values(Some(["read", "write"])),
         )
         .required("scope")
-        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
         .into()
 }
 
 /// The body of `POST /api/v1/import/csv`.
 pub fn csv_import() -> Schema {
-    ObjectBuilder::new()
-        .schema_type(Type::Object)
+    closed()
         .property(
             "csv",
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .description(Some("The file's text, its first line the column headers.")),
+            described(
+                Type::String,
+                "The file's text, its first line the column headers.",
+            ),
         )
         .required("csv")
         .property("mapping", {
-            let mut m = ObjectBuilder::new()
-                .schema_type(Type::Object)
-                .description(Some(
-                    "Each Keel field to fill and the column header it is read from.",
-                ))
-                .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+            let mut m = closed().description(Some(
+                "Each Keel field to fill and the column header it is read from.",
+            ));
             for field in crate::csv_import::MAPPABLE {
                 m = m.property(*field, string(1, 200));
             }
@@ -522,26 +538,24 @@ pub fn csv_import() -> Schema {
         .required("mapping")
         .property(
             "date_format",
-            ObjectBuilder::new()
-                .schema_type(nullable(Type::String))
-                .description(Some(
-                    "How the dates are written, as strftime; default %Y-%m-%d.",
-                )),
+            described(
+                nullable(Type::String),
+                "How the dates are written, as strftime; default %Y-%m-%d.",
+            ),
         )
         .property(
             "dry_run",
-            ObjectBuilder::new()
-                .schema_type(nullable(Type::Boolean))
-                .description(Some("Check and report only; save nothing.")),
+            described(
+                nullable(Type::Boolean),
+                "Check and report only; save nothing.",
+            ),
         )
-        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
         .into()
 }
 
 /// The body of `POST /api/v1/questionnaires/{id}/responses`.
 pub fn questionnaire_response() -> Schema {
-    ObjectBuilder::new()
-        .schema_type(Type::Object)
+    closed()
         .property(
             "date",
             date("The day answered for; defaults to today, not after today.")
@@ -549,17 +563,12 @@ pub fn questionnaire_response() -> Schema {
         )
         .property(
             "answers",
-            ObjectBuilder::new()
-                .schema_type(Type::Object)
-                .additional_properties(Some(AdditionalProperties::RefOr(RefOr::T(Schema::Object(
-                    ObjectBuilder::new().schema_type(Type::Integer).build(),
-                )))))
-                .description(Some(
-                    "Each item's id and its score; the questionnaire lists its items and ranges.",
-                )),
+            map_of(
+                Type::Integer,
+                "Each item's id and its score; the questionnaire lists its items and ranges.",
+            ),
         )
         .required("answers")
-        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
         .into()
 }
 
@@ -711,8 +720,7 @@ pub fn import() -> Schema {
             .schema_type(nullable(Type::Array))
             .items(items)
     };
-    ObjectBuilder::new()
-        .schema_type(Type::Object)
+    closed()
         .property(
             "schema",
             ObjectBuilder::new()
@@ -745,7 +753,6 @@ pub fn import() -> Schema {
         .property("breaks", list(exported_break().into()))
         .property("posture", list(exported_posture().into()))
         .property("questionnaires", list(exported_response().into()))
-        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
         .description(Some(
             "Everything she recorded, as the JSON export writes it. Each entry is checked as \
              its own endpoint checks it; any error and nothing is changed.",
@@ -754,15 +761,9 @@ pub fn import() -> Schema {
 }
 
 /// Marker types so request bodies can be named in the OpenAPI document.
-pub struct CheckInBody;
-pub struct CredentialsBody;
-pub struct TokenBody;
-pub struct CsvImportBody;
-pub struct ResponseBody;
-pub struct ImportBody;
-
 macro_rules! named_body {
     ($($name:ident => $build:expr),* $(,)?) => {$(
+        pub struct $name;
         impl PartialSchema for $name {
             fn schema() -> RefOr<Schema> {
                 $build.into()
@@ -773,83 +774,21 @@ macro_rules! named_body {
 }
 
 named_body! {
+    CheckInBody => check_in(),
+    TriageBody => triage_input(),
+    BoneBody => bone_input(),
+    ProfileBody => profile(),
+    AcknowledgementBody => acknowledgement(),
+    ActivityBody => activity(),
+    PreferencesBody => preferences(),
+    DeskBody => desk(),
+    BreakSettingsBody => break_settings(),
     CredentialsBody => credentials(),
     TokenBody => token(),
     CsvImportBody => csv_import(),
     ResponseBody => questionnaire_response(),
     ImportBody => import(),
 }
-pub struct TriageBody;
-pub struct BoneBody;
-pub struct ProfileBody;
-pub struct ActivityBody;
-pub struct DeskBody;
-pub struct BreakSettingsBody;
-
-impl PartialSchema for DeskBody {
-    fn schema() -> RefOr<Schema> {
-        desk().into()
-    }
-}
-impl ToSchema for DeskBody {}
-
-impl PartialSchema for BreakSettingsBody {
-    fn schema() -> RefOr<Schema> {
-        break_settings().into()
-    }
-}
-impl ToSchema for BreakSettingsBody {}
-pub struct PreferencesBody;
-
-impl PartialSchema for ActivityBody {
-    fn schema() -> RefOr<Schema> {
-        activity().into()
-    }
-}
-impl ToSchema for ActivityBody {}
-
-impl PartialSchema for PreferencesBody {
-    fn schema() -> RefOr<Schema> {
-        preferences().into()
-    }
-}
-impl ToSchema for PreferencesBody {}
-pub struct AcknowledgementBody;
-
-impl PartialSchema for ProfileBody {
-    fn schema() -> RefOr<Schema> {
-        profile().into()
-    }
-}
-impl ToSchema for ProfileBody {}
-
-impl PartialSchema for AcknowledgementBody {
-    fn schema() -> RefOr<Schema> {
-        acknowledgement().into()
-    }
-}
-impl ToSchema for AcknowledgementBody {}
-
-impl PartialSchema for BoneBody {
-    fn schema() -> RefOr<Schema> {
-        bone_input().into()
-    }
-}
-impl ToSchema for BoneBody {}
-
-impl PartialSchema for CheckInBody {
-    fn schema() -> RefOr<Schema> {
-        check_in().into()
-    }
-}
-impl ToSchema for CheckInBody {}
-
-impl PartialSchema for TriageBody {
-    fn schema() -> RefOr<Schema> {
-        triage_input().into()
-    }
-}
-impl ToSchema for TriageBody {}
 
 #[cfg(test)]
 mod tests {
