@@ -902,6 +902,9 @@ fn api_outcome(state: &AppState, headers: &HeaderMap, outcome: Outcome, created:
                 auth::wants_secure(state, headers),
             )
         }
+        Outcome::Refused(StatusCode::UNPROCESSABLE_ENTITY, errors) => {
+            ApiError::Validation(errors).into_response()
+        }
         Outcome::Refused(status, errors) => ApiError::Refused(status, errors).into_response(),
         Outcome::Limited(wait) => too_many(wait),
     }

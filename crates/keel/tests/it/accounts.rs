@@ -50,6 +50,10 @@ both_backends! {
         assert_eq!(r.status().as_u16(), 409, "one account per email");
         let p: Value = r.json().await.unwrap();
         assert_eq!((p["type"].as_str(), p["errors"][0]["field"].as_str()), (Some("urn:keel:problem:conflict"), Some("email")));
+        let r = client().post(s.url("/api/v1/auth/signup")).json(&json!({"email": "cai@example.org", "password": "short"})).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 422, "a password too short is a validation problem");
+        let p: Value = r.json().await.unwrap();
+        assert_eq!((p["type"].as_str(), p["errors"][0]["field"].as_str()), (Some("urn:keel:problem:validation"), Some("password")));
         // B walks every read route and finds nothing of A's
         let date = today();
         for path in [
