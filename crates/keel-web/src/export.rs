@@ -1,6 +1,7 @@
 //! Her data, hers to take: a complete JSON export (with a schema version) that imports back
 //! exactly, CSV files zipped, and an HL7 FHIR R4 Bundle (clinical-rules.md section 7).
 
+use std::collections::BTreeSet;
 use std::io::Write;
 
 use chrono::{NaiveDate, NaiveDateTime, SecondsFormat, Utc};
@@ -66,6 +67,33 @@ fn datetime(v: &Value) -> Option<NaiveDateTime> {
         .and_then(|s| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").ok())
 }
 
+/// The keys already taken in each list of an import: the store keeps one entry per key, so a
+/// second one is an error in the file (named by its path), not a conflict with stored data.
+#[derive(Default)]
+struct Seen {
+    rules: BTreeSet<String>,
+    heights: BTreeSet<NaiveDate>,
+    dexa: BTreeSet<(NaiveDate, String)>,
+    activities: BTreeSet<(NaiveDate, String)>,
+    /// Breaks (0) and posture entries (1) by their moment.
+    moments: BTreeSet<(u8, NaiveDateTime)>,
+    responses: BTreeSet<(String, NaiveDate)>,
+}
+
+/// Whether `key` is new to its list; if not, says so at `path`.
+fn first<K: Ord>(
+    seen: &mut BTreeSet<K>,
+    key: K,
+    errors: &mut ValidationErrors,
+    path: impl FnOnce() -> String,
+) -> bool {
+    let new = seen.insert(key);
+    if !new {
+        errors.add(path(), "appears twice");
+    }
+    new
+}
+
 /// Validates an export for import, through the same constructors as every other input.
 /// Every problem is reported with its path, and nothing is written unless all is valid.
 pub fn parse(
@@ -113,6 +141,7 @@ pub fn parse(
     let far = today;
     let mut data = UserData::default();
     let mut seen_dates = std::collections::BTreeSet::new();
+    let mut seen = Seen::default();
     for (i, v) in list(object, "check_ins", &mut errors).iter().enumerate() {
         match CheckIn::parse(v, far) {
             Ok(c) if !seen_dates.insert(c.date) => {
@@ -140,7 +169,11 @@ pub fn parse(
                 "must not be after today",
             ),
             (Some(r), Some(d)) if keel_core::rules::check_acknowledgeable(r).is_ok() => {
-                data.acknowledgements.push((r.to_string(), d))
+                if first(&mut seen.rules, r.to_string(), &mut errors, || {
+                    format!("acknowledgements[{i}].rule")
+                }) {
+                    data.acknowledgements.push((r.to_string(), d))
+                }
             }
             _ => errors.add(
                 format!("acknowledgements[{i}]"),
@@ -157,13 +190,28 @@ pub fn parse(
     }
     for (i, v) in list(object, "heights", &mut errors).iter().enumerate() {
         match keel_core::bone::parse_height(v, far) {
-            Ok(h) => data.heights.push(h),
+            Ok(h) => {
+                if first(&mut seen.heights, h.date, &mut errors, || {
+                    format!("heights[{i}].date")
+                }) {
+                    data.heights.push(h)
+                }
+            }
             Err(e) => nested(&mut errors, format!("heights[{i}]"), e),
         }
     }
     for (i, v) in list(object, "dexa", &mut errors).iter().enumerate() {
         match keel_core::bone::parse_dexa(v, far) {
-            Ok(d) => data.dexa.push(d),
+            Ok(d) => {
+                if first(
+                    &mut seen.dexa,
+                    (d.date, format!("{:?}", d.site)),
+                    &mut errors,
+                    || format!("dexa[{i}]"),
+                ) {
+                    data.dexa.push(d)
+                }
+            }
             Err(e) => nested(&mut errors, format!("dexa[{i}]"), e),
         }
     }
@@ -174,7 +222,16 @@ pub fn parse(
             o.remove("family");
         }
         match Activity::parse(&v, far, library, |_| 1) {
-            Ok(a) => data.activities.push(a),
+            Ok(a) => {
+                if first(
+                    &mut seen.activities,
+                    (a.date, a.exercise_id.clone()),
+                    &mut errors,
+                    || format!("activities[{i}]"),
+                ) {
+                    data.activities.push(a)
+                }
+            }
             Err(e) => nested(&mut errors, format!("activities[{i}]"), e),
         }
     }
@@ -217,11 +274,17 @@ pub fn parse(
                 .map(|id| Some(id.to_string())),
         };
         match (at, minutes, exercise) {
-            (Some(taken_at), Some(m), Some(exercise)) => data.breaks.push(BreakTaken {
-                taken_at,
-                minutes: m as u16,
-                exercise_id: exercise,
-            }),
+            (Some(taken_at), Some(m), Some(exercise)) => {
+                if first(&mut seen.moments, (0, taken_at), &mut errors, || {
+                    format!("breaks[{i}].taken_at")
+                }) {
+                    data.breaks.push(BreakTaken {
+                        taken_at,
+                        minutes: m as u16,
+                        exercise_id: exercise,
+                    })
+                }
+            }
             _ => errors.add(
                 format!("breaks[{i}]"),
                 "needs taken_at (YYYY-MM-DDTHH:MM:SS, not after today), minutes from 1 to 60, and no exercise_id but a known one",
@@ -242,11 +305,17 @@ pub fn parse(
             .and_then(Value::as_u64)
             .filter(|m| (1..=1440).contains(m));
         match (at, posture, minutes) {
-            (Some(logged_at), Some(p), Some(m)) => data.posture.push(PostureEntry {
-                logged_at,
-                posture: p.into(),
-                minutes: m as u32,
-            }),
+            (Some(logged_at), Some(p), Some(m)) => {
+                if first(&mut seen.moments, (1, logged_at), &mut errors, || {
+                    format!("posture[{i}].logged_at")
+                }) {
+                    data.posture.push(PostureEntry {
+                        logged_at,
+                        posture: p.into(),
+                        minutes: m as u32,
+                    })
+                }
+            }
             _ => errors.add(
                 format!("posture[{i}]"),
                 "needs logged_at (not after today), posture (sit or stand) and minutes",
@@ -278,6 +347,14 @@ pub fn parse(
                 if a.len() == ins.items.len()
                     && a.iter().all(|x| *x >= ins.min && *x <= ins.max) =>
             {
+                if !first(
+                    &mut seen.responses,
+                    (ins.id.clone(), d),
+                    &mut errors,
+                    || format!("questionnaires[{i}]"),
+                ) {
+                    continue;
+                }
                 let total = ins.score(&a).total;
                 data.responses.push(Response {
                     instrument: ins.id.clone(),

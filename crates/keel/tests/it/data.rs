@@ -465,6 +465,24 @@ both_backends! {
             let p: Value = r.json().await.unwrap();
             assert_eq!(p["errors"][0]["field"], field, "{p}");
         }
+        // The store keeps one entry per key in each list: a file with two is refused, naming
+        // the second, rather than failing as a conflict with stored data.
+        for (list, field) in [
+            ("acknowledgements", "acknowledgements[1].rule"),
+            ("heights", "heights[1].date"),
+            ("dexa", "dexa[1]"),
+            ("activities", "activities[1]"),
+            ("breaks", "breaks[1].taken_at"),
+            ("questionnaires", "questionnaires[1]"),
+        ] {
+            let mut twice = export.clone();
+            let entry = twice[list][0].clone();
+            twice[list] = json!([entry.clone(), entry]);
+            let r = s.post_json("/api/v1/import", &twice).await;
+            assert_eq!(r.status().as_u16(), 422, "{list}");
+            let p: Value = r.json().await.unwrap();
+            assert_eq!((p["errors"][0]["field"].as_str(), p["errors"][0]["message"].as_str()), (Some(field), Some("appears twice")), "{p}");
+        }
         let after: Value = s.get("/api/v1/export?format=json").await.json().await.unwrap();
         assert_eq!(after["check_ins"], export["check_ins"], "nothing changed");
         assert_eq!(after["acknowledgements"], export["acknowledgements"]);
