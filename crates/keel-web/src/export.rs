@@ -71,6 +71,7 @@ fn datetime(v: &Value) -> Option<NaiveDateTime> {
 /// second one is an error in the file (named by its path), not a conflict with stored data.
 #[derive(Default)]
 struct Seen {
+    check_ins: BTreeSet<NaiveDate>,
     rules: BTreeSet<String>,
     heights: BTreeSet<NaiveDate>,
     dexa: BTreeSet<(NaiveDate, String)>,
@@ -140,17 +141,19 @@ pub fn parse(
     // Nothing in an export can be dated after the day it is imported.
     let far = today;
     let mut data = UserData::default();
-    let mut seen_dates = std::collections::BTreeSet::new();
     let mut seen = Seen::default();
     for (i, v) in list(object, "check_ins", &mut errors).iter().enumerate() {
         match CheckIn::parse(v, far) {
-            Ok(c) if !seen_dates.insert(c.date) => {
-                errors.add(format!("check_ins[{i}].date"), "appears twice")
-            }
             Ok(_) if v.get("date").is_none_or(Value::is_null) => {
                 errors.add(format!("check_ins[{i}].date"), "is required in an export")
             }
-            Ok(c) => data.check_ins.push(c),
+            Ok(c) => {
+                if first(&mut seen.check_ins, c.date, &mut errors, || {
+                    format!("check_ins[{i}].date")
+                }) {
+                    data.check_ins.push(c)
+                }
+            }
             Err(e) => nested(&mut errors, format!("check_ins[{i}]"), e),
         }
     }

@@ -468,6 +468,7 @@ both_backends! {
         // The store keeps one entry per key in each list: a file with two is refused, naming
         // the second, rather than failing as a conflict with stored data.
         for (list, field) in [
+            ("check_ins", "check_ins[1].date"),
             ("acknowledgements", "acknowledgements[1].rule"),
             ("heights", "heights[1].date"),
             ("dexa", "dexa[1]"),
