@@ -341,6 +341,11 @@ pub async fn verify_backup(path: &std::path::Path) -> Result<u64, StoreError> {
 pub(crate) mod test_support {
     use super::Store;
 
+    /// A date written YYYY-MM-DD.
+    pub fn day(s: &str) -> chrono::NaiveDate {
+        s.parse().unwrap()
+    }
+
     /// A store on a fresh file of its own, and the directory to remove.
     pub async fn temp_store(name: &str) -> (Store, std::path::PathBuf) {
         let dir = std::env::temp_dir().join(format!("keel-store-{name}-{}", std::process::id()));

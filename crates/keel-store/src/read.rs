@@ -116,17 +116,12 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use chrono::NaiveDate;
     use keel_core::activity::Activity;
     use keel_core::{CheckIn, ExerciseFamily, Library};
     use serde_json::json;
 
-    use crate::test_support::{add_user, temp_store};
+    use crate::test_support::{add_user, day, temp_store};
     use crate::{LOCAL_USER, Response, UserId};
-
-    fn day(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
 
     /// Every read that runs on the direct connections answers what sqlx answers, for her and
     /// for nobody else; parameters, NULLs, real numbers and ordering included.

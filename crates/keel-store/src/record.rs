@@ -76,15 +76,10 @@ impl Store {
 mod tests {
     use super::*;
     use crate::LOCAL_USER;
-    use crate::test_support::{add_user, temp_store};
-    use chrono::NaiveDate;
+    use crate::test_support::{add_user, day, temp_store};
     use keel_core::CheckIn;
     use keel_core::bone::{BoneProfile, DexaSite};
     use serde_json::json;
-
-    fn day(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
 
     #[tokio::test]
     async fn one_query_reads_what_the_separate_reads_read_and_only_hers() {

@@ -81,15 +81,10 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::LOCAL_USER;
-    use crate::test_support::temp_store;
+    use crate::test_support::{day, temp_store};
     use keel_core::{CheckIn, DayType};
     use serde_json::json;
-
-    fn day(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
 
     fn check_in(date: &str, v: serde_json::Value) -> CheckIn {
         let mut v = v;
