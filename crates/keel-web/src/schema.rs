@@ -268,12 +268,9 @@ pub fn acknowledgement() -> Schema {
         .schema_type(Type::Object)
         .property(
             "rule",
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .enum_values(Some(acknowledgeable_rules()))
-                .description(Some(
-                    "A non-emergency RF-* rule id; emergency findings cannot be muted.",
-                )),
+            one_of(Type::String, acknowledgeable_rules()).description(Some(
+                "A non-emergency RF-* rule id; emergency findings cannot be muted.",
+            )),
         )
         .required("rule")
         .property(
@@ -308,9 +305,7 @@ pub fn activity() -> Schema {
         )
         .property(
             "exercise_id",
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .enum_values(Some(ids)),
+            one_of(Type::String, ids),
         )
         .required("exercise_id")
         .property(
@@ -344,22 +339,8 @@ pub fn preferences() -> Schema {
     let equipment: Vec<String> = lib.equipment().into_iter().map(String::from).collect();
     ObjectBuilder::new()
         .schema_type(Type::Object)
-        .property(
-            "excluded_exercises",
-            list(
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .enum_values(Some(ids)),
-            ),
-        )
-        .property(
-            "missing_equipment",
-            list(
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .enum_values(Some(equipment)),
-            ),
-        )
+        .property("excluded_exercises", list(one_of(Type::String, ids)))
+        .property("missing_equipment", list(one_of(Type::String, equipment)))
         .additional_properties(Some(AdditionalProperties::FreeForm(false)))
         .build()
         .into()
@@ -412,11 +393,10 @@ pub fn break_settings() -> Schema {
         .property("interval_minutes", int(10, 120, true))
         .property(
             "working_days",
-            list(
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .enum_values(Some(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])),
-            ),
+            list(one_of(
+                Type::String,
+                ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+            )),
         )
         .additional_properties(Some(AdditionalProperties::FreeForm(false)))
         .build()
@@ -433,6 +413,16 @@ fn acknowledgeable_rules() -> Vec<&'static str> {
         ])
         .filter(|id| keel_core::rules::check_acknowledgeable(id).is_ok())
         .collect()
+}
+
+/// A value of type `t` that is one of `values`.
+fn one_of<V: Into<serde_json::Value>>(
+    t: Type,
+    values: impl IntoIterator<Item = V>,
+) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(t)
+        .enum_values(Some(values))
 }
 
 /// An object that refuses unknown fields, as the hand-written parsers do.
@@ -502,12 +492,7 @@ pub fn token() -> Schema {
                 .description(Some("What the token is for, to tell tokens apart.")),
         )
         .required("name")
-        .property(
-            "scope",
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .enum_values(Some(["read", "write"])),
-        )
+        .property("scope", one_of(Type::String, ["read", "write"]))
         .required("scope")
         .into()
 }
@@ -625,12 +610,7 @@ fn exported_posture() -> Schema {
         .schema_type(Type::Object)
         .property("logged_at", local_time("When it was logged"))
         .required("logged_at")
-        .property(
-            "posture",
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .enum_values(Some(["sit", "stand"])),
-        )
+        .property("posture", one_of(Type::String, ["sit", "stand"]))
         .required("posture")
         .property("minutes", int(1, 1440, false))
         .required("minutes")
@@ -646,12 +626,7 @@ fn exported_response() -> Schema {
     let high = instruments.iter().map(|i| i.max).max().unwrap_or(10);
     ObjectBuilder::new()
         .schema_type(Type::Object)
-        .property(
-            "instrument",
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .enum_values(Some(ids)),
-        )
+        .property("instrument", one_of(Type::String, ids))
         .required("instrument")
         .property("date", date("The day answered; not after today."))
         .required("date")
@@ -669,12 +644,7 @@ fn exported_response() -> Schema {
 fn exported_acknowledgement() -> Schema {
     ObjectBuilder::new()
         .schema_type(Type::Object)
-        .property(
-            "rule",
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .enum_values(Some(acknowledgeable_rules())),
-        )
+        .property("rule", one_of(Type::String, acknowledgeable_rules()))
         .required("rule")
         .property("acknowledged_on", date("The day she acknowledged it."))
         .required("acknowledged_on")
@@ -721,18 +691,11 @@ pub fn import() -> Schema {
             .items(items)
     };
     closed()
-        .property(
-            "schema",
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .enum_values(Some([crate::export::SCHEMA])),
-        )
+        .property("schema", one_of(Type::String, [crate::export::SCHEMA]))
         .required("schema")
         .property(
             "schema_version",
-            ObjectBuilder::new()
-                .schema_type(Type::Integer)
-                .enum_values(Some([crate::export::SCHEMA_VERSION])),
+            one_of(Type::Integer, [crate::export::SCHEMA_VERSION]),
         )
         .required("schema_version")
         .property(
