@@ -62,9 +62,11 @@ fn nested(errors: &mut ValidationErrors, prefix: String, inner: ValidationErrors
     }
 }
 
-fn datetime(v: &Value) -> Option<NaiveDateTime> {
-    v.as_str()
+/// A local time to the second, YYYY-MM-DDTHH:MM:SS, on or before the day `last`.
+fn moment(v: Option<&Value>, last: NaiveDate) -> Option<NaiveDateTime> {
+    v?.as_str()
         .and_then(|s| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").ok())
+        .filter(|t| t.date() <= last)
 }
 
 /// The keys already taken in each list of an import: the store keeps one entry per key, so a
@@ -76,8 +78,8 @@ struct Seen {
     heights: BTreeSet<NaiveDate>,
     dexa: BTreeSet<(NaiveDate, String)>,
     activities: BTreeSet<(NaiveDate, String)>,
-    /// Breaks (0) and posture entries (1) by their moment.
-    moments: BTreeSet<(u8, NaiveDateTime)>,
+    breaks: BTreeSet<NaiveDateTime>,
+    posture: BTreeSet<NaiveDateTime>,
     responses: BTreeSet<(String, NaiveDate)>,
 }
 
@@ -260,10 +262,7 @@ pub fn parse(
         },
     }
     for (i, v) in list(object, "breaks", &mut errors).iter().enumerate() {
-        let at = v
-            .get("taken_at")
-            .and_then(datetime)
-            .filter(|t| t.date() <= far);
+        let at = moment(v.get("taken_at"), far);
         let minutes = v
             .get("minutes")
             .and_then(Value::as_u64)
@@ -278,7 +277,7 @@ pub fn parse(
         };
         match (at, minutes, exercise) {
             (Some(taken_at), Some(m), Some(exercise)) => {
-                if first(&mut seen.moments, (0, taken_at), &mut errors, || {
+                if first(&mut seen.breaks, taken_at, &mut errors, || {
                     format!("breaks[{i}].taken_at")
                 }) {
                     data.breaks.push(BreakTaken {
@@ -295,10 +294,7 @@ pub fn parse(
         }
     }
     for (i, v) in list(object, "posture", &mut errors).iter().enumerate() {
-        let at = v
-            .get("logged_at")
-            .and_then(datetime)
-            .filter(|t| t.date() <= far);
+        let at = moment(v.get("logged_at"), far);
         let posture = v
             .get("posture")
             .and_then(Value::as_str)
@@ -309,7 +305,7 @@ pub fn parse(
             .filter(|m| (1..=1440).contains(m));
         match (at, posture, minutes) {
             (Some(logged_at), Some(p), Some(m)) => {
-                if first(&mut seen.moments, (1, logged_at), &mut errors, || {
+                if first(&mut seen.posture, logged_at, &mut errors, || {
                     format!("posture[{i}].logged_at")
                 }) {
                     data.posture.push(PostureEntry {
