@@ -68,7 +68,10 @@ pub const TOKEN_NAME_MAX_CHARS: usize = 60;
 /// What a log-in or sign-up attempt came to.
 enum Outcome {
     In(UserId, String),
-    /// Refused, with the field to blame and why; the status the API answers with.
+    /// The request itself is not valid (422).
+    Invalid(ValidationErrors),
+    /// Valid, but refused as things stand, with the field to blame and the status the API
+    /// answers with (401, 403, 409).
     Refused(StatusCode, ValidationErrors),
     Limited(Duration),
 }
@@ -90,7 +93,7 @@ async fn try_signup(
     }
     let email = match auth::validate_credentials(email, password) {
         Ok(e) => e,
-        Err(e) => return Ok(Outcome::Refused(StatusCode::UNPROCESSABLE_ENTITY, e)),
+        Err(e) => return Ok(Outcome::Invalid(e)),
     };
     if state.signup != crate::SignupMode::Open && state.accounts_enabled().await? {
         if state.signup == crate::SignupMode::Closed {
@@ -331,7 +334,7 @@ async fn form_credentials(state: AppState, req: Request, signup: bool) -> Respon
             &token,
             auth::wants_secure(&state, &headers),
         ),
-        Ok(Outcome::Refused(_, errors)) => {
+        Ok(Outcome::Invalid(errors) | Outcome::Refused(_, errors)) => {
             let kept = FormValues(vec![("email".into(), email)]);
             page_with_token(&headers, StatusCode::UNPROCESSABLE_ENTITY, title, |t| {
                 credentials_form(action, title, &kept, &errors, t, &next)
@@ -902,9 +905,7 @@ fn api_outcome(state: &AppState, headers: &HeaderMap, outcome: Outcome, created:
                 auth::wants_secure(state, headers),
             )
         }
-        Outcome::Refused(StatusCode::UNPROCESSABLE_ENTITY, errors) => {
-            ApiError::Validation(errors).into_response()
-        }
+        Outcome::Invalid(errors) => ApiError::Validation(errors).into_response(),
         Outcome::Refused(status, errors) => ApiError::Refused(status, errors).into_response(),
         Outcome::Limited(wait) => too_many(wait),
     }

@@ -76,9 +76,8 @@ impl ApiError {
             ApiError::Refused(status, e) => (
                 match *status {
                     StatusCode::UNAUTHORIZED => "urn:keel:problem:credentials",
-                    StatusCode::FORBIDDEN => "urn:keel:problem:forbidden",
                     StatusCode::CONFLICT => "urn:keel:problem:conflict",
-                    _ => "urn:keel:problem:validation",
+                    _ => "urn:keel:problem:forbidden",
                 },
                 format!("Refused: {}", e.summary()),
                 e.errors().to_vec(),
