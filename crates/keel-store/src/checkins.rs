@@ -26,7 +26,25 @@ pub struct StoredCheckIn {
 pub struct Saved {
     pub stored: StoredCheckIn,
     pub replaced: bool,
+    /// How the save moved her revision, when the store could see it exactly (see
+    /// [`RevisionStep`]): [`Store::record_check_in`] sets it, saves that are part of a larger
+    /// write (an import, an acknowledgement) do not.
+    pub step: Option<RevisionStep>,
 }
+
+/// Her revision just before a save and just after it, both read inside the save's transaction
+/// while no other writer could change her data (SQLite's write lock; on PostgreSQL her user
+/// row locked before the first read). The save of one day's check-in was therefore the only
+/// change between the two: whatever was worked out from her data at `before` without reading
+/// that day's check-in is still right at `after`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RevisionStep {
+    pub before: i64,
+    pub after: i64,
+}
+
+/// Her revision, read in a save's transaction after its write.
+const REVISION: &str = "SELECT revision FROM users WHERE id = $1";
 
 /// How far back triage and the day-type rules look: six 7-day windows, or an episode's start.
 pub(crate) const HISTORY_DAYS: i64 = 366;
@@ -47,7 +65,7 @@ impl Store {
             let check_in_ = check_in.clone();
             let outcome = tokio::task::spawn_blocking(move || {
                 let _gate = gate;
-                direct.run(|conn| assess_and_write_direct(conn, user, &check_in_))
+                direct.run_write(|conn| assess_and_write_direct(conn, user, &check_in_))
             })
             .await;
             match outcome {
@@ -62,7 +80,8 @@ impl Store {
         // IMMEDIATE takes the write lock first, so a concurrent writer waits instead of
         // failing on a read-to-write upgrade.
         let mut tx = self.begin_write(user).await?;
-        let saved = assess_and_write(&mut tx, user, check_in).await?;
+        let (mut saved, before) = assess_and_write_from(&mut tx, user, check_in).await?;
+        saved.step = step_from(&mut tx, user, before).await?;
         tx.commit().await?;
         Ok(saved)
     }
@@ -105,14 +124,17 @@ impl Store {
 
 /// The history before a day as one row, whatever its length: `days` lists "date pain
 /// day_type" entries, `existing` is the day's own creation time if it was checked in already
-/// (kept when it is replaced), and `muted` lists the rules acknowledged within the mute
-/// window. One row instead of a row per day: every row is a hand-off between threads in the
-/// SQLite driver, and a year of history was most of a save's cost.
+/// (kept when it is replaced), `muted` lists the rules acknowledged within the mute window,
+/// and `revision` is hers before the write (on PostgreSQL her user row is locked with it, so
+/// that no other writer's trigger can move it until this transaction ends; SQLite's write lock
+/// already does that). One row instead of a row per day: every row is a hand-off between
+/// threads in the SQLite driver, and a year of history was most of a save's cost.
 fn history_query(postgres: bool) -> &'static str {
     macro_rules! history {
-        ($agg:literal) => {
+        ($agg:literal, $lock:literal) => {
             concat!(
                 "SELECT ", $agg, "(date || ' ' || pain || ' ' || day_type, ',') AS days,
+                   (SELECT revision FROM users WHERE id = $1", $lock, ") AS revision,
                    (SELECT created_at FROM checkins WHERE user_id = $1 AND date = $3) AS existing,
                    (SELECT ", $agg, "(rule, ',') FROM acknowledgements
                      WHERE user_id = $1 AND acknowledged_on <= $3 AND acknowledged_on >= $4) AS muted
@@ -121,9 +143,9 @@ fn history_query(postgres: bool) -> &'static str {
         };
     }
     if postgres {
-        history!("string_agg")
+        history!("string_agg", " FOR UPDATE")
     } else {
-        history!("group_concat")
+        history!("group_concat", "")
     }
 }
 
@@ -141,6 +163,7 @@ fn history_dates(date: NaiveDate) -> [String; 3] {
 #[derive(Debug)]
 struct History {
     days: Option<String>,
+    revision: Option<i64>,
     existing: Option<String>,
     muted: Option<String>,
 }
@@ -238,6 +261,7 @@ fn assess(check_in: &CheckIn, history: History) -> Result<(Columns, Saved), Stor
             updated_at: now,
         },
         replaced,
+        step: None,
     };
     Ok((columns, saved))
 }
@@ -248,6 +272,15 @@ pub(crate) async fn assess_and_write(
     user: UserId,
     check_in: &CheckIn,
 ) -> Result<Saved, StoreError> {
+    Ok(assess_and_write_from(conn, user, check_in).await?.0)
+}
+
+/// [`assess_and_write`], also answering her revision before the write.
+async fn assess_and_write_from(
+    conn: &mut sqlx::AnyConnection,
+    user: UserId,
+    check_in: &CheckIn,
+) -> Result<(Saved, Option<i64>), StoreError> {
     let postgres = conn.backend_name().eq_ignore_ascii_case("postgresql");
     let [from, date, earliest_ack] = history_dates(check_in.date);
     let row = sqlx::query(history_query(postgres))
@@ -259,9 +292,11 @@ pub(crate) async fn assess_and_write(
         .await?;
     let history = History {
         days: row.try_get("days")?,
+        revision: row.try_get("revision")?,
         existing: row.try_get("existing")?,
         muted: row.try_get("muted")?,
     };
+    let before = history.revision;
     let (c, saved) = assess(check_in, history)?;
     sqlx::query(UPSERT)
         .bind(user.0)
@@ -276,7 +311,23 @@ pub(crate) async fn assess_and_write(
         .bind(c.walking_minutes)
         .execute(&mut *conn)
         .await?;
-    Ok(saved)
+    Ok((saved, before))
+}
+
+/// The step from `before` to her revision now, read in the same transaction.
+async fn step_from(
+    conn: &mut sqlx::AnyConnection,
+    user: UserId,
+    before: Option<i64>,
+) -> Result<Option<RevisionStep>, StoreError> {
+    let Some(before) = before else {
+        return Ok(None);
+    };
+    let after: Option<i64> = sqlx::query_scalar(REVISION)
+        .bind(user.0)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(after.map(|after| RevisionStep { before, after }))
 }
 
 /// The same save on a direct SQLite connection (see `direct`), in one IMMEDIATE transaction.
@@ -287,6 +338,7 @@ fn assess_and_write_direct(
     user: UserId,
     check_in: &CheckIn,
 ) -> rusqlite::Result<Result<Saved, StoreError>> {
+    use rusqlite::OptionalExtension as _;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let [from, date, earliest_ack] = history_dates(check_in.date);
     let history = tx.prepare_cached(history_query(false))?.query_row(
@@ -298,13 +350,15 @@ fn assess_and_write_direct(
         ],
         |r| {
             Ok(History {
-                days: r.get(0)?,
-                existing: r.get(1)?,
-                muted: r.get(2)?,
+                days: r.get("days")?,
+                revision: r.get("revision")?,
+                existing: r.get("existing")?,
+                muted: r.get("muted")?,
             })
         },
     )?;
-    let (c, saved) = match assess(check_in, history) {
+    let before = history.revision;
+    let (c, mut saved) = match assess(check_in, history) {
         Ok(assessed) => assessed,
         Err(e) => return Ok(Err(e)),
     };
@@ -320,6 +374,13 @@ fn assess_and_write_direct(
         saved.stored.updated_at,
         c.walking_minutes,
     ])?;
+    if let Some(before) = before {
+        let after: Option<i64> = tx
+            .prepare_cached(REVISION)?
+            .query_row(&[("$1", &user.0)], |r| r.get(0))
+            .optional()?;
+        saved.step = after.map(|after| RevisionStep { before, after });
+    }
     tx.commit()?;
     Ok(Ok(saved))
 }
@@ -380,6 +441,33 @@ mod tests {
     fn check_in(date: &str, pain: u8) -> CheckIn {
         let today = NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
         CheckIn::parse(&json!({"date": date, "pain": pain}), today).unwrap()
+    }
+
+    /// A save says how it moved her revision: from what it was before its write to what it
+    /// is after, new and replacing, on the direct connection and through sqlx alike.
+    #[tokio::test]
+    async fn a_save_reports_the_revision_step_it_made() {
+        let (store, dir) = temp_store("step").await;
+        let mut plain = store.clone();
+        plain.direct = None;
+        for (driver, s) in [("direct", &store), ("sqlx", &plain)] {
+            for pain in [3, 6] {
+                let before = s.revision(LOCAL_USER).await.unwrap().unwrap();
+                let saved = s
+                    .record_check_in(LOCAL_USER, &check_in("2026-11-20", pain))
+                    .await
+                    .unwrap();
+                let after = s.revision(LOCAL_USER).await.unwrap().unwrap();
+                assert_ne!(before, after, "{driver}: the save moved her revision");
+                assert_eq!(
+                    saved.step,
+                    Some(RevisionStep { before, after }),
+                    "{driver}, pain {pain}"
+                );
+            }
+        }
+        store.close().await;
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[tokio::test]

@@ -21,11 +21,18 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 /// A small pool of direct connections to one database file. As many are kept open between
-/// uses as can be in use at once: one per runtime thread, and one for the save.
+/// uses as can be in use at once: one per runtime thread for the reads, and one for the save.
 pub(crate) struct Direct {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
     keep: usize,
+    /// The connection saves use, always the same one. In WAL mode a connection that sees
+    /// another connection's commit when its next transaction starts drops its whole page
+    /// cache; a connection's own commits leave its cache as it is. With one connection for
+    /// all of this process's writes, the pages a save reads (her year of history, the
+    /// indexes) stay cached from one save to the next instead of being read from the file
+    /// again. Saves queue at the store's write gate first, so this lock is not contended.
+    writer: Mutex<Option<Connection>>,
     /// Once closed, connections are dropped as they come back instead of kept.
     closed: AtomicBool,
 }
@@ -44,7 +51,8 @@ impl Direct {
         let direct = Direct {
             path: path.to_path_buf(),
             idle: Mutex::new(Vec::new()),
-            keep: threads + 1,
+            keep: threads,
+            writer: Mutex::new(None),
             closed: AtomicBool::new(false),
         };
         let conn = direct.connect().ok()?;
@@ -78,6 +86,25 @@ impl Direct {
     pub(crate) fn close(&self) {
         self.closed.store(true, Ordering::Relaxed);
         self.idle.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.writer.lock().unwrap_or_else(|e| e.into_inner()).take();
+    }
+
+    /// Runs `f`, a write, on the writer connection. As [`Direct::run`], a connection whose
+    /// work failed is closed, and the next write opens another.
+    pub(crate) fn run_write<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let mut conn = match writer.take() {
+            Some(c) => c,
+            None => self.connect()?,
+        };
+        let result = f(&mut conn);
+        if result.is_ok() && conn.is_autocommit() && !self.closed.load(Ordering::Relaxed) {
+            *writer = Some(conn);
+        }
+        result
     }
 
     /// Runs `f` on a connection of the pool. A connection whose work failed is closed rather

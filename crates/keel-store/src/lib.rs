@@ -26,7 +26,7 @@ use sqlx::{ConnectOptions, Connection, Executor};
 
 pub use accounts::{Account, ApiToken, AuditEvent};
 pub use bone::BoneRecord;
-pub use checkins::{Saved, StoredCheckIn};
+pub use checkins::{RevisionStep, Saved, StoredCheckIn};
 pub use desk::{BreakTaken, PostureBalance};
 pub use error::StoreError;
 pub use export::{PostureEntry, UserData};

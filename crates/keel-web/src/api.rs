@@ -27,7 +27,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::cache::View;
+use crate::cache::{CheckInDays, View};
 use crate::desk_page;
 use crate::error::{ApiError, Problem};
 use crate::extract::JsonBody;
@@ -79,7 +79,7 @@ pub async fn post_check_in(
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let check_in = CheckIn::parse(&body, state.today())?;
-    let saved = state.store.record_check_in(auth.user, &check_in).await?;
+    let saved = state.record_check_in(auth.user, &check_in).await?;
     let status = if saved.replaced {
         StatusCode::OK
     } else {
@@ -112,6 +112,7 @@ pub async fn list_check_ins(
             &auth,
             View::CheckInsJson(from, to),
             |b: &Bytes| b.len() as u64,
+            |_| CheckInDays::span(from, to),
             || async {
                 let rows = state.store.check_ins(auth.user, from, to).await?;
                 let list = CheckInList {
@@ -163,14 +164,17 @@ pub async fn get_plan(
         .get_or_load(
             &auth,
             View::PlanJson(date),
-            |b: &Option<Bytes>| b.as_ref().map_or(0, |b| b.len() as u64),
+            |(b, _): &(Option<Bytes>, NaiveDate)| b.as_ref().map_or(0, |b| b.len() as u64),
+            |(_, from): &(Option<Bytes>, NaiveDate)| CheckInDays::span(*from, date),
             || async {
                 let view = views::plan_for(&state.store, &state.library, auth.user, date).await?;
-                Ok::<_, ApiError>(view.as_ref().map(json_bytes))
+                // Without a check-in the answer rests on that day's check-in alone.
+                let from = view.as_ref().map_or(date, |v| v.check_ins_from);
+                Ok::<_, ApiError>((view.as_ref().map(json_bytes), from))
             },
         )
         .await?;
-    match body.as_ref() {
+    match &body.0 {
         Some(body) => Ok(json_response(body.clone())),
         None => Err(ApiError::NotFound(format!(
             "There is no check-in for {date} yet. Check in first to get a plan."

@@ -85,6 +85,20 @@ impl AppState {
     pub fn today(&self) -> NaiveDate {
         (self.today)()
     }
+
+    /// Saves a check-in and tells the kept views what the save changed (one day's check-in),
+    /// so that views that did not read that day are not worked out again.
+    pub async fn record_check_in(
+        &self,
+        user: keel_store::UserId,
+        check_in: &keel_core::CheckIn,
+    ) -> Result<keel_store::Saved, keel_store::StoreError> {
+        let saved = self.store.record_check_in(user, check_in).await?;
+        if let Some(step) = saved.step {
+            self.views.saved(user, step, check_in.date);
+        }
+        Ok(saved)
+    }
 }
 
 /// Unknown addresses: a problem document under /api, a page elsewhere.

@@ -233,6 +233,7 @@ pub async fn today(
             &auth,
             crate::cache::View::Today(date),
             TodayData::weight,
+            |d: &TodayData| d.check_ins(date),
             || today_data(&state, auth.user, date),
         )
         .await
@@ -347,7 +348,7 @@ pub async fn post_check_in(
             );
         }
     };
-    match state.store.record_check_in(auth.user, &check_in).await {
+    match state.record_check_in(auth.user, &check_in).await {
         Ok(saved) => {
             let how = if saved.replaced { "replaced" } else { "new" };
             Redirect::to(&format!("/?date={}&saved={how}#result", check_in.date)).into_response()
@@ -370,6 +371,12 @@ impl TodayData {
     fn weight(&self) -> u64 {
         let plan = self.plan.as_ref().map_or(0, |p| 512 * (p.items.len() + 4));
         (2048 + plan) as u64
+    }
+
+    /// The check-ins it was made from: the day's own, and those its plan read.
+    fn check_ins(&self, date: NaiveDate) -> crate::cache::CheckInDays {
+        let from = self.plan.as_ref().map_or(date, |p| p.check_ins_from);
+        crate::cache::CheckInDays::span(from, date)
     }
 }
 

@@ -82,6 +82,11 @@ pub struct PlanView {
     /// Today's exercises; empty on a stop day.
     pub items: Vec<PlanItem>,
     pub disclaimer: String,
+    /// The first day whose check-in this plan read: its own day, or the first session logged
+    /// in the progression window (the levels read the pain of every day from there on). A
+    /// change to any other day's check-in leaves the plan as it is.
+    #[serde(skip)]
+    pub check_ins_from: NaiveDate,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -137,7 +142,15 @@ pub async fn levels_on(
     user: UserId,
     date: NaiveDate,
 ) -> Result<Vec<FamilyLevel>, StoreError> {
-    Ok(levels_and_log(store, library, user, date).await?.0)
+    Ok(levels_and_log(store, library, user, date).await?.levels)
+}
+
+/// What [`levels_and_log`] read.
+struct LevelsAndLog {
+    levels: Vec<FamilyLevel>,
+    logged_today: Vec<Activity>,
+    /// The first day whose check-in (its pain) the levels read; `date` itself without a log.
+    check_ins_from: NaiveDate,
 }
 
 /// The levels on a date and what was logged that day, from one read of the log.
@@ -146,7 +159,7 @@ async fn levels_and_log(
     library: &Library,
     user: UserId,
     date: NaiveDate,
-) -> Result<(Vec<FamilyLevel>, Vec<Activity>), StoreError> {
+) -> Result<LevelsAndLog, StoreError> {
     let from = date - chrono::Duration::days(PROGRESSION_DAYS);
     let activities = store.activities(user, from, date).await?;
     let logged_today: Vec<Activity> = activities
@@ -162,7 +175,11 @@ async fn levels_and_log(
     let levels = family_levels(&activities, &pain, date, library)
         .into_values()
         .collect();
-    Ok((levels, logged_today))
+    Ok(LevelsAndLog {
+        levels,
+        logged_today,
+        check_ins_from: activities.first().map_or(date, |a| a.date.min(date)),
+    })
 }
 
 /// The week holding `date`, against the activity targets.
@@ -213,10 +230,10 @@ async fn context_parts(
     date: NaiveDate,
     record: &PlanRecord,
     bone: Option<&BoneAssessment>,
-) -> Result<(PlanContext, Vec<FamilyLevel>, Vec<Activity>), StoreError> {
-    let (levels, logged_today) = levels_and_log(store, library, user, date).await?;
+) -> Result<(PlanContext, LevelsAndLog), StoreError> {
+    let read = levels_and_log(store, library, user, date).await?;
     let mut ctx = PlanContext {
-        levels: levels.iter().map(|l| (l.family, l.level)).collect(),
+        levels: read.levels.iter().map(|l| (l.family, l.level)).collect(),
         excluded_tags: Default::default(),
         excluded_exercises: record.preferences.excluded_exercises.clone(),
         missing_equipment: record.preferences.missing_equipment.clone(),
@@ -225,7 +242,7 @@ async fn context_parts(
         ctx.excluded_tags
             .extend(CAUTION_EXCLUDED_TAGS.iter().map(|t| t.to_string()));
     }
-    Ok((ctx, levels, logged_today))
+    Ok((ctx, read))
 }
 
 /// Builds the plan view for a check-in already loaded.
@@ -250,8 +267,7 @@ pub async fn plan_from_record(
 ) -> Result<PlanView, StoreError> {
     let date = stored.check_in.date;
     let bone = bone_assessment(&record.bone, date);
-    let (ctx, levels, logged_today) =
-        context_parts(store, library, user, date, record, bone.as_ref()).await?;
+    let (ctx, read) = context_parts(store, library, user, date, record, bone.as_ref()).await?;
     let acks: Vec<AcknowledgementView> = record
         .acknowledgements
         .iter()
@@ -260,8 +276,9 @@ pub async fn plan_from_record(
         .collect();
     let mut view = PlanView::build(library, stored, &ctx);
     view.acknowledged = acks;
-    view.levels = levels;
-    view.logged = logged_today;
+    view.levels = read.levels;
+    view.logged = read.logged_today;
+    view.check_ins_from = read.check_ins_from;
     if bone.is_some_and(|b| b.exercise_caution) {
         view.exclusion_rule = Some("BONE-EXERCISE-CAUTION".into());
     }
@@ -281,6 +298,7 @@ impl PlanView {
             acknowledged: Vec::new(),
             excluded_movements: ctx.excluded_tags.iter().cloned().collect(),
             exclusion_rule: None,
+            check_ins_from: stored.check_in.date,
             levels: Vec::new(),
             logged: Vec::new(),
             items: p.items,
