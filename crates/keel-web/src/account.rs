@@ -239,7 +239,7 @@ fn credentials_form(
             div class="error-summary" role="alert" { ul { @for e in errors.errors() { li { (e.message) } } } }
         }
         form method="post" action=(action) class="panel" novalidate {
-            input type="hidden" name=(csrf::FIELD) value=(token);
+            (csrf::field(token))
             input type="hidden" name="next" value=(next);
             div class="field" {
                 label for="email" { "Email" }
@@ -407,7 +407,7 @@ pub async fn account_page(
                         h2 id="delete-title" { "Delete all data" }
                         p { "This deletes everything recorded in this Keel: check-ins, exercise log, bone and desk records, questionnaires. It cannot be undone; download a copy first if you may want it back." }
                         form method="post" action="/account/delete" {
-                            input type="hidden" name=(csrf::FIELD) value=(t);
+                            (csrf::field(t))
                             div class="field" { label for="confirm" { "Type DELETE to confirm" } input type="text" id="confirm" name="confirm" autocomplete="off"; }
                             button type="submit" class="danger" { "Delete all my data" }
                         }
@@ -415,11 +415,11 @@ pub async fn account_page(
                 }
                 (Some(a), _) => {
                     p { "Signed in as " strong { (a.email) } @if a.role == "admin" { " (administrator)" } "." }
-                    form method="post" action="/logout" class="ack" { input type="hidden" name=(csrf::FIELD) value=(t); button type="submit" class="secondary" { "Log out" } }
+                    form method="post" action="/logout" class="ack" { (csrf::field(t)) button type="submit" class="secondary" { "Log out" } }
                     section class="panel" aria-labelledby="pw-title" {
                         h2 id="pw-title" { "Change password" }
                         form method="post" action="/account/password" {
-                            input type="hidden" name=(csrf::FIELD) value=(t);
+                            (csrf::field(t))
                             div class="field" { label for="current" { "Current password" } input type="password" id="current" name="current" autocomplete="current-password"; }
                             div class="field" { label for="new" { "New password" } input type="password" id="new" name="password" autocomplete="new-password"; }
                             button type="submit" { "Change password" }
@@ -440,7 +440,7 @@ pub async fn account_page(
                                         tr {
                                             td { (k.name) } td { (k.scope) } td { (k.created_at) }
                                             td { @if k.revoked_at.is_some() { "revoked" } @else {
-                                                form method="post" action={"/account/tokens/" (k.id) "/revoke"} { input type="hidden" name=(csrf::FIELD) value=(t); button type="submit" class="secondary" { "Revoke" } }
+                                                form method="post" action={"/account/tokens/" (k.id) "/revoke"} { (csrf::field(t)) button type="submit" class="secondary" { "Revoke" } }
                                             } }
                                         }
                                     }
@@ -448,7 +448,7 @@ pub async fn account_page(
                             }
                         }
                         form method="post" action="/account/tokens" class="row" {
-                            input type="hidden" name=(csrf::FIELD) value=(t);
+                            (csrf::field(t))
                             div class="mini" { label for="token-name" { "Name" } input type="text" id="token-name" name="name" maxlength=(TOKEN_NAME_MAX_CHARS) value="script"; }
                             div class="mini" { label for="token-scope" { "Access" } select id="token-scope" name="scope" { option value="read" { "read only" } option value="write" { "read and write" } } }
                             button type="submit" { "Create token" }
@@ -473,7 +473,7 @@ pub async fn account_page(
                         h2 id="delete-title" { "Delete account" }
                         p { "This deletes your account and everything you have recorded in Keel. It cannot be undone." }
                         form method="post" action="/account/delete" {
-                            input type="hidden" name=(csrf::FIELD) value=(t);
+                            (csrf::field(t))
                             div class="field" { label for="confirm" { "Type DELETE to confirm" } input type="text" id="confirm" name="confirm"; }
                             button type="submit" class="danger" { "Delete my account and data" }
                         }

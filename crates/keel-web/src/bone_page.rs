@@ -172,7 +172,7 @@ fn profile_form(values: &FormValues, errors: &ValidationErrors, token: &str) -> 
         section class="panel" aria-labelledby="profile-title" {
             h2 id="profile-title" { "About you" }
             form method="post" action="/bone/profile" novalidate {
-                input type="hidden" name=(csrf::FIELD) value=(token);
+                (csrf::field(token))
                 (text_input(values, errors, "birth_date", "Birth date", "date", ""))
                 (text_input(values, errors, "age", "Or your age", "number", "1"))
                 (text_input(values, errors, "weight_kg", "Weight (kg)", "number", "0.1"))
@@ -219,7 +219,7 @@ fn height_form(
                 }
             }
             form method="post" action="/bone/height" novalidate {
-                input type="hidden" name=(csrf::FIELD) value=(token);
+                (csrf::field(token))
                 (text_input(values, errors, "date", "Date measured", "date", ""))
                 (text_input(values, errors, "cm", "Height (cm)", "number", "0.1"))
                 button type="submit" { "Add height" }
@@ -247,7 +247,7 @@ fn dexa_form(
                 }
             }
             form method="post" action="/bone/dexa" novalidate {
-                input type="hidden" name=(csrf::FIELD) value=(token);
+                (csrf::field(token))
                 (text_input(values, errors, "date", "Scan date", "date", ""))
                 div class="field" {
                     label for="site" { "Site" }

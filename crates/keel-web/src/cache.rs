@@ -38,8 +38,9 @@ use crate::auth::Auth;
 pub enum View {
     /// `GET /api/v1/plan/{date}`: the response body, or `None` without a check-in.
     PlanJson(NaiveDate),
-    /// The Today page's data for a day (rendered per request: the CSRF token is per browser).
-    Today(NaiveDate),
+    /// The Today page for a day, as rendered on a date (its heading says "Today" on that day
+    /// only), with a placeholder for each visitor's CSRF token.
+    Today(NaiveDate, NaiveDate),
     /// `GET /api/v1/checkins`: the response body for a span.
     CheckInsJson(NaiveDate, NaiveDate),
 }
@@ -251,7 +252,7 @@ mod tests {
     /// What the test views read: a plan or Today page its own day, a span its days.
     fn reads(view: &View) -> CheckInDays {
         match view {
-            View::PlanJson(d) | View::Today(d) => CheckInDays::span(*d, *d),
+            View::PlanJson(d) | View::Today(d, _) => CheckInDays::span(*d, *d),
             View::CheckInsJson(from, to) => CheckInDays::span(*from, *to),
         }
     }
@@ -296,7 +297,7 @@ mod tests {
             "another user at the same revision number gets nothing of hers"
         );
         assert_eq!(
-            get(&cache, &auth(1, 8), View::Today(day()), 5).await,
+            get(&cache, &auth(1, 8), View::Today(day(), day()), 5).await,
             (5, true),
             "another view"
         );
@@ -314,7 +315,7 @@ mod tests {
         let r = cache
             .get_or_load::<u32, &str, _>(
                 &a,
-                View::Today(day()),
+                View::Today(day(), day()),
                 |_| 8,
                 |_| CheckInDays::span(day(), day()),
                 || async { Err("down") },
@@ -327,12 +328,12 @@ mod tests {
     #[tokio::test]
     async fn forgetting_a_user_drops_only_hers() {
         let cache = ViewCache::new(DEFAULT_BYTES);
-        get(&cache, &auth(1, 1), View::Today(day()), 1).await;
-        get(&cache, &auth(2, 1), View::Today(day()), 2).await;
+        get(&cache, &auth(1, 1), View::Today(day(), day()), 1).await;
+        get(&cache, &auth(2, 1), View::Today(day(), day()), 2).await;
         cache.forget(UserId(1));
         assert_eq!(cache.len(), 1);
         assert_eq!(
-            get(&cache, &auth(2, 1), View::Today(day()), 3).await,
+            get(&cache, &auth(2, 1), View::Today(day(), day()), 3).await,
             (2, false)
         );
     }
@@ -421,7 +422,7 @@ mod tests {
         cache.saved(UserId(1), step(12, 13), days_ago(9));
         assert_eq!(get(&cache, &auth(1, 13), plan.clone(), 2).await, (2, true));
         assert_eq!(
-            get(&cache, &auth(1, 11), View::Today(day()), 3).await,
+            get(&cache, &auth(1, 11), View::Today(day(), day()), 3).await,
             (3, true),
             "nothing kept for the Today page"
         );

@@ -2,9 +2,24 @@
 //! form must echo back (double submit), compared in constant time.
 
 use axum::http::{HeaderMap, HeaderValue};
+use maud::{Markup, PreEscaped, html};
 
 pub const COOKIE: &str = "keel_csrf";
 pub const FIELD: &str = "csrf";
+
+/// Where a kept page's token goes: each visitor's own is put in its place. Written as it is
+/// (not escaped), it can never come from her data, which is always escaped: a `<` in her
+/// notes is written `&lt;`.
+pub const PLACEHOLDER: &str = "<keel-csrf-token>";
+
+/// The hidden field that carries the token in a form.
+pub fn field(token: &str) -> Markup {
+    if token == PLACEHOLDER {
+        html! { input type="hidden" name=(FIELD) value=(PreEscaped(token)); }
+    } else {
+        html! { input type="hidden" name=(FIELD) value=(token); }
+    }
+}
 
 /// The token the browser already holds, if it is well-formed.
 pub fn from_cookie(headers: &HeaderMap) -> Option<String> {

@@ -160,7 +160,7 @@ fn desk_form(values: &FormValues, errors: &ValidationErrors, token: &str) -> Mar
     html! {
         form method="post" action="/desk" novalidate class="panel" {
             h2 { "Workstation check" }
-            input type="hidden" name=(csrf::FIELD) value=(token);
+            (csrf::field(token))
             @for (name, label) in DESK_NUMBERS {
                 div class="field" {
                     label for=(name) { (label) }
@@ -404,7 +404,7 @@ pub async fn breaks_page(
                 h2 id="routine-title" { "This break: " (r.name) " (" (r.minutes) " minutes)" }
                 ul class="cues" { @for c in &r.cues { li { (c) } } }
                 form method="post" action="/breaks/log" {
-                    input type="hidden" name=(csrf::FIELD) value=(token);
+                    (csrf::field(&token))
                     input type="hidden" name="exercise_id" value=(r.exercise_id);
                     button type="submit" id="took-break" { "I took my break" }
                 }
@@ -417,7 +417,7 @@ pub async fn breaks_page(
                 p { "Sitting " strong { (balance.sitting_minutes) " min" } ", standing " strong { (balance.standing_minutes) " min" } "." }
                 @if let Some(f) = &sit_stand_finding { p { (f.fix) " " span class="rule" { "(" (f.rule) ")" } } }
                 form method="post" action="/breaks/posture" class="row" {
-                    input type="hidden" name=(csrf::FIELD) value=(token);
+                    (csrf::field(&token))
                     div class="mini" { label for="posture" { "I was" } select id="posture" name="posture" { option value="sit" { "sitting" } option value="stand" { "standing" } } }
                     div class="mini" { label for="posture-minutes" { "for minutes" } input type="number" id="posture-minutes" name="minutes" min="1" max="1440" value="30"; }
                     button type="submit" { "Add" }
@@ -427,7 +427,7 @@ pub async fn breaks_page(
         section class="panel" aria-labelledby="settings-title" {
             h2 id="settings-title" { "Working hours" }
             form method="post" action="/breaks/settings" {
-                input type="hidden" name=(csrf::FIELD) value=(token);
+                (csrf::field(&token))
                 div class="row" {
                     div class="mini" { label for="start" { "Start" } input type="time" id="start" name="start" value=(settings.start.format("%H:%M")); }
                     div class="mini" { label for="end" { "End" } input type="time" id="end" name="end" value=(settings.end.format("%H:%M")); }
@@ -453,12 +453,12 @@ pub async fn breaks_page(
                 p { code class="feed" { (feed_base) "/feeds/breaks/" (t) ".ics" } }
             }
             form method="post" action="/breaks/feed" class="ack" {
-                input type="hidden" name=(csrf::FIELD) value=(token);
+                (csrf::field(&token))
                 button type="submit" class="secondary" { @if has_feed { "Replace the calendar link" } @else { "Create a calendar link" } }
             }
             @if has_feed {
                 form method="post" action="/breaks/feed/revoke" class="ack" {
-                    input type="hidden" name=(csrf::FIELD) value=(token);
+                    (csrf::field(&token))
                     button type="submit" class="secondary" { "Turn the calendar link off" }
                 }
             }

@@ -227,25 +227,6 @@ pub async fn today(
         .and_then(|d| keel_core::validate::parse_date(d))
         .filter(|d| *d <= today)
         .unwrap_or(today);
-    let data = match state
-        .views
-        .get_or_load(
-            &auth,
-            crate::cache::View::Today(date),
-            TodayData::weight,
-            |d: &TodayData| d.check_ins(date),
-            || today_data(&state, auth.user, date),
-        )
-        .await
-    {
-        Ok(d) => d,
-        Err(e) => return crate::ApiError::Store(e).into_response(),
-    };
-    let values = data
-        .stored
-        .as_ref()
-        .map(|s| FormValues::from_check_in(&s.check_in))
-        .unwrap_or_else(|| FormValues(vec![("date".into(), date.to_string())]));
     let notice = match q.get("saved").map(String::as_str) {
         Some("new") => Some("Check-in saved."),
         Some("replaced") => Some("Check-in updated: it replaced the earlier one for this date."),
@@ -255,16 +236,86 @@ pub async fn today(
         ),
         _ => None,
     };
-    render_today(
-        &state,
-        &headers,
-        date,
-        &data,
-        &values,
-        &ValidationErrors::new(),
-        notice,
-        StatusCode::OK,
-    )
+    if notice.is_some() {
+        // Shown once, right after one of her own writes: read afresh and not kept.
+        let data = match today_data(&state, auth.user, date).await {
+            Ok(d) => d,
+            Err(e) => return crate::ApiError::Store(e).into_response(),
+        };
+        return render_today(
+            &state,
+            &headers,
+            date,
+            &data,
+            &data.form_values(date),
+            &ValidationErrors::new(),
+            notice,
+            StatusCode::OK,
+        );
+    }
+    let page = state
+        .views
+        .get_or_load(
+            &auth,
+            crate::cache::View::Today(date, today),
+            KeptPage::weight,
+            |p: &KeptPage| p.reads,
+            || async {
+                let data = today_data(&state, auth.user, date).await?;
+                let html = today_markup(
+                    today,
+                    date,
+                    &data,
+                    &data.form_values(date),
+                    &ValidationErrors::new(),
+                    None,
+                    csrf::PLACEHOLDER,
+                );
+                Ok::<_, keel_store::StoreError>(KeptPage::new(
+                    html.into_string(),
+                    data.check_ins(date),
+                ))
+            },
+        )
+        .await;
+    match page {
+        Ok(page) => page_response(&headers, StatusCode::OK, |token| page.with_token(token)),
+        Err(e) => crate::ApiError::Store(e).into_response(),
+    }
+}
+
+/// The Today page as every visitor gets it, kept with her data: rendered once with
+/// [`csrf::PLACEHOLDER`] where the token goes, and cut there, so that each visitor's own
+/// token is put in without rendering the page again.
+struct KeptPage {
+    parts: Vec<String>,
+    reads: crate::cache::CheckInDays,
+}
+
+impl KeptPage {
+    fn new(html: String, reads: crate::cache::CheckInDays) -> Self {
+        KeptPage {
+            parts: html.split(csrf::PLACEHOLDER).map(str::to_string).collect(),
+            reads,
+        }
+    }
+
+    fn weight(&self) -> u64 {
+        self.parts.iter().map(|p| p.len() as u64 + 24).sum::<u64>() + 64
+    }
+
+    fn with_token(&self, token: &str) -> String {
+        let length = self.parts.iter().map(String::len).sum::<usize>()
+            + token.len() * self.parts.len().saturating_sub(1);
+        let mut html = String::with_capacity(length);
+        for (i, part) in self.parts.iter().enumerate() {
+            if i > 0 {
+                html.push_str(token);
+            }
+            html.push_str(part);
+        }
+        html
+    }
 }
 
 /// A posted form whose CSRF token checked out, with the request's headers.
@@ -367,10 +418,12 @@ struct TodayData {
 }
 
 impl TodayData {
-    /// A rough size in bytes, for the view cache's bound.
-    fn weight(&self) -> u64 {
-        let plan = self.plan.as_ref().map_or(0, |p| 512 * (p.items.len() + 4));
-        (2048 + plan) as u64
+    /// The check-in form's values: the day's check-in, or an empty form for the day.
+    fn form_values(&self, date: NaiveDate) -> FormValues {
+        self.stored
+            .as_ref()
+            .map(|s| FormValues::from_check_in(&s.check_in))
+            .unwrap_or_else(|| FormValues(vec![("date".into(), date.to_string())]))
     }
 
     /// The check-ins it was made from: the day's own, and those its plan read.
@@ -420,11 +473,47 @@ fn render_today(
     notice: Option<&str>,
     status: StatusCode,
 ) -> Response {
+    page_response(headers, status, |token| {
+        today_markup(state.today(), date, data, values, errors, notice, token).into_string()
+    })
+}
+
+/// A page for this visitor: `html` given her CSRF token (the cookie's, or a new one set with
+/// the response), never stored by the browser.
+fn page_response(
+    headers: &HeaderMap,
+    status: StatusCode,
+    html: impl FnOnce(&str) -> String,
+) -> Response {
     let existing_token = csrf::from_cookie(headers);
     let token = existing_token
         .clone()
         .unwrap_or_else(crate::secret::new_token);
-    let is_today = date == state.today();
+    let mut response = (status, axum::response::Html(html(&token))).into_response();
+    if existing_token.is_none() {
+        response
+            .headers_mut()
+            .insert(header::SET_COOKIE, csrf::set_cookie(&token));
+    }
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        "no-store".parse().expect("static header"),
+    );
+    response
+}
+
+/// The Today page for a day, with `token` in its forms. `today` is the server's date: the
+/// heading says "Today" on that day only.
+fn today_markup(
+    today: NaiveDate,
+    date: NaiveDate,
+    data: &TodayData,
+    values: &FormValues,
+    errors: &ValidationErrors,
+    notice: Option<&str>,
+    token: &str,
+) -> Markup {
+    let is_today = date == today;
     let heading = if is_today {
         format!("Today, {}", date.format("%A %-d %B"))
     } else {
@@ -456,24 +545,14 @@ fn render_today(
         }
         @if let (Some(plan), Some(s)) = (&plan, stored) {
             section id="result" aria-label="Today's result" {
-                (safety_block(plan, s, &token))
+                (safety_block(plan, s, token))
                 (acknowledged_block(plan))
-                (plan_block(plan, &token))
+                (plan_block(plan, token))
             }
         }
-        (check_in_form(date, values, errors, &token, stored.is_some()))
+        (check_in_form(date, values, errors, token, stored.is_some()))
     };
-    let mut response = (status, layout(&heading, body)).into_response();
-    if existing_token.is_none() {
-        response
-            .headers_mut()
-            .insert(header::SET_COOKIE, csrf::set_cookie(&token));
-    }
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        "no-store".parse().expect("static header"),
-    );
-    response
+    layout(&heading, body)
 }
 
 fn finding_list(plan: &PlanView, level: TriageLevel, token: &str) -> Markup {
@@ -491,7 +570,7 @@ fn finding_list(plan: &PlanView, level: TriageLevel, token: &str) -> Markup {
                     span class="rule" { "(rule " (f.rule) ", source " (f.source) ")" }
                     @if level != TriageLevel::Emergency {
                         form method="post" action="/acknowledge" class="ack" {
-                            input type="hidden" name=(csrf::FIELD) value=(token);
+                            (csrf::field(token))
                             input type="hidden" name="rule" value=(f.rule);
                             input type="hidden" name="date" value=(plan.date.to_string());
                             button type="submit" class="secondary" { "I have seen a clinician about this" }
@@ -606,7 +685,7 @@ fn done_form(plan: &PlanView, item: &keel_core::plan::PlanItem, token: &str) -> 
         details class="done" {
             summary { @if logged.is_some() { "Change what you logged" } @else { "Mark done" } }
             form method="post" action="/log" {
-                input type="hidden" name=(csrf::FIELD) value=(token);
+                (csrf::field(token))
                 input type="hidden" name="exercise_id" value=(id);
                 input type="hidden" name="level" value=(item.level);
                 input type="hidden" name="date" value=(plan.date.to_string());
@@ -822,7 +901,7 @@ fn check_in_form(
                 }
             }
             form method="post" action="/checkin" novalidate {
-                input type="hidden" name=(csrf::FIELD) value=(token);
+                (csrf::field(token))
                 input type="hidden" name="asked_other" value="1";
                 div class="field" {
                     label for="date" { "Date" }

@@ -230,7 +230,7 @@ pub(crate) fn questionnaire_form(
         form method="post" action={"/progress/questionnaires/" (i.id)} class="panel" id={"q-" (i.id)} {
             h3 { (i.name) @if q.due { " " span class="badge" { "due" } } }
             p class="hint" { (i.anchors.0) "; " (i.anchors.1) "." }
-            input type="hidden" name=(csrf::FIELD) value=(token);
+            (csrf::field(token))
             @for (n, item) in i.items.iter().enumerate() {
                 fieldset class="scale-set" {
                     legend { (n + 1) ". " (item.text) }

@@ -347,3 +347,71 @@ both_backends! {
         }
     }
 }
+
+/// The CSRF tokens in a page's forms.
+fn tokens_in(html: &str) -> Vec<String> {
+    let marker = r#"name="csrf" value=""#;
+    html.match_indices(marker)
+        .map(|(at, _)| {
+            let rest = &html[at + marker.len()..];
+            rest[..rest.find('"').unwrap()].to_string()
+        })
+        .collect()
+}
+
+both_backends! {
+    /// The Today page is kept rendered, with each visitor's own token put into every form:
+    /// never another visitor's, never in place of text from her data (her notes hold the very
+    /// placeholder the server uses), and a first visit gets the token it is sent as a cookie.
+    async fn a_kept_today_page_carries_each_visitor_s_own_token(db: &TestDb) {
+        let s = Server::start(&db.url);
+        let notes = "<keel-csrf-token> is what I typed";
+        let r = s
+            .post_json("/api/v1/checkins", &json!({"pain": 4, "notes": notes}))
+            .await;
+        assert_eq!(r.status().as_u16(), 201);
+        let mut pages = Vec::new();
+        for visitor in 0..2 {
+            let c = cookie_client();
+            for visit in 0..2 {
+                let r = c.get(s.url("/")).send().await.unwrap();
+                let cookie = r
+                    .headers()
+                    .get("set-cookie")
+                    .map(|v| v.to_str().unwrap().to_string());
+                assert_eq!(cookie.is_some(), visit == 0, "a token is set on the first visit only");
+                let html = r.text().await.unwrap();
+                let tokens = tokens_in(&html);
+                assert!(tokens.len() >= 2, "the plan's forms and the check-in form: {tokens:?}");
+                assert!(tokens.iter().all(|t| t == &tokens[0] && t.len() == 64), "{tokens:?}");
+                if let Some(cookie) = cookie {
+                    assert!(cookie.starts_with(&format!("keel_csrf={};", tokens[0])), "{cookie}");
+                }
+                assert!(html.contains("&lt;keel-csrf-token&gt; is what I typed"), "her notes as she wrote them");
+                assert!(!html.contains("<keel-csrf-token>"));
+                pages.push((visitor, tokens[0].clone(), html));
+            }
+        }
+        let (_, first_token, first) = &pages[0];
+        for (visitor, token, html) in &pages {
+            assert_eq!(token == first_token, *visitor == 0, "one token per visitor");
+            assert_eq!(without_tokens(html), without_tokens(first), "the same page otherwise");
+        }
+        // Her form, posted with the kept page's token, is accepted.
+        let c = cookie_client();
+        let html = c.get(s.url("/")).send().await.unwrap().text().await.unwrap();
+        let token = tokens_in(&html)[0].clone();
+        let r = c
+            .post(s.url("/checkin"))
+            .form(&[
+                ("csrf", token.as_str()),
+                ("date", &today()),
+                ("pain", "3"),
+                ("emergency_screen", "none"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 303);
+    }
+}
