@@ -470,6 +470,38 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
+    /// A row updated in place moves its user's revision once and nobody else's; a row moved
+    /// to another user moves both (the SQLite triggers, each a keyed update).
+    #[tokio::test]
+    async fn an_update_moves_the_revision_of_every_user_it_touches() {
+        let (store, dir) = temp_store("update-trigger").await;
+        let other = UserId(2);
+        add_user(&store, 2).await;
+        store
+            .record_check_in(LOCAL_USER, &check_in("2026-11-20", 3))
+            .await
+            .unwrap();
+        let revisions = || async {
+            (
+                store.revision(LOCAL_USER).await.unwrap().unwrap(),
+                store.revision(other).await.unwrap().unwrap(),
+            )
+        };
+        let (mine, theirs) = revisions().await;
+        sqlx::query("UPDATE checkins SET pain = 4 WHERE user_id = 1")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(revisions().await, (mine + 1, theirs), "hers, once");
+        sqlx::query("UPDATE checkins SET user_id = 2 WHERE user_id = 1")
+            .execute(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(revisions().await, (mine + 2, theirs + 1), "both");
+        store.close().await;
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
     #[tokio::test]
     async fn same_date_replaces_and_says_so() {
         let (store, dir) = temp_store("replace").await;

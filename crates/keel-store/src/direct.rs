@@ -131,8 +131,9 @@ mod tests {
     use crate::test_support::temp_store;
 
     /// The SQLite in this binary is built as `.cargo/config.toml` asks: allocations skip the
-    /// global statistics mutex, and each connection keeps a page cache of its own rather than
-    /// one shared behind a process-wide mutex. Both were contended under load (benchmarks.md).
+    /// global statistics mutex, each connection keeps a page cache of its own rather than
+    /// one shared behind a process-wide mutex (both were contended under load), and a new
+    /// page cache starts empty instead of with one large block (benchmarks.md).
     #[tokio::test]
     async fn sqlite_is_built_without_its_process_wide_mutexes() {
         let (store, dir) = temp_store("compile-options").await;
@@ -152,6 +153,10 @@ mod tests {
         );
         assert!(
             !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+            "{options:?}"
+        );
+        assert!(
+            options.iter().any(|o| o == "DEFAULT_PCACHE_INITSZ=0"),
             "{options:?}"
         );
         store.close().await;
