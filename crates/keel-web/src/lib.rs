@@ -86,6 +86,12 @@ impl AppState {
         (self.today)()
     }
 
+    /// Bounds the memory kept views may take, in bytes (0 keeps none); it starts at
+    /// [`cache::DEFAULT_BYTES`]. Views already kept are dropped.
+    pub fn keep_views(&mut self, max_bytes: u64) {
+        self.views = Arc::new(cache::ViewCache::new(max_bytes));
+    }
+
     /// Saves a check-in and tells the kept views what the save changed (one day's check-in),
     /// so that views that did not read that day are not worked out again.
     pub async fn record_check_in(

@@ -44,6 +44,10 @@ pub enum Command {
         /// administrator) or closed (only `keel user add`)
         #[arg(long, env = "KEEL_SIGNUP", default_value = "open", value_parser = ["open", "invite", "closed"])]
         signup: String,
+        /// Memory for kept plans, Today pages and journal spans, in MiB (about 70 KB for
+        /// each user active at once; 0 keeps nothing)
+        #[arg(long, env = "KEEL_VIEW_CACHE_MB", default_value_t = 64)]
+        view_cache_mb: u64,
     },
     /// Apply pending database migrations
     Migrate {
@@ -685,7 +689,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             addr,
             secure_cookies,
             signup,
-        } => serve(db, addr, secure_cookies, &signup).await,
+            view_cache_mb,
+        } => serve(db, addr, secure_cookies, &signup, view_cache_mb).await,
         Command::Migrate { db } => {
             let url = db.resolve()?;
             let store = open(&db).await?;
@@ -1114,6 +1119,7 @@ async fn serve(
     addr: SocketAddr,
     secure_cookies: bool,
     signup: &str,
+    view_cache_mb: u64,
 ) -> Result<(), CliError> {
     init_tracing();
     let url = db.resolve()?;
@@ -1121,6 +1127,7 @@ async fn serve(
     let store = open(&db).await?;
     let mut state = AppState::new(store.clone(), Library::builtin(), AppState::local_today());
     state.secure_cookies = secure_cookies;
+    state.keep_views(view_cache_mb.saturating_mul(1024 * 1024));
     state.signup = match signup {
         "invite" => keel_web::SignupMode::Invite,
         "closed" => keel_web::SignupMode::Closed,

@@ -310,12 +310,12 @@ async fn every_view(s: &Server) -> Vec<String> {
 
 both_backends! {
     /// A server that saves a check-in keeps the views that did not read that day, and only
-    /// those: after every save, each of its views answers what a second server, which saved
-    /// nothing and so keeps nothing across saves, works out from the database. Sessions
-    /// logged two weeks back make the plans read the pain of every day since.
+    /// those: after every save, each of its views answers what a second server that keeps
+    /// nothing (`--view-cache-mb 0`) works out from the database. Sessions logged two weeks
+    /// back make the plans read the pain of every day since.
     async fn views_kept_across_saves_of_other_days_match_views_worked_out_afresh(db: &TestDb) {
         let writer = Server::start(&db.url);
-        let reader = Server::start(&db.url);
+        let reader = Server::start_with(&db.url, &["--view-cache-mb", "0"]);
         for n in [14, 13, 12] {
             let r = writer
                 .post_json("/api/v1/checkins", &json!({"date": days_ago(n), "pain": 3}))
