@@ -58,23 +58,13 @@ impl Store {
         check_in: &CheckIn,
     ) -> Result<Saved, StoreError> {
         if let Some(direct) = &self.direct {
-            // One hand-off for the whole transaction. The gate goes with it, so that it opens
-            // when the write is done even if this request is dropped meanwhile.
-            let gate = self.write_gate(user).await;
-            let direct = direct.clone();
-            let check_in_ = check_in.clone();
-            let outcome = tokio::task::spawn_blocking(move || {
-                let _gate = gate;
-                direct.run_write(|conn| assess_and_write_direct(conn, user, &check_in_))
-            })
-            .await;
-            match outcome {
-                Ok(Ok(saved)) => return saved,
-                // Nothing was written: the sqlx path below tries again and reports.
-                Ok(Err(e)) => {
-                    tracing::debug!("direct SQLite save failed, saving through sqlx: {e}")
-                }
-                Err(e) => return Err(StoreError::Other(format!("the save did not finish: {e}"))),
+            // On this thread: a save is a fraction of a millisecond of SQLite's work, less than
+            // handing it to a blocking thread and back costs on a small machine (docs/
+            // benchmarks.md). No await while it runs, so the gate opens when it is done.
+            let _gate = self.write_gate(user).await;
+            match direct.run_write(|conn| assess_and_write_direct(conn, user, check_in)) {
+                Ok(saved) => return saved,
+                Err(e) => tracing::debug!("direct SQLite save failed, saving through sqlx: {e}"),
             }
         }
         // IMMEDIATE takes the write lock first, so a concurrent writer waits instead of

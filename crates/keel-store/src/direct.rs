@@ -7,8 +7,11 @@
 //! command and every row across threads: about 40 µs of machine time a statement on this
 //! project's 2-core machine, several times what SQLite itself spends on a keyed lookup. These
 //! connections run the statement where they are asked. A read in WAL mode never waits for a
-//! writer, so the lookups run on the request's own thread; the save runs on a blocking thread,
-//! one hand-off for the whole transaction instead of one per statement.
+//! writer, so the lookups run on the request's own thread. So does the save, one transaction
+//! on one connection kept for writing, which waits only briefly for the file's write lock.
+//! Its commit sometimes checkpoints the WAL into the file (every 1,000 pages, SQLite's
+//! default): that runs on the request's thread too, a few milliseconds now and then, while
+//! the runtime's other threads go on serving.
 //!
 //! Whatever goes wrong here (the file cannot be opened, the database is busy or being
 //! recovered), the caller falls back to the sqlx path, which reports errors the usual way.
@@ -20,6 +23,10 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+/// How long a save on the writer connection waits for the file's write lock before it leaves
+/// the save to sqlx.
+const WRITE_LOCK_WAIT: Duration = Duration::from_millis(2);
+
 /// A small pool of direct connections to one database file. As many are kept open between
 /// uses as can be in use at once: one per runtime thread for the reads, and one for the save.
 pub(crate) struct Direct {
@@ -29,7 +36,7 @@ pub(crate) struct Direct {
     /// The connection saves use, always the same one. In WAL mode a connection that sees
     /// another connection's commit when its next transaction starts drops its whole page
     /// cache; a connection's own commits leave its cache as it is. With one connection for
-    /// all of this process's writes, the pages a save reads (her year of history, the
+    /// all of this process's saves, the pages a save reads (her year of history, the
     /// indexes) stay cached from one save to the next instead of being read from the file
     /// again. Saves queue at the store's write gate first, so this lock is not contended.
     writer: Mutex<Option<Connection>>,
@@ -89,8 +96,14 @@ impl Direct {
         self.writer.lock().unwrap_or_else(|e| e.into_inner()).take();
     }
 
-    /// Runs `f`, a write, on the writer connection. As [`Direct::run`], a connection whose
-    /// work failed is closed, and the next write opens another.
+    /// Runs `f`, a write, on the writer connection, on the caller's thread. As
+    /// [`Direct::run`], a connection whose work failed is closed, and the next write opens
+    /// another.
+    ///
+    /// The caller is a request on one of the runtime's threads. It waits at most
+    /// [`WRITE_LOCK_WAIT`] for the file's write lock (held by another process, or by one of
+    /// this process's sqlx writes); past that the save fails here and goes through sqlx, which
+    /// waits without holding the thread.
     pub(crate) fn run_write<T>(
         &self,
         f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
@@ -98,7 +111,11 @@ impl Direct {
         let mut writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         let mut conn = match writer.take() {
             Some(c) => c,
-            None => self.connect()?,
+            None => {
+                let c = self.connect()?;
+                c.busy_timeout(WRITE_LOCK_WAIT)?;
+                c
+            }
         };
         let result = f(&mut conn);
         if result.is_ok() && conn.is_autocommit() && !self.closed.load(Ordering::Relaxed) {
