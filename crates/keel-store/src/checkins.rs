@@ -32,15 +32,24 @@ pub struct Saved {
     pub step: Option<RevisionStep>,
 }
 
-/// Her revision just before a save and just after it, both read inside the save's transaction
-/// while no other writer could change her data (SQLite's write lock; on PostgreSQL her user
-/// row locked before the first read). The save of one day's check-in was therefore the only
-/// change between the two: whatever was worked out from her data at `before` without reading
-/// that day's check-in is still right at `after`.
+/// Her revision just before a save's write and just after it, both read inside the save's
+/// transaction, when they are one apart. The write itself moves it on by one (its trigger), and
+/// the revision only ever moves forward, so one apart means nothing else changed her data in
+/// between: whatever was worked out at `before` without reading that day's check-in is still
+/// right at `after`. Any other writer in between (which on PostgreSQL can commit after the
+/// first read; SQLite's write lock keeps them out) makes the gap larger, and then the save
+/// reports no step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RevisionStep {
     pub before: i64,
     pub after: i64,
+}
+
+impl RevisionStep {
+    /// The step from `before` to `after` if this save was the only change between them.
+    fn of_one_save(before: i64, after: i64) -> Option<RevisionStep> {
+        (before.checked_add(1) == Some(after)).then_some(RevisionStep { before, after })
+    }
 }
 
 /// Her revision, read in a save's transaction after its write.
@@ -115,16 +124,15 @@ impl Store {
 /// The history before a day as one row, whatever its length: `days` lists "date pain
 /// day_type" entries, `existing` is the day's own creation time if it was checked in already
 /// (kept when it is replaced), `muted` lists the rules acknowledged within the mute window,
-/// and `revision` is hers before the write (on PostgreSQL her user row is locked with it, so
-/// that no other writer's trigger can move it until this transaction ends; SQLite's write lock
-/// already does that). One row instead of a row per day: every row is a hand-off between
-/// threads in the SQLite driver, and a year of history was most of a save's cost.
+/// and `revision` is hers before the write (see [`RevisionStep`]). One row instead of a row per
+/// day: every row is a hand-off between threads in the SQLite driver, and a year of history was
+/// most of a save's cost.
 fn history_query(postgres: bool) -> &'static str {
     macro_rules! history {
-        ($agg:literal, $lock:literal) => {
+        ($agg:literal) => {
             concat!(
                 "SELECT ", $agg, "(date || ' ' || pain || ' ' || day_type, ',') AS days,
-                   (SELECT revision FROM users WHERE id = $1", $lock, ") AS revision,
+                   (SELECT revision FROM users WHERE id = $1) AS revision,
                    (SELECT created_at FROM checkins WHERE user_id = $1 AND date = $3) AS existing,
                    (SELECT ", $agg, "(rule, ',') FROM acknowledgements
                      WHERE user_id = $1 AND acknowledged_on <= $3 AND acknowledged_on >= $4) AS muted
@@ -133,9 +141,9 @@ fn history_query(postgres: bool) -> &'static str {
         };
     }
     if postgres {
-        history!("string_agg", " FOR UPDATE")
+        history!("string_agg")
     } else {
-        history!("group_concat", "")
+        history!("group_concat")
     }
 }
 
@@ -317,7 +325,7 @@ async fn step_from(
         .bind(user.0)
         .fetch_optional(&mut *conn)
         .await?;
-    Ok(after.map(|after| RevisionStep { before, after }))
+    Ok(after.and_then(|after| RevisionStep::of_one_save(before, after)))
 }
 
 /// The same save on a direct SQLite connection (see `direct`), in one IMMEDIATE transaction.
@@ -369,7 +377,7 @@ fn assess_and_write_direct(
             .prepare_cached(REVISION)?
             .query_row(&[("$1", &user.0)], |r| r.get(0))
             .optional()?;
-        saved.step = after.map(|after| RevisionStep { before, after });
+        saved.step = after.and_then(|after| RevisionStep::of_one_save(before, after));
     }
     tx.commit()?;
     Ok(Ok(saved))
@@ -455,6 +463,24 @@ mod tests {
                     "{driver}, pain {pain}"
                 );
             }
+        }
+        // Something else moves her revision inside the save (here a second trigger; on
+        // PostgreSQL another writer committing between the save's two reads): no step.
+        sqlx::query(
+            "CREATE TRIGGER another_change AFTER UPDATE ON checkins BEGIN
+                 UPDATE users SET revision = revision + 1 WHERE id = NEW.user_id;
+             END",
+        )
+        .execute(&store.pool)
+        .await
+        .unwrap();
+        for (driver, s) in [("direct", &store), ("sqlx", &plain)] {
+            let saved = s
+                .record_check_in(LOCAL_USER, &check_in("2026-11-20", 4))
+                .await
+                .unwrap();
+            assert!(saved.replaced);
+            assert_eq!(saved.step, None, "{driver}");
         }
         store.close().await;
         std::fs::remove_dir_all(dir).unwrap();

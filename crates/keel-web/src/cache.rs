@@ -14,8 +14,9 @@
 //!
 //! Most saves change one day's check-in and nothing else, and most views read a few days of
 //! check-ins: a save for last Tuesday does not change today's plan. A check-in save reports
-//! the exact step it made (her revision just before and just after its write, read under the
-//! write lock: see [`RevisionStep`]); the server tells the cache with [`ViewCache::saved`].
+//! the exact step it made (her revision just before and just after its write, reported only
+//! when nothing else moved it in between: see [`RevisionStep`]); the server tells the cache
+//! with [`ViewCache::saved`].
 //! An entry made at an older revision is still used when a chain of such steps leads from its
 //! revision to the request's and none of them touched a day whose check-in it read. Any other
 //! change (another table, another process, a step this server did not see) breaks the chain,
