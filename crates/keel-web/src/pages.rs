@@ -237,21 +237,8 @@ pub async fn today(
         _ => None,
     };
     if notice.is_some() {
-        // Shown once, right after one of her own writes: read afresh and not kept.
-        let data = match today_data(&state, auth.user, date).await {
-            Ok(d) => d,
-            Err(e) => return crate::ApiError::Store(e).into_response(),
-        };
-        return render_today(
-            &state,
-            &headers,
-            date,
-            &data,
-            &data.form_values(date),
-            &ValidationErrors::new(),
-            notice,
-            StatusCode::OK,
-        );
+        // Shown once, right after one of her own writes.
+        return fresh_today(&state, &auth, &headers, date, None, notice).await;
     }
     let page = state
         .views
@@ -282,6 +269,32 @@ pub async fn today(
         Ok(page) => page_response(&headers, StatusCode::OK, |token| page.with_token(token)),
         Err(e) => crate::ApiError::Store(e).into_response(),
     }
+}
+
+/// The Today page read afresh rather than kept: right after one of her writes (with its
+/// notice), or with a posted form and its errors (status 422), whose handler writes.
+async fn fresh_today(
+    state: &AppState,
+    auth: &crate::auth::Auth,
+    headers: &HeaderMap,
+    date: NaiveDate,
+    posted: Option<(&FormValues, &ValidationErrors)>,
+    notice: Option<&str>,
+) -> Response {
+    let data = match today_data(state, auth.user, date).await {
+        Ok(d) => d,
+        Err(e) => return crate::ApiError::Store(e).into_response(),
+    };
+    let fresh;
+    let none = ValidationErrors::new();
+    let (values, errors, status) = match posted {
+        Some((values, errors)) => (values, errors, StatusCode::UNPROCESSABLE_ENTITY),
+        None => {
+            fresh = data.form_values(date);
+            (&fresh, &none, StatusCode::OK)
+        }
+    };
+    render_today(state, headers, date, &data, values, errors, notice, status)
 }
 
 /// The Today page as every visitor gets it, kept with her data: rendered once with
@@ -382,21 +395,15 @@ pub async fn post_check_in(
                 .and_then(keel_core::validate::parse_date)
                 .filter(|d| *d <= today)
                 .unwrap_or(today);
-            // Read afresh, not from the view cache: this handler writes.
-            let data = match today_data(&state, auth.user, date).await {
-                Ok(d) => d,
-                Err(e) => return crate::ApiError::Store(e).into_response(),
-            };
-            return render_today(
+            return fresh_today(
                 &state,
+                &auth,
                 &headers,
                 date,
-                &data,
-                &values,
-                &errors,
+                Some((&values, &errors)),
                 None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            )
+            .await;
         }
     };
     match state.record_check_in(auth.user, &check_in).await {
