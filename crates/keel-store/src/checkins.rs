@@ -623,6 +623,16 @@ mod tests {
             a.iter().any(|s| s.decision.day_type == DayType::Flare),
             "the history made some days flares"
         );
+        // The direct saves above were made on the direct connection, not through sqlx after
+        // a failure there (which would pass unseen): one more, called directly, succeeds.
+        let saved = direct
+            .direct
+            .as_ref()
+            .unwrap()
+            .run_write(|conn| assess_and_write_direct(conn, LOCAL_USER, &check_in("2026-11-21", 6)))
+            .expect("the direct save ran")
+            .expect("its history read back");
+        assert!(saved.step.is_some());
         for store in [direct, plain] {
             store.close().await;
         }
