@@ -91,10 +91,12 @@ struct Step {
     date: NaiveDate,
 }
 
-/// How many of a user's latest steps are kept.
-const STEPS_PER_USER: usize = 64;
-/// How many users' steps are kept, the most recently saving first.
-const USERS_WITH_STEPS: usize = 16_384;
+/// How many of a user's latest steps are kept: a view read again after more of her saves than
+/// this is worked out again.
+const STEPS_PER_USER: usize = 16;
+/// How many users' steps are kept, the most recently saving first. With the above, at most
+/// about 1.5 MB.
+const USERS_WITH_STEPS: usize = 4096;
 
 /// A bounded, least-recently-used store of views, keyed by user and view.
 pub struct ViewCache {
