@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Server, both_backends, days_ago, run_cli, today};
+use crate::helpers::{Server, both_backends, csrf_token, days_ago, run_cli, today};
 
 use crate::helpers::cookie_client as client;
 
@@ -192,9 +192,7 @@ both_backends! {
         let s = Server::start(&tdb.url);
         let c = client();
         let html = c.get(s.url("/signup")).send().await.unwrap().text().await.unwrap();
-        let marker = "name=\"csrf\" value=\"";
-        let start = html.find(marker).unwrap() + marker.len();
-        let token = html[start..start + 64].to_string();
+        let token = csrf_token(&html);
         let r = c.post(s.url("/signup")).form(&[("csrf", token.as_str()), ("email", "ana@example.org"), ("password", "short")]).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 422);
         assert!(r.text().await.unwrap().contains("value=\"ana@example.org\""), "email kept");

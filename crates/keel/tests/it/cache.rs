@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Server, both_backends, cookie_client, days_ago, run_cli, today};
+use crate::helpers::{Server, both_backends, cookie_client, csrf_tokens, days_ago, run_cli, today};
 
 async fn plan(s: &Server) -> Value {
     let r = s.get(&format!("/api/v1/plan/{}", today())).await;
@@ -268,16 +268,11 @@ both_backends! {
 
 /// The page without its per-visitor CSRF tokens, which differ on every visit.
 fn without_tokens(html: &str) -> String {
-    let marker = r#"name="csrf" value=""#;
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(at) = rest.find(marker) {
-        out.push_str(&rest[..at + marker.len()]);
-        rest = &rest[at + marker.len()..];
-        rest = &rest[rest.find('"').expect("the token's closing quote")..];
-    }
-    out.push_str(rest);
-    out
+    csrf_tokens(html)
+        .iter()
+        .fold(html.to_string(), |page, token| {
+            page.replace(token.as_str(), "")
+        })
 }
 
 /// What one server answers for every view the server keeps, over a range of days: the plans
@@ -348,17 +343,6 @@ both_backends! {
     }
 }
 
-/// The CSRF tokens in a page's forms.
-fn tokens_in(html: &str) -> Vec<String> {
-    let marker = r#"name="csrf" value=""#;
-    html.match_indices(marker)
-        .map(|(at, _)| {
-            let rest = &html[at + marker.len()..];
-            rest[..rest.find('"').unwrap()].to_string()
-        })
-        .collect()
-}
-
 both_backends! {
     /// The Today page is kept rendered, with each visitor's own token put into every form:
     /// never another visitor's, never in place of text from her data (her notes hold the very
@@ -381,7 +365,7 @@ both_backends! {
                     .map(|v| v.to_str().unwrap().to_string());
                 assert_eq!(cookie.is_some(), visit == 0, "a token is set on the first visit only");
                 let html = r.text().await.unwrap();
-                let tokens = tokens_in(&html);
+                let tokens = csrf_tokens(&html);
                 assert!(tokens.len() >= 2, "the plan's forms and the check-in form: {tokens:?}");
                 assert!(tokens.iter().all(|t| t == &tokens[0] && t.len() == 64), "{tokens:?}");
                 if let Some(cookie) = cookie {
@@ -400,7 +384,7 @@ both_backends! {
         // Her form, posted with the kept page's token, is accepted.
         let c = cookie_client();
         let html = c.get(s.url("/")).send().await.unwrap().text().await.unwrap();
-        let token = tokens_in(&html)[0].clone();
+        let token = csrf_tokens(&html)[0].clone();
         let r = c
             .post(s.url("/checkin"))
             .form(&[

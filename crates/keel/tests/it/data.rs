@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Server, TestDb, both_backends, cookie_client, days_ago, run_cli};
+use crate::helpers::{Server, TestDb, both_backends, cookie_client, csrf_token, days_ago, run_cli};
 
 async fn fill(s: &Server) {
     for n in (0..12).rev() {
@@ -287,9 +287,7 @@ both_backends! {
         fill(&s).await;
         let html = c.get(s.url("/account")).send().await.unwrap().text().await.unwrap();
         assert!(html.contains("Delete all data"), "offered without an account");
-        let marker = "name=\"csrf\" value=\"";
-        let start = html.find(marker).unwrap() + marker.len();
-        let token = html[start..start + 64].to_string();
+        let token = csrf_token(&html);
         let r = c.post(s.url("/account/delete")).form(&[("csrf", token.as_str()), ("confirm", "delete?")]).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 422);
         assert_eq!(check_ins_exported(&s, &c).await, 12, "not confirmed: nothing deleted");

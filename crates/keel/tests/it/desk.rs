@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Server, both_backends, run_cli};
+use crate::helpers::{Server, both_backends, csrf_token, run_cli};
 
 both_backends! {
     async fn heights_and_fixes_through_the_api(tdb: &TestDb) {
@@ -96,9 +96,7 @@ both_backends! {
     async fn desk_and_breaks_pages(tdb: &TestDb) {
         let s = Server::start(&tdb.url);
         let html = s.get("/desk").await.text().await.unwrap();
-        let marker = "name=\"csrf\" value=\"";
-        let start = html.find(marker).unwrap() + marker.len();
-        let token = html[start..start + 64].to_string();
+        let token = csrf_token(&html);
         let r = s.client.post(s.url("/desk")).form(&[("csrf", token.as_str()), ("stature_cm", "165"), ("feet_flat", "no"), ("standing_desk", "yes")]).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 303);
         let html = s.get("/desk").await.text().await.unwrap();

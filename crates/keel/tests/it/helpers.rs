@@ -264,3 +264,22 @@ macro_rules! both_backends {
     };
 }
 pub(crate) use both_backends;
+
+/// The CSRF tokens in a page's forms, in order.
+pub fn csrf_tokens(html: &str) -> Vec<String> {
+    let marker = r#"name="csrf" value=""#;
+    html.match_indices(marker)
+        .map(|(at, _)| {
+            let rest = &html[at + marker.len()..];
+            rest[..rest.find('"').expect("the token's closing quote")].to_string()
+        })
+        .collect()
+}
+
+/// The CSRF token of a page's first form.
+pub fn csrf_token(html: &str) -> String {
+    csrf_tokens(html)
+        .into_iter()
+        .next()
+        .expect("a form with a CSRF field")
+}

@@ -1,12 +1,6 @@
 //! The Today page: the form works without JavaScript, keeps values and names errors.
 
-use crate::helpers::{Server, both_backends, today};
-
-fn csrf_token(html: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let start = html.find(marker).expect("csrf field") + marker.len();
-    html[start..start + 64].to_string()
-}
+use crate::helpers::{Server, both_backends, csrf_token, today};
 
 async fn page(s: &Server, path: &str) -> (u16, String) {
     let r = s.get(path).await;
