@@ -164,13 +164,12 @@ pub async fn get_plan(
         .get_or_load(
             &auth,
             View::PlanJson(date),
-            |(b, _): &(Option<Bytes>, NaiveDate)| b.as_ref().map_or(0, |b| b.len() as u64),
-            |(_, from): &(Option<Bytes>, NaiveDate)| CheckInDays::span(*from, date),
+            |(b, _): &(Option<Bytes>, CheckInDays)| b.as_ref().map_or(0, |b| b.len() as u64),
+            |(_, reads): &(Option<Bytes>, CheckInDays)| *reads,
             || async {
                 let view = views::plan_for(&state.store, &state.library, auth.user, date).await?;
-                // Without a check-in the answer rests on that day's check-in alone.
-                let from = view.as_ref().map_or(date, |v| v.check_ins_from);
-                Ok::<_, ApiError>((view.as_ref().map(json_bytes), from))
+                let reads = views::plan_reads(view.as_ref(), date);
+                Ok::<_, ApiError>((view.as_ref().map(json_bytes), reads))
             },
         )
         .await?;

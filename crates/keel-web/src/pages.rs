@@ -435,8 +435,7 @@ impl TodayData {
 
     /// The check-ins it was made from: the day's own, and those its plan read.
     fn check_ins(&self, date: NaiveDate) -> crate::cache::CheckInDays {
-        let from = self.plan.as_ref().map_or(date, |p| p.check_ins_from);
-        crate::cache::CheckInDays::span(from, date)
+        views::plan_reads(self.plan.as_ref(), date)
     }
 }
 

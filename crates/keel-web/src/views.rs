@@ -285,6 +285,12 @@ pub async fn plan_from_record(
     Ok(view)
 }
 
+/// The check-ins a day's plan view rests on: with a plan, those it read; without one (no
+/// check-in that day), that day's alone.
+pub fn plan_reads(plan: Option<&PlanView>, date: NaiveDate) -> crate::cache::CheckInDays {
+    crate::cache::CheckInDays::span(plan.map_or(date, |p| p.check_ins_from), date)
+}
+
 impl PlanView {
     pub fn build(library: &Library, stored: &StoredCheckIn, ctx: &PlanContext) -> PlanView {
         let p = plan::compose(library, stored.check_in.date, &stored.decision, ctx);
