@@ -8,6 +8,7 @@ use keel_core::triage::{self, TriageInput, TriageLevel, TriageResult};
 use keel_core::{CheckIn, DayType};
 use sqlx::Row as _;
 
+use crate::kept::{Day, KeptHistories};
 use crate::read::Row;
 use crate::{Store, StoreError, UserId};
 
@@ -71,17 +72,29 @@ impl Store {
             // handing it to a blocking thread and back costs on a small machine (docs/
             // benchmarks.md). No await while it runs, so the gate opens when it is done.
             let _gate = self.write_gate(user).await;
-            match direct.run_write(|conn| assess_and_write_direct(conn, user, check_in)) {
-                Ok(saved) => return saved,
+            match direct.run_write(|conn| assess_and_write_direct(conn, user, check_in, &self.kept))
+            {
+                Ok(saved) => {
+                    // Carried forward only once committed, and while this save's gate is held.
+                    if let Ok(saved) = &saved {
+                        self.kept.saved(user.0, saved.step, day_of(saved));
+                    }
+                    return saved;
+                }
                 Err(e) => tracing::debug!("direct SQLite save failed, saving through sqlx: {e}"),
             }
         }
         // IMMEDIATE takes the write lock first, so a concurrent writer waits instead of
         // failing on a read-to-write upgrade.
         let mut tx = self.begin_write(user).await?;
-        let (mut saved, before) = assess_and_write_from(&mut tx, user, check_in).await?;
+        let (mut saved, before) =
+            assess_and_write_from(&mut tx, user, check_in, Some(&self.kept)).await?;
         saved.step = step_from(&mut tx, user, before).await?;
         tx.commit().await?;
+        // Carried forward only once committed. Another save of hers from this process may have
+        // come between (the gate opened with the commit): then her kept revision is no longer
+        // this step's `before`, and her kept days are dropped.
+        self.kept.saved(user.0, saved.step, day_of(&saved));
         Ok(saved)
     }
 
@@ -121,49 +134,132 @@ impl Store {
     }
 }
 
-/// The history before a day as one row, whatever its length: `days` lists "date pain
-/// day_type" entries, `existing` is the day's own creation time if it was checked in already
-/// (kept when it is replaced), `muted` lists the rules acknowledged within the mute window,
-/// and `revision` is hers before the write (see [`RevisionStep`]). One row instead of a row per
-/// day: every row is a hand-off between threads in the SQLite driver, and a year of history was
-/// most of a save's cost.
-fn history_query(postgres: bool) -> &'static str {
-    macro_rules! history {
+/// What a save reads before its write besides the days: her revision (see [`RevisionStep`]),
+/// the day's own creation time if it was checked in already (kept when it is replaced) and the
+/// rules acknowledged within the mute window. Keyed lookups, one row.
+fn context_query(postgres: bool) -> &'static str {
+    macro_rules! context {
         ($agg:literal) => {
             concat!(
-                "SELECT ", $agg, "(date || ' ' || pain || ' ' || day_type, ',') AS days,
-                   (SELECT revision FROM users WHERE id = $1) AS revision,
-                   (SELECT created_at FROM checkins WHERE user_id = $1 AND date = $3) AS existing,
+                "SELECT (SELECT revision FROM users WHERE id = $1) AS revision,
+                   (SELECT created_at FROM checkins WHERE user_id = $1 AND date = $2) AS existing,
                    (SELECT ", $agg, "(rule, ',') FROM acknowledgements
-                     WHERE user_id = $1 AND acknowledged_on <= $3 AND acknowledged_on >= $4) AS muted
+                     WHERE user_id = $1 AND acknowledged_on <= $2 AND acknowledged_on >= $3) AS muted"
+            )
+        };
+    }
+    if postgres {
+        context!("string_agg")
+    } else {
+        context!("group_concat")
+    }
+}
+
+/// Her days from `$2` up to (not including) `$3` as one row of "date pain day_type" entries,
+/// whatever their number, with her revision read in the same statement: every row is a
+/// hand-off between threads in the SQLite driver, and a year of rows was most of a save.
+fn days_query(postgres: bool) -> &'static str {
+    macro_rules! days {
+        ($agg:literal) => {
+            concat!(
+                "SELECT ",
+                $agg,
+                "(date || ' ' || pain || ' ' || day_type, ',') AS days,
+                   (SELECT revision FROM users WHERE id = $1) AS revision
                  FROM checkins WHERE user_id = $1 AND date >= $2 AND date < $3"
             )
         };
     }
     if postgres {
-        history!("string_agg")
+        days!("string_agg")
     } else {
-        history!("group_concat")
+        days!("group_concat")
     }
 }
 
-/// The dates [`history_query`] takes after the user: the first day of the window, the day,
-/// and the earliest acknowledgement that still mutes.
-fn history_dates(date: NaiveDate) -> [String; 3] {
+/// What [`context_query`] answers.
+#[derive(Debug)]
+struct Context {
+    revision: Option<i64>,
+    existing: Option<String>,
+    muted: Option<String>,
+}
+
+/// What [`days_query`] answers.
+#[derive(Debug)]
+struct DaysRead {
+    days: Option<String>,
+    revision: Option<i64>,
+}
+
+/// The days a save's rules look at: from [`HISTORY_DAYS`] before its day up to the day.
+fn window(date: NaiveDate) -> (NaiveDate, NaiveDate) {
+    (date - Duration::days(HISTORY_DAYS), date)
+}
+
+/// The days a save reads when they are not kept: its window, and with kept histories on, on to
+/// a day past today as well, so that saves of other days of the same year find theirs kept.
+fn range_to_read(kept: Option<&KeptHistories>, date: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let (from, to) = window(date);
+    match kept {
+        Some(_) => (from, to.max(Utc::now().date_naive()) + Duration::days(2)),
+        None => (from, to),
+    }
+}
+
+/// The dates the context takes after the user: the day, and the earliest acknowledgement that
+/// still mutes.
+fn context_dates(date: NaiveDate) -> [String; 2] {
     [
-        (date - Duration::days(HISTORY_DAYS)).to_string(),
         date.to_string(),
         (date - Duration::days(keel_core::rules::MUTE_DAYS - 1)).to_string(),
     ]
 }
 
-/// What [`history_query`] answers.
-#[derive(Debug)]
-struct History {
-    days: Option<String>,
-    revision: Option<i64>,
-    existing: Option<String>,
-    muted: Option<String>,
+/// The save's window from what was read, keeping all of it when it was read at her revision
+/// of the save's context (on PostgreSQL another writer can commit between the two reads).
+fn days_from_read(
+    kept: Option<&KeptHistories>,
+    user: UserId,
+    context: &Context,
+    (from, to): (NaiveDate, NaiveDate),
+    read: DaysRead,
+    date: NaiveDate,
+) -> Result<Vec<Day>, StoreError> {
+    let days = parse_days(read.days.as_deref())?;
+    let (start, end) = window(date);
+    let in_window = days
+        .iter()
+        .filter(|d| start <= d.date && d.date < end)
+        .copied()
+        .collect();
+    if let (Some(kept), Some(revision)) = (kept, read.revision)
+        && context.revision == Some(revision)
+    {
+        kept.keep(user.0, revision, from, to, days);
+    }
+    Ok(in_window)
+}
+
+/// Reads [`days_query`]'s entries, oldest first (the aggregate's order is not guaranteed).
+fn parse_days(entries: Option<&str>) -> Result<Vec<Day>, StoreError> {
+    let mut days = Vec::with_capacity(entries.map_or(0, |e| e.len() / 16));
+    for entry in entries.unwrap_or("").split(',').filter(|e| !e.is_empty()) {
+        let bad = || StoreError::Corrupt(format!("history entry {entry:?}"));
+        let mut parts = entry.split(' ');
+        let (Some(date), Some(pain), Some(day_type), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        days.push(Day {
+            date: keel_core::validate::parse_date(date).ok_or_else(bad)?,
+            pain: pain.parse().map_err(|_| bad())?,
+            day_type: DayType::from_name(day_type),
+        });
+    }
+    days.sort_unstable_by_key(|d| d.date);
+    Ok(days)
 }
 
 const UPSERT: &str = "INSERT INTO checkins (user_id, date, pain, body, triage, day_type, decision, created_at, updated_at, walking_minutes)
@@ -204,42 +300,28 @@ impl Columns {
     }
 }
 
-/// Works out triage and the day type of `check_in` from the history before it: the row to
-/// store and what the caller is told. Pure: both drivers' saves share it.
-fn assess(check_in: &CheckIn, history: History) -> Result<(Columns, Saved), StoreError> {
-    let muted: Vec<&str> = history
+/// Works out triage and the day type of `check_in` from the days before it (oldest first, its
+/// window only): the row to store and what the caller is told. Pure: both drivers' saves
+/// share it.
+fn assess(
+    check_in: &CheckIn,
+    days: &[Day],
+    context: Context,
+) -> Result<(Columns, Saved), StoreError> {
+    let muted: Vec<&str> = context
         .muted
         .as_deref()
         .map_or(Vec::new(), |m| m.split(',').collect());
-    let mut days = BTreeMap::new();
-    for entry in history
-        .days
-        .as_deref()
-        .unwrap_or("")
-        .split(',')
-        .filter(|e| !e.is_empty())
-    {
-        let bad = || StoreError::Corrupt(format!("history entry {entry:?}"));
-        let mut parts = entry.split(' ');
-        let (Some(date), Some(pain), Some(day_type), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(bad());
-        };
-        let date = parse_date(date.to_string())?;
-        let pain: u8 = pain.parse().map_err(|_| bad())?;
-        days.insert(date, (pain, DayType::from_name(day_type)));
-    }
-    // Oldest first, as the rules expect (the aggregate's order is not guaranteed).
     let recent: Vec<RecentDay> = days
         .iter()
-        .map(|(&date, &(pain, day_type))| RecentDay {
-            date,
-            pain,
-            day_type,
+        .map(|d| RecentDay {
+            date: d.date,
+            pain: d.pain,
+            day_type: d.day_type,
         })
         .collect();
-    let pains: BTreeMap<NaiveDate, u8> = days.into_iter().map(|(d, (p, _))| (d, p)).collect();
+    // Oldest first and one per date: the map is built from sorted entries.
+    let pains: BTreeMap<NaiveDate, u8> = days.iter().map(|d| (d.date, d.pain)).collect();
     let triage = triage::evaluate(&TriageInput::from_check_in(check_in, pains));
     let open_urgent = triage
         .findings_at(TriageLevel::Urgent)
@@ -247,8 +329,8 @@ fn assess(check_in: &CheckIn, history: History) -> Result<(Columns, Saved), Stor
     let decision = daytype::decide(check_in, &triage, open_urgent, &recent);
 
     let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
-    let replaced = history.existing.is_some();
-    let created_at = history.existing.unwrap_or_else(|| now.clone());
+    let replaced = context.existing.is_some();
+    let created_at = context.existing.unwrap_or_else(|| now.clone());
     let columns = Columns::of(check_in, &triage, &decision)?;
     let saved = Saved {
         stored: StoredCheckIn {
@@ -264,38 +346,69 @@ fn assess(check_in: &CheckIn, history: History) -> Result<(Columns, Saved), Stor
     Ok((columns, saved))
 }
 
+/// The saved day as the rules of a later save read it.
+fn day_of(saved: &Saved) -> Day {
+    Day {
+        date: saved.stored.check_in.date,
+        pain: saved.stored.check_in.pain,
+        day_type: Some(saved.stored.decision.day_type),
+    }
+}
+
 /// Works out triage and the day type from the stored history and writes the check-in.
 pub(crate) async fn assess_and_write(
     conn: &mut sqlx::AnyConnection,
     user: UserId,
     check_in: &CheckIn,
 ) -> Result<Saved, StoreError> {
-    Ok(assess_and_write_from(conn, user, check_in).await?.0)
+    Ok(assess_and_write_from(conn, user, check_in, None).await?.0)
 }
 
-/// [`assess_and_write`], also answering her revision before the write.
+/// [`assess_and_write`], also answering her revision before the write, with the days before
+/// it taken from `kept` when they are kept at that revision.
 async fn assess_and_write_from(
     conn: &mut sqlx::AnyConnection,
     user: UserId,
     check_in: &CheckIn,
+    kept: Option<&KeptHistories>,
 ) -> Result<(Saved, Option<i64>), StoreError> {
     let postgres = conn.backend_name().eq_ignore_ascii_case("postgresql");
-    let [from, date, earliest_ack] = history_dates(check_in.date);
-    let row = sqlx::query(history_query(postgres))
+    let [date, earliest_ack] = context_dates(check_in.date);
+    let row = sqlx::query(context_query(postgres))
         .bind(user.0)
-        .bind(from)
         .bind(date)
         .bind(earliest_ack)
         .fetch_one(&mut *conn)
         .await?;
-    let history = History {
-        days: row.try_get("days")?,
+    let context = Context {
         revision: row.try_get("revision")?,
         existing: row.try_get("existing")?,
         muted: row.try_get("muted")?,
     };
-    let before = history.revision;
-    let (c, saved) = assess(check_in, history)?;
+    let (from, to) = window(check_in.date);
+    let days = match kept.zip(context.revision) {
+        Some((kept, revision)) => kept.window(user.0, revision, from, to),
+        None => None,
+    };
+    let days = match days {
+        Some(days) => days,
+        None => {
+            let range = range_to_read(kept, check_in.date);
+            let row = sqlx::query(days_query(postgres))
+                .bind(user.0)
+                .bind(range.0.to_string())
+                .bind(range.1.to_string())
+                .fetch_one(&mut *conn)
+                .await?;
+            let read = DaysRead {
+                days: row.try_get("days")?,
+                revision: row.try_get("revision")?,
+            };
+            days_from_read(kept, user, &context, range, read, check_in.date)?
+        }
+    };
+    let before = context.revision;
+    let (c, saved) = assess(check_in, &days, context)?;
     sqlx::query(UPSERT)
         .bind(user.0)
         .bind(c.date)
@@ -335,28 +448,54 @@ fn assess_and_write_direct(
     conn: &mut rusqlite::Connection,
     user: UserId,
     check_in: &CheckIn,
+    kept: &KeptHistories,
 ) -> rusqlite::Result<Result<Saved, StoreError>> {
     use rusqlite::OptionalExtension as _;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let [from, date, earliest_ack] = history_dates(check_in.date);
-    let history = tx.prepare_cached(history_query(false))?.query_row(
+    let [date, earliest_ack] = context_dates(check_in.date);
+    let context = tx.prepare_cached(context_query(false))?.query_row(
         &[
             ("$1", &user.0 as &dyn rusqlite::ToSql),
-            ("$2", &from),
-            ("$3", &date),
-            ("$4", &earliest_ack),
+            ("$2", &date),
+            ("$3", &earliest_ack),
         ],
         |r| {
-            Ok(History {
-                days: r.get("days")?,
+            Ok(Context {
                 revision: r.get("revision")?,
                 existing: r.get("existing")?,
                 muted: r.get("muted")?,
             })
         },
     )?;
-    let before = history.revision;
-    let (c, mut saved) = match assess(check_in, history) {
+    let (from, to) = window(check_in.date);
+    let kept_days = context
+        .revision
+        .and_then(|revision| kept.window(user.0, revision, from, to));
+    let days = match kept_days {
+        Some(days) => days,
+        None => {
+            let range = range_to_read(Some(kept), check_in.date);
+            let read = tx.prepare_cached(days_query(false))?.query_row(
+                &[
+                    ("$1", &user.0 as &dyn rusqlite::ToSql),
+                    ("$2", &range.0.to_string()),
+                    ("$3", &range.1.to_string()),
+                ],
+                |r| {
+                    Ok(DaysRead {
+                        days: r.get("days")?,
+                        revision: r.get("revision")?,
+                    })
+                },
+            )?;
+            match days_from_read(Some(kept), user, &context, range, read, check_in.date) {
+                Ok(days) => days,
+                Err(e) => return Ok(Err(e)),
+            }
+        }
+    };
+    let before = context.revision;
+    let (c, mut saved) = match assess(check_in, &days, context) {
         Ok(assessed) => assessed,
         Err(e) => return Ok(Err(e)),
     };
@@ -629,7 +768,9 @@ mod tests {
             .direct
             .as_ref()
             .unwrap()
-            .run_write(|conn| assess_and_write_direct(conn, LOCAL_USER, &check_in("2026-11-21", 6)))
+            .run_write(|conn| {
+                assess_and_write_direct(conn, LOCAL_USER, &check_in("2026-11-21", 6), &direct.kept)
+            })
             .expect("the direct save ran")
             .expect("its history read back");
         assert!(saved.step.is_some());
@@ -638,6 +779,178 @@ mod tests {
         }
         std::fs::remove_dir_all(dir_a).unwrap();
         std::fs::remove_dir_all(dir_b).unwrap();
+    }
+
+    /// A history kept between saves is hers as stored: a change the store did not make (plain
+    /// SQL here, as another process or server would) is seen by the next save. Six weeks at
+    /// pain 2, then the last six days raised to 4 behind the store's back: with the stale
+    /// kept days, the week would average 2.3 and the worsening trend (T1) would not fire.
+    #[tokio::test]
+    async fn a_change_made_elsewhere_reaches_the_next_save_s_trend_rules() {
+        let (store, dir) = temp_store("kept-elsewhere").await;
+        let mut plain = store.clone();
+        plain.direct = None;
+        for (driver, s, user) in [("direct", &store, LOCAL_USER), ("sqlx", &plain, UserId(2))] {
+            if user != LOCAL_USER {
+                add_user(s, user.0).await;
+            }
+            let d = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+            for back in (1..=42).rev() {
+                let date = (d - Duration::days(back)).to_string();
+                s.record_check_in(user, &check_in(&date, 2)).await.unwrap();
+            }
+            let revision = s.revision(user).await.unwrap().unwrap();
+            let (from, to) = window(d);
+            assert!(
+                s.kept.window(user.0, revision, from, to).is_some(),
+                "{driver}: her days are kept across her own saves"
+            );
+            sqlx::query("UPDATE checkins SET pain = 4 WHERE user_id = $1 AND date >= $2")
+                .bind(user.0)
+                .bind((d - Duration::days(6)).to_string())
+                .execute(&s.pool)
+                .await
+                .unwrap();
+            let saved = s
+                .record_check_in(user, &check_in(&d.to_string(), 4))
+                .await
+                .unwrap();
+            assert_eq!(saved.stored.triage.trend.t1, Some(true), "{driver}");
+        }
+        store.close().await;
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// Saves with kept histories store exactly what saves that read every history afresh
+    /// store, over jumbled days across two years for two users, with acknowledgements, a
+    /// deletion and plain SQL changes in between, on the direct connection and through sqlx.
+    #[tokio::test]
+    async fn saves_with_kept_histories_store_what_saves_reading_afresh_store() {
+        let (direct, dir_a) = temp_store("kept-direct").await;
+        let (mut plain, dir_b) = temp_store("kept-sqlx").await;
+        let (mut fresh, dir_c) = temp_store("kept-none").await;
+        plain.direct = None;
+        fresh.keep_histories(0);
+        let stores = [&direct, &plain, &fresh];
+        for s in stores {
+            add_user(s, 2).await;
+        }
+        let start = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        let mut seed: u64 = 7;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let mut kept_used = 0;
+        let mut step = 0;
+        // Saves `c` in every store; the outcomes must agree. Counts the saves after which her
+        // history is kept, at her new revision, for the window of the day saved.
+        macro_rules! save_everywhere {
+            ($user:expr, $c:expr) => {{
+                let (user, c): (UserId, &CheckIn) = ($user, $c);
+                let mut outcomes = Vec::new();
+                for s in stores {
+                    let saved = s.record_check_in(user, c).await.unwrap();
+                    outcomes.push((saved.replaced, saved.stored.triage, saved.stored.decision));
+                }
+                assert_eq!(outcomes[0], outcomes[2], "step {step}: direct, kept");
+                assert_eq!(outcomes[1], outcomes[2], "step {step}: sqlx, kept");
+                let revision = direct.revision(user).await.unwrap().unwrap();
+                let (from, to) = window(c.date);
+                if direct.kept.window(user.0, revision, from, to).is_some() {
+                    kept_used += 1;
+                }
+            }};
+        }
+        let parse = |v: serde_json::Value| {
+            CheckIn::parse(&v, NaiveDate::from_ymd_opt(2030, 1, 1).unwrap()).unwrap()
+        };
+        while step < 400 {
+            step += 1;
+            let user = if next(5) == 0 { UserId(2) } else { LOCAL_USER };
+            // Mostly the last six weeks, in no order, now and then a day a year or more back.
+            let back = if next(8) == 0 { next(700) } else { next(45) };
+            let date = start + Duration::days(700 - back as i64);
+            let pain = [1, 2, 2, 3, 4, 5, 6, 7, 8, 3][next(10) as usize];
+            let mut v = json!({"date": date.to_string(), "pain": pain, "sleep": 6});
+            if next(25) == 0 {
+                v["night_pain"] = json!(true);
+            }
+            save_everywhere!(user, &parse(v));
+            // Changes the saves did not make, the same in every database, each followed by a
+            // save replacing her latest day, whose window holds what changed.
+            let elsewhere = match step % 37 {
+                5 => Some(
+                    "UPDATE checkins SET pain = 9 WHERE user_id = $1 AND date IN (SELECT date FROM checkins WHERE user_id = $1 ORDER BY date DESC LIMIT 5)",
+                ),
+                17 => Some(
+                    "DELETE FROM checkins WHERE user_id = $1 AND date = (SELECT MAX(date) FROM checkins WHERE user_id = $1)",
+                ),
+                29 => Some(
+                    "UPDATE checkins SET day_type = 'steady' WHERE user_id = $1 AND date = (SELECT MAX(date) FROM checkins WHERE user_id = $1)",
+                ),
+                _ => None,
+            };
+            let acknowledge = step % 23 == 11;
+            for s in stores {
+                if let Some(sql) = elsewhere {
+                    sqlx::query(sql)
+                        .bind(user.0)
+                        .execute(&s.pool)
+                        .await
+                        .unwrap();
+                }
+                if acknowledge {
+                    s.acknowledge(user, "RF-NIGHT-PAIN", date).await.unwrap();
+                }
+            }
+            if elsewhere.is_some() || acknowledge {
+                let latest: String =
+                    sqlx::query_scalar("SELECT MAX(date) FROM checkins WHERE user_id = $1")
+                        .bind(user.0)
+                        .fetch_one(&fresh.pool)
+                        .await
+                        .unwrap();
+                let after = parse_date(latest).unwrap();
+                save_everywhere!(user, &parse(json!({"date": after.to_string(), "pain": 5})));
+            }
+        }
+        assert!(
+            kept_used > 300,
+            "kept histories carried forward ({kept_used} of 400)"
+        );
+        let (from, to) = (start - Duration::days(400), start + Duration::days(800));
+        for user in [LOCAL_USER, UserId(2)] {
+            let rows = |s: &Store| {
+                let s = s.clone();
+                async move {
+                    s.check_ins(user, from, to)
+                        .await
+                        .unwrap()
+                        .into_iter()
+                        .map(|r| (r.check_in, r.triage, r.decision))
+                        .collect::<Vec<_>>()
+                }
+            };
+            let reference = rows(&fresh).await;
+            assert!(reference.len() > 30, "{} days", reference.len());
+            assert!(
+                reference
+                    .iter()
+                    .any(|r| r.1.trend.t1 == Some(true) || r.1.trend.t2 == Some(true)),
+                "the trend rules fired somewhere"
+            );
+            assert_eq!(rows(&direct).await, reference);
+            assert_eq!(rows(&plain).await, reference);
+        }
+        for s in [direct, plain, fresh] {
+            s.close().await;
+        }
+        for dir in [dir_a, dir_b, dir_c] {
+            std::fs::remove_dir_all(dir).unwrap();
+        }
     }
 
     /// Another process holding the write lock longer than the direct connection waits: the

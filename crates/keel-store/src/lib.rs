@@ -9,6 +9,7 @@ mod desk;
 mod direct;
 mod error;
 mod export;
+mod kept;
 mod questionnaires;
 mod read;
 mod record;
@@ -64,6 +65,8 @@ pub struct Store {
     write_gates: Arc<[Arc<tokio::sync::Mutex<()>>]>,
     /// SQLite only: connections used without sqlx's thread hand-offs (see `direct`).
     direct: Option<Arc<direct::Direct>>,
+    /// The days before recent saves, kept between them (see `kept`).
+    kept: Arc<kept::KeptHistories>,
 }
 
 /// Stripes of users for PostgreSQL's in-process write gates: two users share a gate one time
@@ -141,6 +144,7 @@ impl Store {
                 pg: Some(pg),
                 write_gates: gates(PG_WRITE_STRIPES),
                 direct: None,
+                kept: Arc::new(kept::KeptHistories::new(kept::KEPT_USERS)),
             });
         }
         let sqlite = if url.starts_with("sqlite:") {
@@ -183,11 +187,19 @@ impl Store {
             pg: None,
             write_gates: gates(1),
             direct,
+            kept: Arc::new(kept::KeptHistories::new(kept::KEPT_USERS)),
         })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Bounds how many users' histories are kept between saves (0 keeps none: every save
+    /// reads its year afresh); it starts at 2,048, about 12 MB when full. Clones made before
+    /// share the old setting.
+    pub fn keep_histories(&mut self, users: usize) {
+        self.kept = Arc::new(kept::KeptHistories::new(users));
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {

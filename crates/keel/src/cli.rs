@@ -1124,7 +1124,11 @@ async fn serve(
     init_tracing();
     let url = db.resolve()?;
     tracing::info!(database = %redact(&url), %addr, "starting keel");
-    let store = open(&db).await?;
+    let mut store = open(&db).await?;
+    if view_cache_mb == 0 {
+        // Nothing kept between requests: no views, and no histories between saves either.
+        store.keep_histories(0);
+    }
     let mut state = AppState::new(store.clone(), Library::builtin(), AppState::local_today());
     state.secure_cookies = secure_cookies;
     state.keep_views(view_cache_mb.saturating_mul(1024 * 1024));

@@ -399,3 +399,55 @@ both_backends! {
         assert_eq!(r.status().as_u16(), 303);
     }
 }
+
+both_backends! {
+    async fn another_server_s_writes_reach_this_server_s_next_save(db: &TestDb) {
+        // A server keeps the days before her saves between them (crates/keel-store/src/kept.rs).
+        // Six weeks at pain 2 saved through it, then another server raises the last six days
+        // to 4: its next save must judge her trend on what is stored. With the days it kept,
+        // the week would average 2.3 and the worsening trend (T1) would not fire.
+        let a = Server::start(&db.url);
+        let b = Server::start(&db.url);
+        for n in (1..=42).rev() {
+            let r = a.post_json("/api/v1/checkins", &json!({"date": days_ago(n), "pain": 2})).await;
+            assert_eq!(r.status().as_u16(), 201);
+        }
+        let saved: Value = a
+            .post_json("/api/v1/checkins", &json!({"date": today(), "pain": 2}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(saved["triage"]["trend"]["t1"], json!(false), "{saved}");
+        for n in 1..=6 {
+            let r = b.post_json("/api/v1/checkins", &json!({"date": days_ago(n), "pain": 4})).await;
+            assert_eq!(r.status().as_u16(), 200, "replaced");
+        }
+        let saved: Value = a
+            .post_json("/api/v1/checkins", &json!({"date": today(), "pain": 4}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(saved["triage"]["trend"]["t1"], json!(true), "{saved}");
+        assert!(
+            saved["triage"]["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["rule"] == "RF-WORSENING-6W"),
+            "{saved}"
+        );
+        // And back: its own saves carried forward, the next one sees them too.
+        for n in 1..=6 {
+            a.post_json("/api/v1/checkins", &json!({"date": days_ago(n), "pain": 2})).await;
+        }
+        let saved: Value = a
+            .post_json("/api/v1/checkins", &json!({"date": today(), "pain": 2}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(saved["triage"]["trend"]["t1"], json!(false), "{saved}");
+    }
+}
