@@ -48,9 +48,15 @@ pub enum SignupMode {
 /// The user's current date; injected so tests can fix it.
 pub type Today = Arc<dyn Fn() -> NaiveDate + Send + Sync>;
 
-/// Everything a handler needs.
+/// Everything a handler needs, behind one `Arc`: axum clones the state for every request, and
+/// one reference count is cheaper than one per field (nine, with the store's). It dereferences
+/// to its fields; changing one (while the server is set up) copies them if the state is shared.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// The fields of [`AppState`].
+#[derive(Clone)]
+pub struct Shared {
     pub store: Store,
     pub library: Arc<Library>,
     today: Today,
@@ -64,9 +70,22 @@ pub struct AppState {
     pub(crate) views: Arc<cache::ViewCache>,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for AppState {
+    fn deref_mut(&mut self) -> &mut Shared {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
 impl AppState {
     pub fn new(store: Store, library: Library, today: Today) -> Self {
-        AppState {
+        AppState(Arc::new(Shared {
             store,
             library: Arc::new(library),
             today,
@@ -74,7 +93,7 @@ impl AppState {
             secure_cookies: false,
             signup: SignupMode::Open,
             views: Arc::new(cache::ViewCache::new(cache::DEFAULT_BYTES)),
-        }
+        }))
     }
 
     /// The server's local date, used as the user's until accounts carry a time zone.

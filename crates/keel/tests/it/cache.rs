@@ -364,7 +364,10 @@ both_backends! {
                     .get("set-cookie")
                     .map(|v| v.to_str().unwrap().to_string());
                 assert_eq!(cookie.is_some(), visit == 0, "a token is set on the first visit only");
+                assert_eq!(r.headers()["content-type"], "text/html; charset=utf-8");
+                let length: usize = r.headers()["content-length"].to_str().unwrap().parse().unwrap();
                 let html = r.text().await.unwrap();
+                assert_eq!(length, html.len(), "sent whole, with its length");
                 let tokens = csrf_tokens(&html);
                 assert!(tokens.len() >= 2, "the plan's forms and the check-in form: {tokens:?}");
                 assert!(tokens.iter().all(|t| t == &tokens[0] && t.len() == 64), "{tokens:?}");
