@@ -126,10 +126,25 @@ impl Direct {
 
     /// Runs `f` on a connection of the pool. A connection whose work failed is closed rather
     /// than kept, so a transaction left open cannot be handed out again.
+    ///
+    /// A read goes to the writer connection when no save is using it: that connection's page
+    /// cache survives this process's saves, while every other connection drops its whole cache
+    /// at the first read after any commit. Under a steady stream of saves the pooled
+    /// connections read nearly every page from the file again (the token index, the users,
+    /// her days), and the writer's cache already holds them.
     pub(crate) fn run<T>(
         &self,
         f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
     ) -> rusqlite::Result<T> {
+        if let Ok(mut writer) = self.writer.try_lock()
+            && let Some(mut conn) = writer.take()
+        {
+            let result = f(&mut conn);
+            if result.is_ok() && conn.is_autocommit() && !self.closed.load(Ordering::Relaxed) {
+                *writer = Some(conn);
+            }
+            return result;
+        }
         let conn = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let mut conn = match conn {
             Some(c) => c,

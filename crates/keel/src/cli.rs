@@ -45,7 +45,7 @@ pub enum Command {
         #[arg(long, env = "KEEL_SIGNUP", default_value = "open", value_parser = ["open", "invite", "closed"])]
         signup: String,
         /// Memory for kept plans, Today pages and journal spans, in MiB (about 70 KB for
-        /// each user active at once; 0 keeps nothing)
+        /// each user active at once; 0 keeps nothing, nor the histories kept between saves)
         #[arg(long, env = "KEEL_VIEW_CACHE_MB", default_value_t = 64)]
         view_cache_mb: u64,
     },
