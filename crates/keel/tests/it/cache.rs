@@ -18,6 +18,15 @@ async fn page(s: &Server) -> String {
     r.text().await.unwrap()
 }
 
+/// Saves her pain on a date through `s`; the saved record.
+async fn save(s: &Server, date: String, pain: u8) -> Value {
+    let r = s
+        .post_json("/api/v1/checkins", &json!({"date": date, "pain": pain}))
+        .await;
+    assert!(r.status().is_success(), "{}", r.status());
+    r.json().await.unwrap()
+}
+
 async fn journal(s: &Server) -> Vec<Value> {
     let r = s
         .get(&format!(
@@ -412,45 +421,22 @@ both_backends! {
         let a = Server::start(&db.url);
         let b = Server::start(&db.url);
         for n in (1..=42).rev() {
-            let r = a.post_json("/api/v1/checkins", &json!({"date": days_ago(n), "pain": 2})).await;
-            assert_eq!(r.status().as_u16(), 201);
+            save(&a, days_ago(n), 2).await;
         }
-        let saved: Value = a
-            .post_json("/api/v1/checkins", &json!({"date": today(), "pain": 2}))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let saved = save(&a, today(), 2).await;
         assert_eq!(saved["triage"]["trend"]["t1"], json!(false), "{saved}");
         for n in 1..=6 {
-            let r = b.post_json("/api/v1/checkins", &json!({"date": days_ago(n), "pain": 4})).await;
-            assert_eq!(r.status().as_u16(), 200, "replaced");
+            assert_eq!(save(&b, days_ago(n), 4).await["replaced"], json!(true));
         }
-        let saved: Value = a
-            .post_json("/api/v1/checkins", &json!({"date": today(), "pain": 4}))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let saved = save(&a, today(), 4).await;
         assert_eq!(saved["triage"]["trend"]["t1"], json!(true), "{saved}");
-        assert!(
-            saved["triage"]["findings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|f| f["rule"] == "RF-WORSENING-6W"),
-            "{saved}"
-        );
+        let findings = saved["triage"]["findings"].as_array().unwrap();
+        assert!(findings.iter().any(|f| f["rule"] == "RF-WORSENING-6W"), "{saved}");
         // And back: its own saves carried forward, the next one sees them too.
         for n in 1..=6 {
-            a.post_json("/api/v1/checkins", &json!({"date": days_ago(n), "pain": 2})).await;
+            save(&a, days_ago(n), 2).await;
         }
-        let saved: Value = a
-            .post_json("/api/v1/checkins", &json!({"date": today(), "pain": 2}))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let saved = save(&a, today(), 2).await;
         assert_eq!(saved["triage"]["trend"]["t1"], json!(false), "{saved}");
     }
 }
