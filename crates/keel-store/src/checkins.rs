@@ -8,7 +8,7 @@ use keel_core::triage::{self, TriageInput, TriageLevel, TriageResult};
 use keel_core::{CheckIn, DayType};
 use sqlx::Row as _;
 
-use crate::kept::{Day, KeptHistories};
+use crate::kept::KeptHistories;
 use crate::read::Row;
 use crate::{Store, StoreError, UserId};
 
@@ -197,6 +197,17 @@ fn window(date: NaiveDate) -> (NaiveDate, NaiveDate) {
     (date - Duration::days(HISTORY_DAYS), date)
 }
 
+/// The save's days when they are kept at her revision of the save's context.
+fn kept_days(
+    kept: Option<&KeptHistories>,
+    user: UserId,
+    context: &Context,
+    date: NaiveDate,
+) -> Option<Vec<RecentDay>> {
+    let (from, to) = window(date);
+    kept?.window(user.0, context.revision?, from, to)
+}
+
 /// The days a save reads when they are not kept: its window, and with kept histories on, on to
 /// a day past today as well, so that saves of other days of the same year find theirs kept.
 fn range_to_read(kept: Option<&KeptHistories>, date: NaiveDate) -> (NaiveDate, NaiveDate) {
@@ -225,7 +236,7 @@ fn days_from_read(
     (from, to): (NaiveDate, NaiveDate),
     read: DaysRead,
     date: NaiveDate,
-) -> Result<Vec<Day>, StoreError> {
+) -> Result<Vec<RecentDay>, StoreError> {
     let days = parse_days(read.days.as_deref())?;
     let (start, end) = window(date);
     let in_window = days
@@ -242,7 +253,7 @@ fn days_from_read(
 }
 
 /// Reads [`days_query`]'s entries, oldest first (the aggregate's order is not guaranteed).
-fn parse_days(entries: Option<&str>) -> Result<Vec<Day>, StoreError> {
+fn parse_days(entries: Option<&str>) -> Result<Vec<RecentDay>, StoreError> {
     let mut days = Vec::with_capacity(entries.map_or(0, |e| e.len() / 16));
     for entry in entries.unwrap_or("").split(',').filter(|e| !e.is_empty()) {
         let bad = || StoreError::Corrupt(format!("history entry {entry:?}"));
@@ -252,7 +263,7 @@ fn parse_days(entries: Option<&str>) -> Result<Vec<Day>, StoreError> {
         else {
             return Err(bad());
         };
-        days.push(Day {
+        days.push(RecentDay {
             date: keel_core::validate::parse_date(date).ok_or_else(bad)?,
             pain: pain.parse().map_err(|_| bad())?,
             day_type: DayType::from_name(day_type),
@@ -305,28 +316,20 @@ impl Columns {
 /// share it.
 fn assess(
     check_in: &CheckIn,
-    days: &[Day],
+    days: &[RecentDay],
     context: Context,
 ) -> Result<(Columns, Saved), StoreError> {
     let muted: Vec<&str> = context
         .muted
         .as_deref()
         .map_or(Vec::new(), |m| m.split(',').collect());
-    let recent: Vec<RecentDay> = days
-        .iter()
-        .map(|d| RecentDay {
-            date: d.date,
-            pain: d.pain,
-            day_type: d.day_type,
-        })
-        .collect();
     // Oldest first and one per date: the map is built from sorted entries.
     let pains: BTreeMap<NaiveDate, u8> = days.iter().map(|d| (d.date, d.pain)).collect();
     let triage = triage::evaluate(&TriageInput::from_check_in(check_in, pains));
     let open_urgent = triage
         .findings_at(TriageLevel::Urgent)
         .any(|f| !muted.contains(&f.rule.as_str()));
-    let decision = daytype::decide(check_in, &triage, open_urgent, &recent);
+    let decision = daytype::decide(check_in, &triage, open_urgent, days);
 
     let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
     let replaced = context.existing.is_some();
@@ -347,8 +350,8 @@ fn assess(
 }
 
 /// The saved day as the rules of a later save read it.
-fn day_of(saved: &Saved) -> Day {
-    Day {
+fn day_of(saved: &Saved) -> RecentDay {
+    RecentDay {
         date: saved.stored.check_in.date,
         pain: saved.stored.check_in.pain,
         day_type: Some(saved.stored.decision.day_type),
@@ -385,12 +388,7 @@ async fn assess_and_write_from(
         existing: row.try_get("existing")?,
         muted: row.try_get("muted")?,
     };
-    let (from, to) = window(check_in.date);
-    let days = match kept.zip(context.revision) {
-        Some((kept, revision)) => kept.window(user.0, revision, from, to),
-        None => None,
-    };
-    let days = match days {
+    let days = match kept_days(kept, user, &context, check_in.date) {
         Some(days) => days,
         None => {
             let range = range_to_read(kept, check_in.date);
@@ -467,11 +465,7 @@ fn assess_and_write_direct(
             })
         },
     )?;
-    let (from, to) = window(check_in.date);
-    let kept_days = context
-        .revision
-        .and_then(|revision| kept.window(user.0, revision, from, to));
-    let days = match kept_days {
+    let days = match kept_days(Some(kept), user, &context, check_in.date) {
         Some(days) => days,
         None => {
             let range = range_to_read(Some(kept), check_in.date);

@@ -12,17 +12,9 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use chrono::NaiveDate;
-use keel_core::DayType;
+use keel_core::daytype::RecentDay;
 
 use crate::RevisionStep;
-
-/// One stored day as the rules read it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Day {
-    pub date: NaiveDate,
-    pub pain: u8,
-    pub day_type: Option<DayType>,
-}
 
 /// Her days from `from` up to (not including) `to`, all of them, as they were at `revision`.
 #[derive(Debug)]
@@ -31,7 +23,7 @@ struct Kept {
     from: NaiveDate,
     to: NaiveDate,
     /// Oldest first, one per date.
-    days: Vec<Day>,
+    days: Vec<RecentDay>,
 }
 
 /// How many users' histories are kept at most: each holds up to two years of days at 8 bytes
@@ -64,7 +56,7 @@ impl KeptHistories {
         revision: i64,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Option<Vec<Day>> {
+    ) -> Option<Vec<RecentDay>> {
         let users = self.users();
         let kept = users.get(&user)?;
         if kept.revision != revision || from < kept.from || to > kept.to {
@@ -83,7 +75,7 @@ impl KeptHistories {
         revision: i64,
         from: NaiveDate,
         to: NaiveDate,
-        days: Vec<Day>,
+        days: Vec<RecentDay>,
     ) {
         if self.capacity == 0 {
             return;
@@ -110,7 +102,7 @@ impl KeptHistories {
     /// After a save has committed: carries her kept days to the save's new revision with the
     /// saved day put in, when the save was the only change since they were read (`step`);
     /// otherwise forgets them.
-    pub(crate) fn saved(&self, user: i64, step: Option<RevisionStep>, day: Day) {
+    pub(crate) fn saved(&self, user: i64, step: Option<RevisionStep>, day: RecentDay) {
         let mut users = self.users();
         let Some(kept) = users.get_mut(&user) else {
             return;
@@ -136,16 +128,17 @@ impl KeptHistories {
 mod tests {
     use super::*;
     use crate::test_support::day;
+    use keel_core::DayType;
 
-    fn d(date: &str, pain: u8) -> Day {
-        Day {
+    fn d(date: &str, pain: u8) -> RecentDay {
+        RecentDay {
             date: day(date),
             pain,
             day_type: Some(DayType::Steady),
         }
     }
 
-    fn kept_with(days: Vec<Day>) -> KeptHistories {
+    fn kept_with(days: Vec<RecentDay>) -> KeptHistories {
         let kept = KeptHistories::new(4);
         kept.keep(7, 10, day("2026-01-01"), day("2026-02-01"), days);
         kept
