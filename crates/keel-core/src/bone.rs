@@ -195,11 +195,12 @@ const HEIGHT_RANGE: (f64, f64) = within(90.0, 250.0);
 const T_SCORE_RANGE: (f64, f64) = within(-10.0, 10.0);
 
 impl BoneInput {
-    /// Validates the bone contract's JSON; only `date` and `age` are required.
-    pub fn parse(value: &Value) -> Result<BoneInput, ValidationErrors> {
+    /// Validates the bone contract's JSON; only `date` and `age` are required, and `date` may
+    /// not be after `today` (nor, as before, any measurement after `date`).
+    pub fn parse(value: &Value, today: NaiveDate) -> Result<BoneInput, ValidationErrors> {
         let object = as_object(value)?;
         let mut r = FieldReader::new(object, "");
-        let date = r.date("date");
+        let date = r.date_until("date", today);
         let date = r.require("date", date);
         let age = r.int("age", 0, 120);
         let age = r.require("age", age);

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod checkin;
 pub mod daytype;
 pub mod desk;
+pub mod json;
 pub mod library;
 pub mod plan;
 pub mod preferences;

@@ -120,11 +120,12 @@ pub struct TriageInput {
 }
 
 impl TriageInput {
-    /// Validates the contract's JSON. `today` stands in for an absent `date`.
+    /// Validates the contract's JSON. `today` stands in for an absent `date`, and no date may
+    /// be after it.
     pub fn parse(value: &Value, today: NaiveDate) -> Result<TriageInput, ValidationErrors> {
         let object = as_object(value)?;
         let mut r = FieldReader::new(object, "");
-        let date = r.date("date");
+        let date = r.date_until("date", today);
         let age = r.int("age", 0, 120);
         let pain = r.int("pain", 0, 10);
         let pain = r.require("pain", pain);

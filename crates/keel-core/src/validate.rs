@@ -14,11 +14,14 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// Every problem found in one input, in the order the fields were checked.
+/// Every problem found in one input, in the order the fields were checked: the first
+/// [`ValidationErrors::LISTED`] with their messages, the rest counted. A hostile file of a
+/// million bad rows costs a count, not a million messages.
 #[derive(Debug, Clone, Default, PartialEq, Eq, thiserror::Error)]
 #[error("invalid input: {}", self.summary())]
 pub struct ValidationErrors {
     errors: Vec<FieldError>,
+    unlisted: usize,
 }
 
 impl ValidationErrors {
@@ -32,24 +35,39 @@ impl ValidationErrors {
         errors
     }
 
+    /// How many errors are kept with their messages.
+    pub const LISTED: usize = 100;
+
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(FieldError {
-            field: field.into(),
-            message: message.into(),
-        });
+        if self.errors.len() < Self::LISTED {
+            self.errors.push(FieldError {
+                field: field.into(),
+                message: message.into(),
+            });
+        } else {
+            self.unlisted += 1;
+        }
     }
 
     /// Adds every error of `other` after these.
     pub fn extend(&mut self, other: ValidationErrors) {
-        self.errors.extend(other.errors);
+        let room = Self::LISTED - self.errors.len();
+        self.unlisted += other.errors.len().saturating_sub(room) + other.unlisted;
+        self.errors.extend(other.errors.into_iter().take(room));
     }
 
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }
 
+    /// The errors listed with their messages (the first [`ValidationErrors::LISTED`]).
     pub fn errors(&self) -> &[FieldError] {
         &self.errors
+    }
+
+    /// How many errors were found in all.
+    pub fn count(&self) -> usize {
+        self.errors.len() + self.unlisted
     }
 
     /// The first message for a field, for showing beside a form control.
@@ -62,11 +80,16 @@ impl ValidationErrors {
 
     /// `field: message; field: message`, for a terminal or a log line.
     pub fn summary(&self) -> String {
-        self.errors
+        let mut text = self
+            .errors
             .iter()
             .map(|e| format!("{}: {}", e.field, e.message))
             .collect::<Vec<_>>()
-            .join("; ")
+            .join("; ");
+        if self.unlisted > 0 {
+            text.push_str(&format!("; and {} more", self.unlisted));
+        }
+        text
     }
 
     /// `Ok(value)` when nothing was recorded, otherwise the errors.
@@ -159,11 +182,17 @@ impl<'a> FieldReader<'a> {
 
     pub fn string(&mut self, name: &'static str, max_chars: usize) -> Option<&'a str> {
         match self.raw(name)? {
-            Value::String(s) if s.chars().count() <= max_chars => Some(s.as_str()),
-            Value::String(_) => {
+            Value::String(s) if s.chars().count() > max_chars => {
                 self.error(name, format!("must be at most {max_chars} characters"));
                 None
             }
+            Value::String(s) => match text_problem(s) {
+                Some(problem) => {
+                    self.error(name, problem);
+                    None
+                }
+                None => Some(s.as_str()),
+            },
             _ => {
                 self.error(name, "must be a string");
                 None
@@ -180,6 +209,16 @@ impl<'a> FieldReader<'a> {
                 None
             }
         }
+    }
+
+    /// A date no later than `latest` (her today: nothing recorded or judged lies ahead).
+    pub fn date_until(&mut self, name: &'static str, latest: NaiveDate) -> Option<NaiveDate> {
+        let date = self.date(name)?;
+        if date > latest {
+            self.error(name, format!("must not be after today ({latest})"));
+            return None;
+        }
+        Some(date)
     }
 
     /// One of a fixed set of words.
@@ -263,6 +302,45 @@ pub fn unknown_fields(
         errors.add(format!("{prefix}{key}"), "is not a known field");
     }
     errors
+}
+
+/// Why a text cannot be stored, if it cannot: a control character other than a tab or a line
+/// break (a NUL, an escape, a bell). One rule for every text field, on every backend:
+/// PostgreSQL refuses a NUL outright, and none of these means anything a person wrote.
+pub fn text_problem(s: &str) -> Option<String> {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let line_break = c == '\n' || (c == '\r' && chars.peek() == Some(&'\n'));
+        if c.is_control() && c != '\t' && !line_break {
+            return Some(format!(
+                "must not contain control characters (found U+{:04X}); tabs and line breaks are fine",
+                u32::from(c)
+            ));
+        }
+    }
+    None
+}
+
+/// A number typed as text (a form field, a CSV cell, a command-line flag), as the JSON value
+/// the validators read: an integer, a finite decimal, or else the text itself, which the
+/// validator then refuses with the field named. `NaN`, `inf` and numbers past the range of
+/// a double (`1e309`) stay text: as JSON numbers they would become null, and a blank field is
+/// the only way to say "not answered". The caller leaves a blank out.
+pub fn number_from_text(raw: &str) -> Value {
+    let raw = raw.trim();
+    if let Ok(n) = raw.parse::<i64>() {
+        return Value::from(n);
+    }
+    match raw.parse::<f64>() {
+        Ok(n) if n.is_finite() => {
+            if n.fract() == 0.0 && n.abs() < 9.0e15 {
+                Value::from(n as i64)
+            } else {
+                Value::from(n)
+            }
+        }
+        _ => Value::from(raw),
+    }
 }
 
 /// Earliest date Keel accepts anywhere: nothing a person records is older.
@@ -367,6 +445,65 @@ mod tests {
                 .filter(|d| *d >= EARLIEST_DATE);
             proptest::prop_assert_eq!(parse_date(&s), chrono, "{}", s);
         }
+    }
+
+    #[test]
+    fn errors_past_the_listed_ones_are_counted_not_kept() {
+        let mut e = ValidationErrors::new();
+        for i in 0..250 {
+            e.add(format!("rows[{i}]"), "is wrong");
+        }
+        assert_eq!(e.errors().len(), ValidationErrors::LISTED);
+        assert_eq!(e.count(), 250);
+        assert_eq!(e.errors()[99].field, "rows[99]");
+        assert!(e.summary().ends_with("; and 150 more"), "{}", e.summary());
+        let mut first = ValidationErrors::single("a", "x");
+        first.extend(e);
+        assert_eq!(first.errors().len(), ValidationErrors::LISTED);
+        assert_eq!(first.count(), 251);
+        assert_eq!(first.errors()[0].field, "a");
+    }
+
+    #[test]
+    fn numbers_typed_as_text_are_finite_numbers_or_stay_text() {
+        assert_eq!(number_from_text("4"), json!(4));
+        assert_eq!(number_from_text(" 4.0 "), json!(4));
+        assert_eq!(number_from_text("7.5"), json!(7.5));
+        assert_eq!(number_from_text("-2"), json!(-2));
+        for not_a_number in [
+            "NaN", "nan", "inf", "Infinity", "-inf", "1e309", "-1e309", "four", "4,5",
+        ] {
+            assert_eq!(
+                number_from_text(not_a_number),
+                json!(not_a_number),
+                "{not_a_number}"
+            );
+        }
+        // Through a validator, each is refused with the field named.
+        let v = json!({"h": number_from_text("Infinity"), "s": number_from_text("NaN")});
+        let mut r = reader_on(&v);
+        assert_eq!(r.number("h", 100.0, 250.0), None);
+        assert_eq!(r.int("s", 0, 24), None);
+        let errors = r.finish();
+        assert!(errors.message_for("h").is_some() && errors.message_for("s").is_some());
+    }
+
+    #[test]
+    fn text_refuses_control_characters_but_keeps_tabs_and_line_breaks() {
+        assert_eq!(text_problem("two lines\nand a\ttab\r\nand CRLF"), None);
+        for bad in [
+            "a\u{0}b",
+            "\u{1b}[31m",
+            "bell\u{7}",
+            "lone\rreturn",
+            "\u{85}",
+        ] {
+            assert!(text_problem(bad).is_some(), "{bad:?}");
+        }
+        let v = json!({"notes": "a\u{0}@example.org"});
+        let mut r = reader_on(&v);
+        assert_eq!(r.string("notes", 100), None);
+        assert!(r.finish().message_for("notes").unwrap().contains("U+0000"));
     }
 
     #[test]

@@ -43,16 +43,35 @@ fn random_hex(bytes: usize) -> Result<String, StoreError> {
 }
 
 impl Store {
-    /// Whether any account has been created; before that Keel runs as one local user.
+    /// A random 256-bit secret of the server's (hex), shared by every process on this database:
+    /// the first to ask makes it, and it is never shown to anyone.
+    pub async fn server_secret(&self, name: &str) -> Result<String, StoreError> {
+        sqlx::query(
+            "INSERT INTO server_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(random_hex(32)?)
+        .execute(&self.pool)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT value FROM server_settings WHERE name = $1")
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Whether any account has ever been created here; before that Keel runs as one local
+    /// user. Deleting the last account does not bring the single-user mode back.
     pub async fn accounts_exist(&self) -> Result<bool, StoreError> {
         Ok(self.local_revision().await?.is_none())
     }
 
-    /// Before accounts exist: `None` once any does, otherwise the local user's revision. One
+    /// Before accounts exist: `None` once any has, otherwise the local user's revision. One
     /// query, asked on every request in single-user mode.
     pub async fn local_revision(&self) -> Result<Option<i64>, StoreError> {
-        // LIMIT 1 inside: one entry of the partial index `users_accounts` answers it.
-        const SQL: &str = "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE password_hash IS NOT NULL LIMIT 1) AS a) AS accounts,
+        // The mark stays when the last account is deleted: an emptied server is not an open one.
+        const SQL: &str = "SELECT (SELECT COUNT(*) FROM server_settings WHERE name = 'accounts_since') AS accounts,
                     (SELECT revision FROM users WHERE id = $1) AS revision";
         let answer = self
             .read_rows(SQL, &[LOCAL_USER.0.into()], |r| {
@@ -104,6 +123,13 @@ impl Store {
             .bind(LOCAL_USER.0)
             .fetch_one(&mut *tx)
             .await?;
+        // From now on this server is in account mode, whatever happens to the accounts.
+        sqlx::query(
+            "INSERT INTO server_settings (name, value) VALUES ('accounts_since', $1) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
         let (id, first) = if existing == 0 && local > 0 {
             sqlx::query("UPDATE users SET email = $1, name = $1, password_hash = $2, role = 'admin' WHERE id = $3")
                 .bind(email)
@@ -193,6 +219,7 @@ impl Store {
     }
 
     /// Sets a new password and ends every session of the account.
+    /// Sets her password, ends all of her sessions and revokes all of her personal tokens.
     pub async fn set_password(&self, user: UserId, password_hash: &str) -> Result<(), StoreError> {
         let mut tx = self.begin_write(user).await?;
         let r = sqlx::query(
@@ -205,12 +232,35 @@ impl Store {
         if r.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        // A new password shuts out whoever knew the old one: their sessions, and the personal
+        // tokens they may have made with it.
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user.0)
             .execute(&mut *tx)
             .await?;
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(stamp(Utc::now()))
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// On SQLite, moves the write-ahead log into the file and empties it, so that the pages a
+    /// deletion overwrote (with zeros: `secure_delete`) leave no older copy in the log. Best
+    /// effort: a reader in the middle of a long read can keep the log for a moment; the next
+    /// checkpoint then finishes the work.
+    pub(crate) async fn forget_deleted(&self) {
+        if self.backend == crate::Backend::Sqlite
+            && let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await
+        {
+            tracing::warn!(error = %e, "checkpoint after a deletion failed");
+        }
     }
 
     /// Deletes an account and, through the foreign keys, all of her data.
@@ -232,6 +282,7 @@ impl Store {
                 .await?;
         }
         tx.commit().await?;
+        self.forget_deleted().await;
         Ok(())
     }
 

@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+
+use crate::{MOMENT_FORMAT, moment_text, to_microsecond};
 use serde::Serialize;
 use sqlx::Row;
 
@@ -63,20 +65,31 @@ impl Store {
         Ok(())
     }
 
-    /// Logs a break; a second log at the same moment replaces the first.
-    pub async fn log_break(&self, user: UserId, b: &BreakTaken) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO breaks (user_id, taken_at, date, minutes, exercise_id) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (user_id, taken_at) DO UPDATE SET minutes = excluded.minutes, exercise_id = excluded.exercise_id",
-        )
-        .bind(user.0)
-        .bind(b.taken_at.format("%Y-%m-%dT%H:%M:%S").to_string())
-        .bind(b.taken_at.date().to_string())
-        .bind(i64::from(b.minutes))
-        .bind(b.exercise_id.clone())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+    /// Logs a break, always as a row of its own: two logged in the same microsecond are kept
+    /// a microsecond apart. Returns the moment it was stored at (to the microsecond).
+    pub async fn log_break(
+        &self,
+        user: UserId,
+        b: &BreakTaken,
+    ) -> Result<NaiveDateTime, StoreError> {
+        let mut at = to_microsecond(b.taken_at);
+        loop {
+            let r = sqlx::query(
+                "INSERT INTO breaks (user_id, taken_at, date, minutes, exercise_id) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (user_id, taken_at) DO NOTHING",
+            )
+            .bind(user.0)
+            .bind(moment_text(at))
+            .bind(at.date().to_string())
+            .bind(i64::from(b.minutes))
+            .bind(b.exercise_id.clone())
+            .execute(&self.pool)
+            .await?;
+            if r.rows_affected() == 1 {
+                return Ok(at);
+            }
+            at += chrono::Duration::microseconds(1);
+        }
     }
 
     pub async fn breaks(
@@ -97,7 +110,7 @@ impl Store {
             .map(|r| {
                 let at: String = r.try_get("taken_at")?;
                 Ok(BreakTaken {
-                    taken_at: NaiveDateTime::parse_from_str(&at, "%Y-%m-%dT%H:%M:%S")
+                    taken_at: NaiveDateTime::parse_from_str(&at, MOMENT_FORMAT)
                         .map_err(|e| StoreError::Corrupt(format!("break time {at}: {e}")))?,
                     minutes: r.try_get::<i64, _>("minutes")? as u16,
                     exercise_id: r.try_get("exercise_id")?,
@@ -141,7 +154,7 @@ impl Store {
              ON CONFLICT (user_id, logged_at) DO UPDATE SET posture = excluded.posture, minutes = excluded.minutes",
         )
         .bind(user.0)
-        .bind(at.format("%Y-%m-%dT%H:%M:%S").to_string())
+        .bind(moment_text(at))
         .bind(at.date().to_string())
         .bind(if standing { "stand" } else { "sit" })
         .bind(i64::from(minutes))

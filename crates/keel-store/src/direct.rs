@@ -73,10 +73,12 @@ impl Direct {
             // No mutex in SQLite: the pool hands a connection to one thread at a time.
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        // As the sqlx connections: foreign keys on, NORMAL sync in WAL. A short busy
+        // As the sqlx connections: foreign keys on, NORMAL sync in WAL, deleted content zeroed. A short busy
         // timeout: a read in WAL mode meets a lock only while the file is being recovered,
         // and a caller that meets one falls back to the sqlx path rather than block here.
-        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;",
+        )?;
         conn.busy_timeout(Duration::from_millis(20))?;
         Ok(conn)
     }

@@ -47,7 +47,7 @@ impl Store {
             .map(|r| {
                 let at: String = r.try_get("logged_at")?;
                 Ok(PostureEntry {
-                    logged_at: NaiveDateTime::parse_from_str(&at, "%Y-%m-%dT%H:%M:%S")
+                    logged_at: NaiveDateTime::parse_from_str(&at, crate::MOMENT_FORMAT)
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?,
                     posture: r.try_get("posture")?,
                     minutes: r.try_get::<i64, _>("minutes")? as u32,
@@ -179,13 +179,13 @@ impl Store {
         }
         for b in &data.breaks {
             sqlx::query("INSERT INTO breaks (user_id, taken_at, date, minutes, exercise_id) VALUES ($1, $2, $3, $4, $5)")
-                .bind(user.0).bind(b.taken_at.format("%Y-%m-%dT%H:%M:%S").to_string()).bind(b.taken_at.date().to_string())
+                .bind(user.0).bind(crate::moment_text(b.taken_at)).bind(b.taken_at.date().to_string())
                 .bind(i64::from(b.minutes)).bind(b.exercise_id.clone())
                 .execute(&mut *tx).await?;
         }
         for p in &data.posture {
             sqlx::query("INSERT INTO posture_log (user_id, logged_at, date, posture, minutes) VALUES ($1, $2, $3, $4, $5)")
-                .bind(user.0).bind(p.logged_at.format("%Y-%m-%dT%H:%M:%S").to_string()).bind(p.logged_at.date().to_string())
+                .bind(user.0).bind(crate::moment_text(p.logged_at)).bind(p.logged_at.date().to_string())
                 .bind(&p.posture).bind(i64::from(p.minutes))
                 .execute(&mut *tx).await?;
         }

@@ -35,6 +35,23 @@ pub use questionnaires::Response;
 pub use record::PlanRecord;
 pub use safety::Acknowledgement;
 
+/// How a local date and time is written in the database and in exports: to the second, and
+/// with the fraction when there is one (`2026-11-24T10:15:00`, `2026-11-24T10:15:00.250113`).
+/// Text in this form sorts in time order.
+pub const MOMENT_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.f";
+
+/// A moment written as [`MOMENT_FORMAT`] says.
+pub fn moment_text(at: chrono::NaiveDateTime) -> String {
+    at.format(MOMENT_FORMAT).to_string()
+}
+
+/// A moment cut to the microsecond, the finest the database keeps.
+pub fn to_microsecond(at: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
+    use chrono::Timelike;
+    at.with_nanosecond(at.nanosecond() / 1_000 * 1_000)
+        .unwrap_or(at)
+}
+
 /// Whose data a query touches. Every repository method takes one first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct UserId(pub i64);
@@ -67,6 +84,8 @@ pub struct Store {
     direct: Option<Arc<direct::Direct>>,
     /// The days before recent saves, kept between them (see `kept`).
     kept: Arc<kept::KeptHistories>,
+    /// SQLite files only: this process's shared hold on the file (see [`restore_sqlite`]).
+    _in_use: Option<Arc<std::fs::File>>,
 }
 
 /// Stripes of users for PostgreSQL's in-process write gates: two users share a gate one time
@@ -145,12 +164,19 @@ impl Store {
                 write_gates: gates(PG_WRITE_STRIPES),
                 direct: None,
                 kept: Arc::new(kept::KeptHistories::new(kept::KEPT_USERS)),
+                _in_use: None,
             });
         }
         let sqlite = if url.starts_with("sqlite:") {
             SqliteConnectOptions::from_str(url).map_err(config)?
         } else {
             SqliteConnectOptions::new().filename(url)
+        };
+        let file = sqlite.get_filename().to_path_buf();
+        let in_use = if file == std::path::Path::new(":memory:") {
+            None
+        } else {
+            Some(Arc::new(hold_in_use(&file)?))
         };
         // Create the file and switch it to WAL once (the journal mode is stored in the file):
         // WAL keeps every committed transaction across a killed process.
@@ -169,16 +195,18 @@ impl Store {
                 Box::pin(async move {
                     // NORMAL sync is durable against process crashes, the failure a local app
                     // meets; the busy timeout lets the CLI and the server share the file.
-                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
+                    // secure_delete overwrites what a deletion frees with zeros, so that a
+                    // deleted account's notes and email do not linger in free pages.
+                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON;")
                         .await?;
                     Ok(())
                 })
             })
             .connect_with(options)
             .await?;
-        let file = sqlite.get_filename();
-        let direct = (file != std::path::Path::new(":memory:"))
-            .then(|| direct::Direct::open(file))
+        let direct = in_use
+            .is_some()
+            .then(|| direct::Direct::open(&file))
             .flatten()
             .map(Arc::new);
         Ok(Store {
@@ -188,6 +216,7 @@ impl Store {
             write_gates: gates(1),
             direct,
             kept: Arc::new(kept::KeptHistories::new(kept::KEPT_USERS)),
+            _in_use: in_use,
         })
     }
 
@@ -313,6 +342,73 @@ impl Store {
             .await?;
         Ok(())
     }
+}
+
+/// The file beside a SQLite database that says it is in use: every process with the database
+/// open holds a shared lock on it for as long as it has the store, and a restore takes it
+/// alone. (Not the database file itself: closing any other handle on that file would drop
+/// SQLite's own locks in this process.)
+fn in_use_path(db: &std::path::Path) -> std::path::PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".in-use");
+    std::path::PathBuf::from(name)
+}
+
+/// Takes this process's shared hold on a SQLite database, waiting while a restore replaces it.
+fn hold_in_use(db: &std::path::Path) -> Result<std::fs::File, StoreError> {
+    let path = in_use_path(db);
+    let io = |e: std::io::Error| StoreError::Config(format!("{}: {e}", path.display()));
+    if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io)?;
+    file.lock_shared().map_err(io)?;
+    Ok(file)
+}
+
+/// Puts a verified backup in place of the SQLite database at `target`, refusing while any
+/// other process (a running server, a command) has it open: writes it acknowledged after the
+/// copy would be lost at its next restart. Returns the backup's number of check-ins.
+pub async fn restore_sqlite(
+    backup: &std::path::Path,
+    target: &std::path::Path,
+) -> Result<u64, StoreError> {
+    let check_ins = verify_backup(backup).await?;
+    let path = in_use_path(target);
+    let io = |e: std::io::Error| StoreError::Other(format!("{}: {e}", path.display()));
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io)?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return Err(StoreError::Conflict(format!(
+                "{} is open in another process (a running `keel serve`?): stop it, then restore",
+                target.display()
+            )));
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+    }
+    let staging = target.with_extension("restoring");
+    let copy_error =
+        |e: std::io::Error| StoreError::Other(format!("cannot put the backup in place: {e}"));
+    std::fs::copy(backup, &staging).map_err(copy_error)?;
+    for suffix in ["-wal", "-shm"] {
+        let mut side = target.as_os_str().to_owned();
+        side.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(side));
+    }
+    std::fs::rename(&staging, target).map_err(copy_error)?;
+    drop(lock);
+    Ok(check_ins)
 }
 
 /// Checks that a file is a healthy Keel SQLite database: it opens read-only, passes

@@ -20,16 +20,26 @@ use utoipa::ToSchema;
 use crate::auth::{self, Auth, Via};
 use crate::error::{ApiError, Problem, problem_response};
 use crate::extract::JsonBody;
-use crate::pages::{CheckedForm, FormValues, field_error, layout_in, read_form};
+use crate::pages::{
+    CheckedForm, FormValues, described_by, field_error, invalid, layout_in, read_form,
+};
 use crate::secret::hash_token;
 use crate::{AppState, csrf};
 
 /// Failed log-ins allowed per account, and per address, in the window.
-pub const LOGIN_FAILURES_PER_ACCOUNT: i64 = 5;
+/// Wrong passwords for one account from one address, in [`login_window`]: the guesser's limit.
+pub const LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: i64 = 5;
+/// Wrong passwords for one account from all addresses together, in [`login_account_window`]:
+/// slower, so that a guesser with many addresses is held back too, while one who only knows
+/// her email cannot lock her out with five tries.
+pub const LOGIN_FAILURES_PER_ACCOUNT: i64 = 50;
 pub const LOGIN_ATTEMPTS_PER_ADDRESS: i64 = 20;
 pub const SIGNUPS_PER_ADDRESS: i64 = 5;
 pub fn login_window() -> Duration {
     Duration::minutes(15)
+}
+pub fn login_account_window() -> Duration {
+    Duration::hours(1)
 }
 pub fn signup_window() -> Duration {
     Duration::hours(1)
@@ -152,15 +162,28 @@ async fn try_login(
     password: &str,
 ) -> Result<Outcome, StoreError> {
     let email = email.trim().to_lowercase();
+    if let Some(problem) = keel_core::validate::text_problem(&email) {
+        return Ok(Outcome::Invalid(ValidationErrors::single("email", problem)));
+    }
     let account_key = format!("login-account:{email}");
+    let pair_key = format!("login-account-address:{email} {addr}");
     if state
         .store
         .count_attempt(&format!("login-ip:{addr}"), login_window())
         .await?
         > LOGIN_ATTEMPTS_PER_ADDRESS
-        || state.store.attempts(&account_key, login_window()).await? >= LOGIN_FAILURES_PER_ACCOUNT
+        || state.store.attempts(&pair_key, login_window()).await?
+            >= LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS
     {
         return Ok(Outcome::Limited(login_window()));
+    }
+    if state
+        .store
+        .attempts(&account_key, login_account_window())
+        .await?
+        >= LOGIN_FAILURES_PER_ACCOUNT
+    {
+        return Ok(Outcome::Limited(login_account_window()));
     }
     let found = state.store.account_by_email(&email).await?;
     // Verify against a real hash even for unknown emails, so timing does not reveal accounts.
@@ -176,7 +199,7 @@ async fn try_login(
     };
     match (found, ok) {
         (Some((user, _, _)), true) => {
-            state.store.clear_attempts(&account_key).await?;
+            state.store.clear_attempts(&pair_key).await?;
             state
                 .store
                 .audit(user, "login", &format!("from {addr}"))
@@ -185,9 +208,10 @@ async fn try_login(
             Ok(Outcome::In(user, token))
         }
         (found, _) => {
+            state.store.count_attempt(&pair_key, login_window()).await?;
             state
                 .store
-                .count_attempt(&account_key, login_window())
+                .count_attempt(&account_key, login_account_window())
                 .await?;
             if let Some((user, _, _)) = found {
                 state
@@ -219,10 +243,23 @@ fn with_session(mut r: Response, token: &str, secure: bool) -> Response {
     r
 }
 
+/// Where to go after log-in: a path on this site, or `/`. Browsers drop tabs and newlines
+/// from a URL and read a backslash as a slash, so `/\t/evil.example` or `/\\evil.example`
+/// would lead to another host: only a path with one leading slash, no backslash and no
+/// control character, that parses as a path, is taken.
 fn safe_next(next: Option<&str>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or("/")
-        .to_string()
+    next.filter(|n| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && !n.contains('\\')
+            && !n.chars().any(char::is_control)
+            && n.split('#')
+                .next()
+                .and_then(|path| path.parse::<axum::http::uri::PathAndQuery>().ok())
+                .is_some_and(|p| n.starts_with(p.as_str()))
+    })
+    .unwrap_or("/")
+    .to_string()
 }
 
 fn credentials_form(
@@ -267,24 +304,24 @@ fn credentials_form(
 }
 
 fn page_with_token(
+    state: &AppState,
     headers: &HeaderMap,
     status: StatusCode,
     title: &str,
     body: impl FnOnce(&str) -> Markup,
 ) -> Response {
-    let existing = csrf::from_cookie(headers);
-    let token = existing.clone().unwrap_or_else(crate::secret::new_token);
-    let mut r = (status, layout_in("account", title, body(&token))).into_response();
-    if existing.is_none() {
-        r.headers_mut()
-            .insert(header::SET_COOKIE, csrf::set_cookie(&token));
-    }
-    r
+    crate::pages::page_response(state, headers, status, |t| {
+        layout_in("account", title, body(t)).into_string()
+    })
 }
 
-pub async fn login_page(headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn login_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let next = safe_next(q.get("next").map(String::as_str));
-    page_with_token(&headers, StatusCode::OK, "Log in", |t| {
+    page_with_token(&state, &headers, StatusCode::OK, "Log in", |t| {
         credentials_form(
             "/login",
             "Log in",
@@ -296,8 +333,8 @@ pub async fn login_page(headers: HeaderMap, Query(q): Query<HashMap<String, Stri
     })
 }
 
-pub async fn signup_page(headers: HeaderMap) -> Response {
-    page_with_token(&headers, StatusCode::OK, "Sign up", |t| {
+pub async fn signup_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    page_with_token(&state, &headers, StatusCode::OK, "Sign up", |t| {
         credentials_form(
             "/signup",
             "Sign up",
@@ -311,7 +348,7 @@ pub async fn signup_page(headers: HeaderMap) -> Response {
 
 async fn form_credentials(state: AppState, req: Request, signup: bool) -> Response {
     let addr = address(&req);
-    let (headers, values) = match read_form(req).await {
+    let (headers, values) = match read_form(&state, req).await {
         Ok(v) => v,
         Err(r) => return r,
     };
@@ -336,9 +373,13 @@ async fn form_credentials(state: AppState, req: Request, signup: bool) -> Respon
         ),
         Ok(Outcome::Invalid(errors) | Outcome::Refused(_, errors)) => {
             let kept = FormValues(vec![("email".into(), email)]);
-            page_with_token(&headers, StatusCode::UNPROCESSABLE_ENTITY, title, |t| {
-                credentials_form(action, title, &kept, &errors, t, &next)
-            })
+            page_with_token(
+                &state,
+                &headers,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                title,
+                |t| credentials_form(action, title, &kept, &errors, t, &next),
+            )
         }
         Ok(Outcome::Limited(wait)) => too_many(wait),
         Err(e) => ApiError::Store(e).into_response(),
@@ -380,7 +421,52 @@ pub async fn account_page(
     auth: Auth,
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    render_account(
+        &state,
+        &auth,
+        &headers,
+        AccountView::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The typed confirmation that guards a deletion.
+fn confirm_field(values: &FormValues, errors: &ValidationErrors) -> Markup {
+    html! {
+        div class="field" {
+            label for="confirm" { "Type DELETE to confirm" }
+            input type="text" id="confirm" name="confirm" autocomplete="off" value=(values.get("confirm").unwrap_or("")) aria-invalid=[invalid(errors, "confirm")] aria-describedby=[described_by(errors, "confirm")];
+            (field_error(errors, "confirm"))
+        }
+    }
+}
+
+/// Which form of the Account page was sent back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AccountForm {
+    Password,
+    Token,
+    Delete,
+}
+
+/// What the Account page shows besides her data: a form sent back with its errors and the
+/// values she gave (never a password), or a secret just made. A new token is shown once, in
+/// the answer to the form that made it, so that it never travels in an address that browsers
+/// keep in their history.
+#[derive(Default)]
+struct AccountView<'a> {
+    failed: Option<(AccountForm, &'a FormValues, &'a ValidationErrors)>,
+    new_token: Option<&'a str>,
+}
+
+async fn render_account(
+    state: &AppState,
+    auth: &Auth,
+    headers: &HeaderMap,
+    view: AccountView<'_>,
+    status: StatusCode,
 ) -> Response {
     let account = state.store.account(auth.user).await.ok().flatten();
     let tokens = state.store.tokens(auth.user).await.unwrap_or_default();
@@ -389,10 +475,18 @@ pub async fn account_page(
         .audit_events(auth.user, 50)
         .await
         .unwrap_or_default();
-    let new_token = q
-        .get("token")
-        .filter(|t| t.starts_with("keel_") && t.len() == 69);
-    page_with_token(&headers, StatusCode::OK, "Account", |t| {
+    let new_token = view.new_token;
+    let empty_values = FormValues::default();
+    let empty_errors = ValidationErrors::new();
+    let form = |which: AccountForm| match view.failed {
+        Some((f, v, e)) if f == which => (v, e),
+        _ => (&empty_values, &empty_errors),
+    };
+    let (_, pw_errors) = form(AccountForm::Password);
+    let (token_values, token_errors) = form(AccountForm::Token);
+    let (delete_values, delete_errors) = form(AccountForm::Delete);
+    let auth = *auth;
+    page_with_token(state, headers, status, "Account", |t| {
         html! {
             h1 { "Account" }
             @match (&account, auth.via) {
@@ -408,7 +502,7 @@ pub async fn account_page(
                         p { "This deletes everything recorded in this Keel: check-ins, exercise log, bone and desk records, questionnaires. It cannot be undone; download a copy first if you may want it back." }
                         form method="post" action="/account/delete" {
                             (csrf::field(t))
-                            div class="field" { label for="confirm" { "Type DELETE to confirm" } input type="text" id="confirm" name="confirm" autocomplete="off"; }
+                            (confirm_field(delete_values, delete_errors))
                             button type="submit" class="danger" { "Delete all my data" }
                         }
                     }
@@ -420,8 +514,17 @@ pub async fn account_page(
                         h2 id="pw-title" { "Change password" }
                         form method="post" action="/account/password" {
                             (csrf::field(t))
-                            div class="field" { label for="current" { "Current password" } input type="password" id="current" name="current" autocomplete="current-password"; }
-                            div class="field" { label for="new" { "New password" } input type="password" id="new" name="password" autocomplete="new-password"; }
+                            div class="field" {
+                                label for="current" { "Current password" }
+                                input type="password" id="current" name="current" autocomplete="current-password" aria-invalid=[invalid(pw_errors, "current")] aria-describedby=[described_by(pw_errors, "current")];
+                                (field_error(pw_errors, "current"))
+                            }
+                            div class="field" {
+                                label for="password" { "New password" }
+                                input type="password" id="password" name="password" autocomplete="new-password" minlength=(auth::MIN_PASSWORD_CHARS) aria-invalid=[invalid(pw_errors, "password")] aria-describedby=[described_by(pw_errors, "password")];
+                                (field_error(pw_errors, "password"))
+                            }
+                            p class="hint" { "Changing it ends every session and revokes every personal token: you log in again, and scripts need new tokens." }
                             button type="submit" { "Change password" }
                         }
                     }
@@ -449,8 +552,19 @@ pub async fn account_page(
                         }
                         form method="post" action="/account/tokens" class="row" {
                             (csrf::field(t))
-                            div class="mini" { label for="token-name" { "Name" } input type="text" id="token-name" name="name" maxlength=(TOKEN_NAME_MAX_CHARS) value="script"; }
-                            div class="mini" { label for="token-scope" { "Access" } select id="token-scope" name="scope" { option value="read" { "read only" } option value="write" { "read and write" } } }
+                            div class="mini" {
+                                label for="name" { "Name" }
+                                input type="text" id="name" name="name" maxlength=(TOKEN_NAME_MAX_CHARS) value=(token_values.get("name").unwrap_or("script")) aria-invalid=[invalid(token_errors, "name")] aria-describedby=[described_by(token_errors, "name")];
+                                (field_error(token_errors, "name"))
+                            }
+                            div class="mini" {
+                                label for="scope" { "Access" }
+                                select id="scope" name="scope" aria-invalid=[invalid(token_errors, "scope")] aria-describedby=[described_by(token_errors, "scope")] {
+                                    option value="read" selected[token_values.get("scope") != Some("write")] { "read only" }
+                                    option value="write" selected[token_values.get("scope") == Some("write")] { "read and write" }
+                                }
+                                (field_error(token_errors, "scope"))
+                            }
                             button type="submit" { "Create token" }
                         }
                     }
@@ -474,7 +588,7 @@ pub async fn account_page(
                         p { "This deletes your account and everything you have recorded in Keel. It cannot be undone." }
                         form method="post" action="/account/delete" {
                             (csrf::field(t))
-                            div class="field" { label for="confirm" { "Type DELETE to confirm" } input type="text" id="confirm" name="confirm"; }
+                            (confirm_field(delete_values, delete_errors))
                             button type="submit" class="danger" { "Delete my account and data" }
                         }
                     }
@@ -488,7 +602,7 @@ pub async fn account_page(
 pub async fn post_password(
     auth: Auth,
     State(state): State<AppState>,
-    CheckedForm(_, values): CheckedForm,
+    CheckedForm(headers, values): CheckedForm,
 ) -> Response {
     match change_password(
         &state,
@@ -504,7 +618,20 @@ pub async fn post_password(
                 .append(header::SET_COOKIE, auth::clear_session_cookie());
             r
         }
-        Ok(Err(e)) => ApiError::Validation(e).into_response(),
+        Ok(Err(e)) => {
+            let view = AccountView {
+                failed: Some((AccountForm::Password, &FormValues::default(), &e)),
+                ..Default::default()
+            };
+            render_account(
+                &state,
+                &auth,
+                &headers,
+                view,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
         Err(e) => ApiError::Store(e).into_response(),
     }
 }
@@ -536,7 +663,11 @@ async fn change_password(
         .await?;
     state
         .store
-        .audit(user, "password-changed", "all sessions ended")
+        .audit(
+            user,
+            "password-changed",
+            "all sessions ended, all personal tokens revoked",
+        )
         .await?;
     Ok(Ok(()))
 }
@@ -554,6 +685,8 @@ async fn make_token(
             "name",
             format!("must be 1 to {TOKEN_NAME_MAX_CHARS} characters"),
         );
+    } else if let Some(problem) = keel_core::validate::text_problem(name) {
+        errors.add("name", problem);
     }
     if scope != "read" && scope != "write" {
         errors.add("scope", "must be read or write");
@@ -576,7 +709,7 @@ async fn make_token(
 pub async fn post_token(
     auth: Auth,
     State(state): State<AppState>,
-    CheckedForm(_, values): CheckedForm,
+    CheckedForm(headers, values): CheckedForm,
 ) -> Response {
     match make_token(
         &state,
@@ -587,9 +720,26 @@ pub async fn post_token(
     .await
     {
         Ok(Ok((_, secret))) => {
-            Redirect::to(&format!("/account?token={secret}#tokens-title")).into_response()
+            let view = AccountView {
+                new_token: Some(&secret),
+                ..Default::default()
+            };
+            render_account(&state, &auth, &headers, view, StatusCode::CREATED).await
         }
-        Ok(Err(e)) => ApiError::Validation(e).into_response(),
+        Ok(Err(e)) => {
+            let view = AccountView {
+                failed: Some((AccountForm::Token, &values, &e)),
+                ..Default::default()
+            };
+            render_account(
+                &state,
+                &auth,
+                &headers,
+                view,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
         Err(e) => ApiError::Store(e).into_response(),
     }
 }
@@ -613,14 +763,22 @@ pub async fn post_revoke_token(
 pub async fn post_delete(
     auth: Auth,
     State(state): State<AppState>,
-    CheckedForm(_, values): CheckedForm,
+    CheckedForm(headers, values): CheckedForm,
 ) -> Response {
-    if values.get("confirm") != Some("DELETE") {
-        return ApiError::Validation(ValidationErrors::single(
-            "confirm",
-            "type DELETE to confirm",
-        ))
-        .into_response();
+    if values.get("confirm").map(str::trim) != Some("DELETE") {
+        let errors = ValidationErrors::single("confirm", "type DELETE, in capitals, to confirm");
+        let view = AccountView {
+            failed: Some((AccountForm::Delete, &values, &errors)),
+            ..Default::default()
+        };
+        return render_account(
+            &state,
+            &auth,
+            &headers,
+            view,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     // Single-user mode: everything recorded on this Keel is hers, and goes; Keel stays ready
     // for a fresh start.
@@ -792,14 +950,8 @@ pub async fn api_import_csv(
         date_format,
         state.today(),
     )?;
-    if !dry_run && !report.rejected.is_empty() {
-        let mut e = ValidationErrors::new();
-        for r in &report.rejected {
-            for fe in &r.errors {
-                e.add(format!("rows[{}].{}", r.line, fe.field), fe.message.clone());
-            }
-        }
-        return Err(e.into());
+    if !dry_run && report.rejected_count > 0 {
+        return Err(report.refusals().into());
     }
     if !dry_run {
         state
@@ -1049,16 +1201,63 @@ pub async fn api_audit(
 }
 
 /// Deletes her account and all of her data. In single-user mode (no accounts yet) it
-/// deletes everything recorded on this Keel, which then starts afresh.
-#[utoipa::path(delete, path = "/api/v1/account", tag = "account", responses((status = 204, description = "Deleted")))]
+/// deletes everything recorded on this Keel, which then starts afresh. Like the page's form,
+/// it asks for the word: `?confirm=DELETE`, so that no script (or stolen token) deletes an
+/// account by sending one request it did not mean.
+#[utoipa::path(delete, path = "/api/v1/account", tag = "account",
+    params(("confirm" = String, Query, description = "DELETE, in capitals, to confirm")),
+    responses((status = 204, description = "Deleted"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn api_delete_account(
     auth: Auth,
     State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
+    let mut errors = ValidationErrors::new();
+    if q.get("confirm").map(String::as_str) != Some("DELETE") {
+        errors.add(
+            "confirm",
+            "must be DELETE, in capitals, to confirm the deletion",
+        );
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
     state.store.delete_account(auth.user).await?;
     state.views.forget(auth.user);
     let mut r = StatusCode::NO_CONTENT.into_response();
     r.headers_mut()
         .append(header::SET_COOKIE, auth::clear_session_cookie());
     Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        for good in [
+            "/",
+            "/week",
+            "/?date=2026-11-02#result",
+            "/progress?x=%2F%2Fa",
+        ] {
+            assert_eq!(safe_next(Some(good)), good);
+        }
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\\evil.example",
+            "\\/evil.example",
+            "https://evil.example",
+            "evil.example",
+            "/\r\nSet-Cookie: x=y",
+            "/\n/evil.example",
+            "/\u{7f}/x",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }

@@ -7,7 +7,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::Timelike;
 use chrono::{Duration, NaiveDate};
 use keel_core::activity::{Activity, FamilyLevel, WeekSummary};
 use keel_core::bone::{
@@ -705,13 +704,12 @@ pub async fn post_break(
         .breaks(auth.user, now.date(), now.date())
         .await?;
     let routine = desk::break_routine(&state.library, taken.len());
-    let at = now.with_nanosecond(0).unwrap_or(now);
-    state
+    let at = state
         .store
         .log_break(
             auth.user,
             &BreakTaken {
-                taken_at: at,
+                taken_at: now,
                 minutes: desk::BREAK_MINUTES,
                 exercise_id: routine.map(|r| r.exercise_id),
             },
@@ -917,8 +915,11 @@ pub async fn post_response(
         (status = 422, description = "A field is invalid", body = Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn post_bone_assess(JsonBody(body): JsonBody) -> Result<Json<BoneAssessment>, ApiError> {
-    let input = BoneInput::parse(&body)?;
+pub async fn post_bone_assess(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<BoneAssessment>, ApiError> {
+    let input = BoneInput::parse(&body, state.today())?;
     Ok(Json(bone::assess(&input)))
 }
 

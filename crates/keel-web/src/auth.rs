@@ -62,7 +62,9 @@ pub fn validate_credentials(email: &str, password: &str) -> Result<String, Valid
                 && !domain.ends_with('.')
         })
         && !email.chars().any(char::is_whitespace);
-    if !plausible {
+    if let Some(problem) = keel_core::validate::text_problem(&email) {
+        errors.add("email", problem);
+    } else if !plausible {
         errors.add("email", "must be an email address, like name@example.org");
     }
     let n = password.chars().count();
@@ -75,6 +77,11 @@ pub fn validate_credentials(email: &str, password: &str) -> Result<String, Valid
         errors.add(
             "password",
             format!("must be at most {MAX_PASSWORD_CHARS} characters"),
+        );
+    } else if password.chars().any(char::is_control) {
+        errors.add(
+            "password",
+            "must not contain control characters (tabs, line breaks, NUL)",
         );
     }
     errors.into_result(|| email)

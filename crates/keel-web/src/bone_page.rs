@@ -1,7 +1,7 @@
 //! The Bone health page: status from her stored record, and forms to keep it up to date.
 
 use axum::extract::{Query, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use keel_core::ValidationErrors;
 use keel_core::bone::{self, BoneAssessment, BoneProfile, DexaSite, RiskFactor};
@@ -52,8 +52,7 @@ async fn render(
     };
     let today = state.today();
     let assessment = views::bone_assessment(&record, today);
-    let existing = csrf::from_cookie(headers);
-    let token = existing.clone().unwrap_or_else(crate::secret::new_token);
+    let (token, cookie) = state.csrf.token(headers);
     let empty = ValidationErrors::new();
     let for_form = |f: Form| match failed {
         Some((which, v, e)) if which == f => (Some(v), e),
@@ -71,13 +70,10 @@ async fn render(
         (height_form(&record, hv, he, &token, today))
         (dexa_form(&record, dv, de, &token))
     };
-    let mut response = (status, layout_in("bone", "Bone health", body)).into_response();
-    if existing.is_none() {
-        response
-            .headers_mut()
-            .insert(header::SET_COOKIE, csrf::set_cookie(&token));
-    }
-    response
+    crate::pages::with_csrf_cookie(
+        (status, layout_in("bone", "Bone health", body)).into_response(),
+        cookie,
+    )
 }
 
 fn status_block(assessment: Option<&BoneAssessment>, record: &BoneRecord) -> Markup {
@@ -278,12 +274,7 @@ fn to_json(
     for (k, v) in &values.0 {
         let v = v.trim();
         if numbers.contains(&k.as_str()) && !v.is_empty() {
-            m.insert(
-                k.clone(),
-                v.parse::<f64>()
-                    .map(Value::from)
-                    .unwrap_or_else(|_| Value::from(v)),
-            );
+            m.insert(k.clone(), keel_core::validate::number_from_text(v));
         } else if texts.contains(&k.as_str()) && !v.is_empty() {
             m.insert(k.clone(), Value::from(v));
         } else if lists.contains(&k.as_str())
@@ -306,7 +297,7 @@ enum Saved {
 
 async fn handle(user: keel_store::UserId, state: AppState, req: Request, form: Form) -> Response {
     let headers = req.headers().clone();
-    let (_, values) = match read_form(req).await {
+    let (_, values) = match read_form(&state, req).await {
         Ok(v) => v,
         Err(r) => return r,
     };

@@ -1,16 +1,108 @@
-//! CSRF protection for forms: a random token in an HttpOnly cookie that every state-changing
-//! form must echo back (double submit), compared in constant time.
+//! Cross-site request forgery: every state-changing form carries a token bound to its visitor,
+//! and every state-changing request a browser sends must come from Keel's own pages.
+//!
+//! The token is an HMAC, under a secret of the server's (kept in the database, so that every
+//! server on one database shares it), of what identifies the visitor: her session cookie once
+//! she is logged in, before that a random cookie of her browser's. A cookie planted by someone
+//! else (a sibling site, a network attacker on plain HTTP) comes with no valid token, since
+//! the token cannot be computed without the server's secret; a token seen in one session is
+//! worthless in any other.
 
-use axum::http::{HeaderMap, HeaderValue};
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use hmac::{Hmac, Mac};
 use maud::{Markup, PreEscaped, html};
+use sha2::Sha256;
 
+use crate::auth::SESSION_COOKIE;
+use crate::secret::cookie_value;
+
+/// The browser's own random value, before she has a session.
 pub const COOKIE: &str = "keel_csrf";
 pub const FIELD: &str = "csrf";
+/// The name of the server's secret in the database.
+pub const SECRET_NAME: &str = "csrf_key";
 
 /// Where a kept page's token goes: each visitor's own is put in its place. Written as it is
 /// (not escaped), it can never come from her data, which is always escaped: a `<` in her
 /// notes is written `&lt;`.
 pub const PLACEHOLDER: &str = "<keel-csrf-token>";
+
+/// The server's secret for form tokens.
+#[derive(Clone)]
+pub struct Key(Vec<u8>);
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Key(..)")
+    }
+}
+
+impl Key {
+    pub fn new(secret: &str) -> Key {
+        Key(secret.as_bytes().to_vec())
+    }
+
+    fn token_for(&self, binding: &Binding) -> String {
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
+        let (kind, value) = match binding {
+            Binding::Session(v) => ("session", v.as_str()),
+            Binding::Browser(v) => ("browser", v.as_str()),
+        };
+        mac.update(kind.as_bytes());
+        mac.update(b":");
+        mac.update(value.as_bytes());
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// This visitor's token, and the cookie to set when her browser has nothing to bind it to.
+    pub fn token(&self, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
+        match binding(headers) {
+            Some(b) => (self.token_for(&b), None),
+            None => {
+                let value = crate::secret::new_token();
+                let token = self.token_for(&Binding::Browser(value.clone()));
+                (token, Some(set_cookie(&value)))
+            }
+        }
+    }
+
+    /// True when the form's token is the one this visitor's pages carry.
+    pub fn verify(&self, headers: &HeaderMap, form_token: Option<&str>) -> bool {
+        let (Some(b), Some(form)) = (binding(headers), form_token) else {
+            return false;
+        };
+        let expected = self.token_for(&b);
+        expected.len() == form.len()
+            && expected
+                .bytes()
+                .zip(form.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    }
+}
+
+/// What a visitor's token is bound to.
+enum Binding {
+    Session(String),
+    Browser(String),
+}
+
+fn binding(headers: &HeaderMap) -> Option<Binding> {
+    if let Some(session) = cookie_value(headers, SESSION_COOKIE).filter(|v| !v.is_empty()) {
+        return Some(Binding::Session(session));
+    }
+    cookie_value(headers, COOKIE)
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(Binding::Browser)
+}
 
 /// The hidden field that carries the token in a form.
 pub fn field(token: &str) -> Markup {
@@ -21,49 +113,174 @@ pub fn field(token: &str) -> Markup {
     }
 }
 
-/// The token the browser already holds, if it is well-formed.
-pub fn from_cookie(headers: &HeaderMap) -> Option<String> {
-    crate::secret::cookie_value(headers, COOKIE)
-        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-pub fn set_cookie(token: &str) -> HeaderValue {
+fn set_cookie(value: &str) -> HeaderValue {
     HeaderValue::from_str(&format!(
-        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict"
+        "{COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict"
     ))
     .expect("hex token is a valid header value")
 }
 
-/// True when the form's token matches the cookie's.
-pub fn verify(headers: &HeaderMap, form_token: Option<&str>) -> bool {
-    match (from_cookie(headers), form_token) {
-        (Some(cookie), Some(form)) if cookie.len() == form.len() => {
-            cookie
-                .bytes()
-                .zip(form.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
-        }
-        _ => false,
+/// Refuses a state-changing request that a browser sent from another site, whatever it
+/// carries. Browsers say where a request comes from (`Sec-Fetch-Site`, and `Origin` on every
+/// POST); clients that are not browsers send neither and are judged by their credentials
+/// alone. A request with an `Authorization` header is let through: a browser never adds one
+/// by itself, and a cross-site script cannot send one without a preflight Keel never allows.
+pub async fn same_origin_only(req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || req.headers().contains_key(header::AUTHORIZATION)
+        || from_this_site(req.headers())
+    {
+        return next.run(req).await;
     }
+    let api = req.uri().path().starts_with("/api/");
+    refused(api)
+}
+
+/// Whether the browser's own account of a request's origin (if it gave one) is this site.
+fn from_this_site(headers: &HeaderMap) -> bool {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = text("sec-fetch-site") {
+        return site == "same-origin" || site == "none";
+    }
+    let Some(origin) = text("origin") else {
+        return true;
+    };
+    // `Origin` is scheme://host[:port]; "null" (a sandboxed or privacy-sensitive context)
+    // has no host and is refused.
+    let Some((_, authority)) = origin.split_once("://") else {
+        return false;
+    };
+    [text("host"), text("x-forwarded-host")]
+        .into_iter()
+        .flatten()
+        .any(|host| host.eq_ignore_ascii_case(authority))
+}
+
+fn refused(api: bool) -> Response {
+    const DETAIL: &str =
+        "This request came from another site. Keel only accepts changes made on its own pages.";
+    if api {
+        let problem = crate::error::Problem {
+            kind: "urn:keel:problem:cross-site".into(),
+            title: "Forbidden".into(),
+            status: 403,
+            detail: DETAIL.into(),
+            errors: vec![],
+        };
+        return crate::error::problem_response(StatusCode::FORBIDDEN, &problem);
+    }
+    let page = crate::pages::layout(
+        "Refused",
+        html! {
+            h1 { "This came from another site" }
+            p { (DETAIL) " Nothing was changed." }
+            p { a href="/" { "Open Keel" } }
+        },
+    );
+    (StatusCode::FORBIDDEN, page).into_response()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn token_round_trips_through_the_cookie() {
-        let t = crate::secret::new_token();
+    fn headers(cookies: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(
-            axum::http::header::COOKIE,
-            HeaderValue::from_str(&format!("a=b; {COOKIE}={t}")).unwrap(),
+        h.insert(header::COOKIE, HeaderValue::from_str(cookies).unwrap());
+        h
+    }
+
+    #[test]
+    fn a_browser_without_cookies_gets_one_and_its_token_verifies() {
+        let key = Key::new("server secret");
+        let (token, cookie) = key.token(&HeaderMap::new());
+        let cookie = cookie.expect("a new browser cookie");
+        let value = cookie
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let h = headers(&value);
+        assert!(key.verify(&h, Some(&token)));
+        assert_eq!(
+            key.token(&h),
+            (token.clone(), None),
+            "the same token on the next page"
         );
-        assert_eq!(from_cookie(&h).as_deref(), Some(t.as_str()));
-        assert!(verify(&h, Some(&t)));
-        assert!(!verify(&h, Some(&crate::secret::new_token())));
-        assert!(!verify(&h, None));
-        assert!(!verify(&HeaderMap::new(), Some(&t)));
+        assert!(!key.verify(&h, Some(&crate::secret::new_token())));
+        assert!(!key.verify(&h, None));
+        assert!(
+            !key.verify(&HeaderMap::new(), Some(&token)),
+            "no cookie: nothing to bind to"
+        );
+    }
+
+    #[test]
+    fn a_planted_cookie_with_its_own_value_as_the_token_is_refused() {
+        let key = Key::new("server secret");
+        let planted = "c".repeat(64);
+        assert!(!key.verify(&headers(&format!("{COOKIE}={planted}")), Some(&planted)));
+        assert!(!key.verify(
+            &headers(&format!("{SESSION_COOKIE}={planted}")),
+            Some(&planted)
+        ));
+    }
+
+    #[test]
+    fn the_token_is_bound_to_the_session_and_to_the_servers_secret() {
+        let key = Key::new("server secret");
+        let browser = format!("{COOKIE}={}", "a".repeat(64));
+        let (before, _) = key.token(&headers(&browser));
+        let in_session = headers(&format!("{browser}; {SESSION_COOKIE}=s1"));
+        let (session_token, cookie) = key.token(&in_session);
+        assert!(cookie.is_none());
+        assert_ne!(before, session_token, "log-in changes the token");
+        assert!(!key.verify(&in_session, Some(&before)));
+        assert!(key.verify(&in_session, Some(&session_token)));
+        let other_session = headers(&format!("{browser}; {SESSION_COOKIE}=s2"));
+        assert!(!key.verify(&other_session, Some(&session_token)));
+        assert!(!Key::new("another server").verify(&in_session, Some(&session_token)));
+    }
+
+    #[test]
+    fn origins_are_judged_by_the_browsers_own_headers() {
+        let mut h = HeaderMap::new();
+        assert!(
+            from_this_site(&h),
+            "no browser headers: a script or the CLI"
+        );
+        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://127.0.0.1:8080"),
+        );
+        assert!(from_this_site(&h));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
+        assert!(!from_this_site(&h));
+        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
+        assert!(!from_this_site(&h));
+        h.insert(
+            "x-forwarded-host",
+            HeaderValue::from_static("keel.example.org"),
+        );
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://keel.example.org"),
+        );
+        assert!(from_this_site(&h), "behind a proxy that rewrites Host");
+        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(
+            !from_this_site(&h),
+            "Sec-Fetch-Site outranks a matching Origin"
+        );
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-site"));
+        assert!(!from_this_site(&h), "a sibling site is another site");
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert!(from_this_site(&h));
     }
 }

@@ -24,11 +24,12 @@ pub const MAPPABLE: &[&str] = &[
 ];
 /// The fields every mapping must fill.
 pub const REQUIRED: &[&str] = &["date", "pain"];
-const INTEGER_FIELDS: &[&str] = &[
+const NUMBER_FIELDS: &[&str] = &[
     "pain",
     "stiffness_minutes",
     "sleep",
     "energy",
+    "sitting_hours",
     "walking_minutes",
 ];
 
@@ -39,11 +40,20 @@ pub struct RejectedRow {
     pub errors: Vec<keel_core::FieldError>,
 }
 
+/// The most data rows one file may have: more than a century of daily check-ins. A longer
+/// file is refused before its rows are checked.
+pub const MAX_ROWS: usize = 40_000;
+/// How many refused rows a report lists; the rest are counted in `rejected_count`.
+pub const REJECTED_LISTED: usize = 100;
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CsvReport {
     pub rows: usize,
     pub valid: usize,
+    /// The first refused rows (at most 100), each with every reason it was refused.
     pub rejected: Vec<RejectedRow>,
+    /// How many rows were refused in all, listed or not.
+    pub rejected_count: usize,
     /// Whether the check-ins were saved (never on a dry run, never with rejected rows).
     pub imported: bool,
     #[serde(skip)]
@@ -115,29 +125,40 @@ pub fn check_with_progress(
         rows: 0,
         valid: 0,
         rejected: Vec::new(),
+        rejected_count: 0,
         imported: false,
         check_ins: Vec::new(),
     };
     let mut seen = std::collections::BTreeSet::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
+    // One record buffer for the whole file: memory stays flat however long it is.
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = report.rows + 2;
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                report.rows += 1;
+                report.refuse(line, "row", e.to_string());
+                // A broken row (bad UTF-8, say) is skipped; an I/O error would repeat.
+                if e.is_io_error() {
+                    break;
+                }
+                continue;
+            }
+        }
         report.rows += 1;
+        if report.rows > MAX_ROWS {
+            return Err(ValidationErrors::single(
+                "csv",
+                format!(
+                    "has more than {MAX_ROWS} rows; split it into files of at most {MAX_ROWS} rows and import each"
+                ),
+            ));
+        }
         if report.rows.is_multiple_of(1000) {
             progress(report.rows);
         }
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                report.rejected.push(RejectedRow {
-                    line,
-                    errors: vec![keel_core::FieldError {
-                        field: "row".into(),
-                        message: e.to_string(),
-                    }],
-                });
-                continue;
-            }
-        };
         let mut m = Map::new();
         let mut errors = ValidationErrors::new();
         for (field, col) in &columns {
@@ -163,15 +184,7 @@ pub fn check_with_progress(
                         .collect(),
                 ),
                 "onset" => Value::from(raw.to_lowercase()),
-                f if INTEGER_FIELDS.contains(&f) => raw
-                    .parse::<i64>()
-                    .map(Value::from)
-                    .or_else(|_| raw.parse::<f64>().map(Value::from))
-                    .unwrap_or_else(|_| Value::from(raw)),
-                "sitting_hours" => raw
-                    .parse::<f64>()
-                    .map(Value::from)
-                    .unwrap_or_else(|_| Value::from(raw)),
+                f if NUMBER_FIELDS.contains(&f) => keel_core::validate::number_from_text(raw),
                 _ => Value::from(raw),
             };
             m.insert(field.clone(), value);
@@ -185,30 +198,56 @@ pub fn check_with_progress(
                     report.valid += 1;
                     report.check_ins.push(c);
                 } else {
-                    report.rejected.push(RejectedRow {
-                        line,
-                        errors: vec![keel_core::FieldError {
-                            field: "date".into(),
-                            message: format!("{} appears more than once", c.date),
-                        }],
-                    });
+                    report.refuse(line, "date", format!("{} appears more than once", c.date));
                 }
             }
-            Ok(_) => report.rejected.push(RejectedRow {
-                line,
-                errors: errors.errors().to_vec(),
-            }),
+            Ok(_) => report.refuse_with(line, errors),
             Err(e) => {
                 let mut all = errors;
                 all.extend(e);
-                report.rejected.push(RejectedRow {
-                    line,
-                    errors: all.errors().to_vec(),
-                });
+                report.refuse_with(line, all);
             }
         }
     }
     Ok(report)
+}
+
+impl CsvReport {
+    fn refuse(&mut self, line: usize, field: &str, message: String) {
+        self.refuse_with(line, ValidationErrors::single(field, message));
+    }
+
+    /// Counts a refused row, and lists it while fewer than [`REJECTED_LISTED`] are.
+    fn refuse_with(&mut self, line: usize, errors: ValidationErrors) {
+        self.rejected_count += 1;
+        if self.rejected.len() < REJECTED_LISTED {
+            self.rejected.push(RejectedRow {
+                line,
+                errors: errors.errors().to_vec(),
+            });
+        }
+    }
+
+    /// The refused rows as field errors (`rows[LINE].field`), for an import that cannot go
+    /// ahead: those listed, and a count of the rest.
+    pub fn refusals(&self) -> ValidationErrors {
+        let mut e = ValidationErrors::new();
+        for r in &self.rejected {
+            for fe in &r.errors {
+                e.add(format!("rows[{}].{}", r.line, fe.field), fe.message.clone());
+            }
+        }
+        let unlisted = self.rejected_count - self.rejected.len();
+        if unlisted > 0 {
+            e.add(
+                "rows",
+                format!(
+                    "{unlisted} more rows are refused (only the first {REJECTED_LISTED} are listed)"
+                ),
+            );
+        }
+        e
+    }
 }
 
 #[cfg(test)]

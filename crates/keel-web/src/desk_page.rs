@@ -204,19 +204,8 @@ fn form_json(values: &FormValues) -> Value {
                 },
             );
         } else if DESK_NUMBERS.iter().any(|(n, _)| n == k) {
-            m.insert(
-                k.clone(),
-                v.parse::<f64>()
-                    .map(Value::from)
-                    .unwrap_or_else(|_| Value::from(v)),
-            );
+            m.insert(k.clone(), keel_core::validate::number_from_text(v));
         }
-    }
-    if let Some(Value::Number(n)) = m.get("longest_sitting_minutes")
-        && let Some(f) = n.as_f64()
-        && f.fract() == 0.0
-    {
-        m.insert("longest_sitting_minutes".into(), Value::from(f as i64));
     }
     Value::Object(m)
 }
@@ -233,8 +222,7 @@ async fn render_desk(
         Err(e) => return crate::ApiError::Store(e).into_response(),
     };
     let a = desk::assess(&input);
-    let existing = csrf::from_cookie(headers);
-    let token = existing.clone().unwrap_or_else(crate::secret::new_token);
+    let (token, cookie) = state.csrf.token(headers);
     let stored_values = values_of(&input);
     let empty = ValidationErrors::new();
     let (values, errors) = failed.unwrap_or((&stored_values, &empty));
@@ -262,13 +250,10 @@ async fn render_desk(
         }
         (desk_form(values, errors, &token))
     };
-    let mut response = (status, layout_in("desk", "Desk set-up", body)).into_response();
-    if existing.is_none() {
-        response
-            .headers_mut()
-            .insert(header::SET_COOKIE, csrf::set_cookie(&token));
-    }
-    response
+    crate::pages::with_csrf_cookie(
+        (status, layout_in("desk", "Desk set-up", body)).into_response(),
+        cookie,
+    )
 }
 
 pub async fn desk_page(
@@ -312,6 +297,46 @@ pub async fn breaks_page(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    let notice = match q.get("saved").map(String::as_str) {
+        Some("break") => Some("Break logged. Well done."),
+        Some("settings") => Some("Break settings saved."),
+        Some("posture") => Some("Noted."),
+        Some("revoked") => {
+            Some("The calendar link no longer works. Create a new one whenever you like.")
+        }
+        _ => None,
+    };
+    let view = BreaksView {
+        notice,
+        ..Default::default()
+    };
+    render_breaks(&state, &auth, &headers, view, StatusCode::OK).await
+}
+
+/// Which form of the Breaks page was sent back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BreaksForm {
+    Settings,
+    Posture,
+}
+
+/// What the Breaks page shows besides her data: a notice, a form sent back with its errors
+/// and values, or a calendar address just made (shown once, in the answer to the form that
+/// made it, never in an address that browsers keep).
+#[derive(Default)]
+struct BreaksView<'a> {
+    notice: Option<&'a str>,
+    failed: Option<(BreaksForm, &'a FormValues, &'a ValidationErrors)>,
+    new_feed: Option<&'a str>,
+}
+
+async fn render_breaks(
+    state: &AppState,
+    auth: &crate::auth::Auth,
+    headers: &HeaderMap,
+    view: BreaksView<'_>,
+    status: StatusCode,
+) -> Response {
     let user = auth.user;
     let (settings, input) = match (
         break_settings(&state.store, user).await,
@@ -339,24 +364,27 @@ pub async fn breaks_page(
         .unwrap_or(false);
     let next = settings.next_break(now);
     let routine = desk::break_routine(&state.library, taken.len());
-    let existing = csrf::from_cookie(&headers);
-    let token = existing.clone().unwrap_or_else(crate::secret::new_token);
+    let (token, cookie) = state.csrf.token(headers);
     let feed_base = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .map(|h| format!("http://{h}"))
         .unwrap_or_default();
-    let feed_url = q
-        .get("feed")
-        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
-    let notice = match q.get("saved").map(String::as_str) {
-        Some("break") => Some("Break logged. Well done."),
-        Some("settings") => Some("Break settings saved."),
-        Some("posture") => Some("Noted."),
-        Some("revoked") => {
-            Some("The calendar link no longer works. Create a new one whenever you like.")
-        }
-        _ => None,
+    let feed_url = view.new_feed;
+    let notice = view.notice;
+    let empty_values = FormValues::default();
+    let empty_errors = ValidationErrors::new();
+    let form = |which: BreaksForm| match view.failed {
+        Some((f, v, e)) if f == which => (Some(v), e),
+        _ => (None, &empty_errors),
+    };
+    let (posture_values, posture_errors) = form(BreaksForm::Posture);
+    let posture_values = posture_values.unwrap_or(&empty_values);
+    let (settings_values, settings_errors) = form(BreaksForm::Settings);
+    // Her settings as the form shows them: what she sent, when it came back with errors.
+    let setting = |name: &str, stored: String| match settings_values {
+        Some(v) => v.get(name).unwrap_or("").to_string(),
+        None => stored,
     };
     let secs_to_next = next.map(|n| (n - now).num_seconds().max(0));
     let sit_stand_finding = {
@@ -370,10 +398,18 @@ pub async fn breaks_page(
     };
     let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
     let settings_json = settings.to_json();
-    let working: Vec<&str> = settings_json["working_days"]
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+    let working: Vec<&str> = match settings_values {
+        Some(v) => {
+            v.0.iter()
+                .filter(|(k, _)| k == "working_days")
+                .map(|(_, d)| d.as_str())
+                .collect()
+        }
+        None => settings_json["working_days"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default(),
+    };
     let body = html! {
         h1 { "Breaks" }
         @if let Some(n) = notice { p class="notice" role="status" { (n) } }
@@ -418,8 +454,19 @@ pub async fn breaks_page(
                 @if let Some(f) = &sit_stand_finding { p { (f.fix) " " span class="rule" { "(" (f.rule) ")" } } }
                 form method="post" action="/breaks/posture" class="row" {
                     (csrf::field(&token))
-                    div class="mini" { label for="posture" { "I was" } select id="posture" name="posture" { option value="sit" { "sitting" } option value="stand" { "standing" } } }
-                    div class="mini" { label for="posture-minutes" { "for minutes" } input type="number" id="posture-minutes" name="minutes" min="1" max="1440" value="30"; }
+                    div class="mini" {
+                        label for="posture" { "I was" }
+                        select id="posture" name="posture" aria-invalid=[invalid(posture_errors, "posture")] aria-describedby=[described_by(posture_errors, "posture")] {
+                            option value="sit" selected[posture_values.get("posture") != Some("stand")] { "sitting" }
+                            option value="stand" selected[posture_values.get("posture") == Some("stand")] { "standing" }
+                        }
+                        (field_error(posture_errors, "posture"))
+                    }
+                    div class="mini" {
+                        label for="minutes" { "for minutes" }
+                        input type="number" id="minutes" name="minutes" min="1" max="1440" value=(posture_values.get("minutes").unwrap_or("30")) aria-invalid=[invalid(posture_errors, "minutes")] aria-describedby=[described_by(posture_errors, "minutes")];
+                        (field_error(posture_errors, "minutes"))
+                    }
                     button type="submit" { "Add" }
                 }
             }
@@ -429,12 +476,25 @@ pub async fn breaks_page(
             form method="post" action="/breaks/settings" {
                 (csrf::field(&token))
                 div class="row" {
-                    div class="mini" { label for="start" { "Start" } input type="time" id="start" name="start" value=(settings.start.format("%H:%M")); }
-                    div class="mini" { label for="end" { "End" } input type="time" id="end" name="end" value=(settings.end.format("%H:%M")); }
-                    div class="mini" { label for="interval_minutes" { "Every (min)" } input type="number" id="interval_minutes" name="interval_minutes" min="10" max="120" value=(settings.interval_minutes); }
+                    div class="mini" {
+                        label for="start" { "Start" }
+                        input type="time" id="start" name="start" value=(setting("start", settings.start.format("%H:%M").to_string())) aria-invalid=[invalid(settings_errors, "start")] aria-describedby=[described_by(settings_errors, "start")];
+                        (field_error(settings_errors, "start"))
+                    }
+                    div class="mini" {
+                        label for="end" { "End" }
+                        input type="time" id="end" name="end" value=(setting("end", settings.end.format("%H:%M").to_string())) aria-invalid=[invalid(settings_errors, "end")] aria-describedby=[described_by(settings_errors, "end")];
+                        (field_error(settings_errors, "end"))
+                    }
+                    div class="mini" {
+                        label for="interval_minutes" { "Every (min)" }
+                        input type="number" id="interval_minutes" name="interval_minutes" min="10" max="120" value=(setting("interval_minutes", settings.interval_minutes.to_string())) aria-invalid=[invalid(settings_errors, "interval_minutes")] aria-describedby=[described_by(settings_errors, "interval_minutes")];
+                        (field_error(settings_errors, "interval_minutes"))
+                    }
                 }
-                fieldset {
+                fieldset aria-describedby=[described_by(settings_errors, "working_days")] {
                     legend { "Working days" }
+                    (field_error(settings_errors, "working_days"))
                     @for d in days {
                         span class="choice-inline" {
                             input type="checkbox" id={"day-" (d)} name="working_days" value=(d) checked[working.contains(&d)];
@@ -465,13 +525,10 @@ pub async fn breaks_page(
         }
         script src="/static/breaks.js" defer {}
     };
-    let mut response = (StatusCode::OK, layout_in("breaks", "Breaks", body)).into_response();
-    if existing.is_none() {
-        response
-            .headers_mut()
-            .insert(header::SET_COOKIE, csrf::set_cookie(&token));
-    }
-    response
+    crate::pages::with_csrf_cookie(
+        (status, layout_in("breaks", "Breaks", body)).into_response(),
+        cookie,
+    )
 }
 
 pub async fn post_break(
@@ -484,12 +541,12 @@ pub async fn post_break(
         .filter(|id| state.library.get(id).is_some())
         .map(String::from);
     let b = BreakTaken {
-        taken_at: local_now().with_nanosecond_zero(),
+        taken_at: local_now(),
         minutes: desk::BREAK_MINUTES,
         exercise_id,
     };
     match state.store.log_break(auth.user, &b).await {
-        Ok(()) => Redirect::to("/breaks?saved=break").into_response(),
+        Ok(_) => Redirect::to("/breaks?saved=break").into_response(),
         Err(e) => crate::ApiError::Store(e).into_response(),
     }
 }
@@ -508,7 +565,7 @@ impl ZeroNanos for NaiveDateTime {
 pub async fn post_break_settings(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
-    CheckedForm(_, values): CheckedForm,
+    CheckedForm(headers, values): CheckedForm,
 ) -> Response {
     let mut m = Map::new();
     let days: Vec<Value> = values
@@ -526,9 +583,7 @@ pub async fn post_break_settings(
     if let Some(v) = values.get("interval_minutes").filter(|v| !v.is_empty()) {
         m.insert(
             "interval_minutes".into(),
-            v.parse::<i64>()
-                .map(Value::from)
-                .unwrap_or_else(|_| Value::from(v)),
+            keel_core::validate::number_from_text(v),
         );
     }
     match BreakSettings::parse(&Value::Object(m)) {
@@ -540,18 +595,31 @@ pub async fn post_break_settings(
             Ok(()) => Redirect::to("/breaks?saved=settings").into_response(),
             Err(e) => crate::ApiError::Store(e).into_response(),
         },
-        Err(e) => crate::ApiError::Validation(e).into_response(),
+        Err(e) => {
+            let view = BreaksView {
+                failed: Some((BreaksForm::Settings, &values, &e)),
+                ..Default::default()
+            };
+            render_breaks(
+                &state,
+                &auth,
+                &headers,
+                view,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
     }
 }
 
 pub async fn post_posture(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
-    CheckedForm(_, values): CheckedForm,
+    CheckedForm(headers, values): CheckedForm,
 ) -> Response {
     let minutes = values
         .get("minutes")
-        .and_then(|m| m.parse::<u32>().ok())
+        .and_then(|m| m.trim().parse::<u32>().ok())
         .filter(|m| (1..=1440).contains(m));
     let standing = match values.get("posture") {
         Some("stand") => Some(true),
@@ -566,7 +634,18 @@ pub async fn post_posture(
         if standing.is_none() {
             e.add("posture", "must be sit or stand");
         }
-        return crate::ApiError::Validation(e).into_response();
+        let view = BreaksView {
+            failed: Some((BreaksForm::Posture, &values, &e)),
+            ..Default::default()
+        };
+        return render_breaks(
+            &state,
+            &auth,
+            &headers,
+            view,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     match state
         .store
@@ -587,7 +666,7 @@ pub async fn post_posture(
 pub async fn post_feed(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
-    _form: CheckedForm,
+    CheckedForm(headers, _): CheckedForm,
 ) -> Response {
     let token = crate::secret::new_token();
     match state
@@ -595,7 +674,13 @@ pub async fn post_feed(
         .set_feed_token(auth.user, BREAKS, &hash_token(&token))
         .await
     {
-        Ok(()) => Redirect::to(&format!("/breaks?feed={token}#feed-title")).into_response(),
+        Ok(()) => {
+            let view = BreaksView {
+                new_feed: Some(&token),
+                ..Default::default()
+            };
+            render_breaks(&state, &auth, &headers, view, StatusCode::CREATED).await
+        }
         Err(e) => crate::ApiError::Store(e).into_response(),
     }
 }

@@ -18,8 +18,9 @@ pub enum ApiError {
     Refused(StatusCode, ValidationErrors),
     #[error("malformed JSON: {0}")]
     MalformedJson(String),
+    /// Past the body limit for the route, in bytes.
     #[error("request body too large")]
-    TooLarge,
+    TooLarge(usize),
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("{0}")]
@@ -56,7 +57,7 @@ impl ApiError {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Refused(status, _) => *status,
             ApiError::MalformedJson(_) => StatusCode::BAD_REQUEST,
-            ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Store(StoreError::NotFound) => StatusCode::NOT_FOUND,
@@ -87,9 +88,9 @@ impl ApiError {
                 format!("The body is not well-formed JSON: {msg}"),
                 vec![],
             ),
-            ApiError::TooLarge => (
+            ApiError::TooLarge(limit) => (
                 "urn:keel:problem:too-large",
-                format!("The body is larger than {} KiB.", BODY_LIMIT_BYTES / 1024),
+                format!("The body is larger than {}.", size_in_words(*limit)),
                 vec![],
             ),
             ApiError::UnsupportedMediaType => (
@@ -126,6 +127,15 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %e, "store error");
         }
         problem_response(self.status(), &self.problem())
+    }
+}
+
+/// 65536 as "64 KiB", 33554432 as "32 MiB".
+fn size_in_words(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
+        format!("{} MiB", bytes / (1024 * 1024))
+    } else {
+        format!("{} KiB", bytes / 1024)
     }
 }
 

@@ -31,8 +31,8 @@ pub fn to_json(data: &UserData, exported_at: &str) -> Value {
         "preferences": data.preferences.to_json(),
         "desk": data.desk,
         "break_settings": data.break_settings,
-        "breaks": data.breaks.iter().map(|b| json!({"taken_at": b.taken_at.format("%Y-%m-%dT%H:%M:%S").to_string(), "minutes": b.minutes, "exercise_id": b.exercise_id})).collect::<Vec<_>>(),
-        "posture": data.posture.iter().map(|p| json!({"logged_at": p.logged_at.format("%Y-%m-%dT%H:%M:%S").to_string(), "posture": p.posture, "minutes": p.minutes})).collect::<Vec<_>>(),
+        "breaks": data.breaks.iter().map(|b| json!({"taken_at": keel_store::moment_text(b.taken_at), "minutes": b.minutes, "exercise_id": b.exercise_id})).collect::<Vec<_>>(),
+        "posture": data.posture.iter().map(|p| json!({"logged_at": keel_store::moment_text(p.logged_at), "posture": p.posture, "minutes": p.minutes})).collect::<Vec<_>>(),
         "questionnaires": data.responses.iter().map(|r| json!({"instrument": r.instrument, "date": r.date.to_string(), "answers": r.answers})).collect::<Vec<_>>(),
     })
 }
@@ -62,10 +62,11 @@ fn nested(errors: &mut ValidationErrors, prefix: String, inner: ValidationErrors
     }
 }
 
-/// A local time to the second, YYYY-MM-DDTHH:MM:SS, on or before the day `last`.
+/// A local time, YYYY-MM-DDTHH:MM:SS with an optional fraction of a second, on or before the
+/// day `last`.
 fn moment(v: Option<&Value>, last: NaiveDate) -> Option<NaiveDateTime> {
     v?.as_str()
-        .and_then(|s| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").ok())
+        .and_then(|s| NaiveDateTime::parse_from_str(s, keel_store::MOMENT_FORMAT).ok())
         .filter(|t| t.date() <= last)
 }
 
@@ -372,11 +373,49 @@ pub fn parse(
 }
 
 fn csv_field(s: &str) -> String {
+    let s = neutralised(s);
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s.into_owned()
     }
+}
+
+/// A cell a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or
+/// a carriage return) gets a leading `'`, which spreadsheets show as text; a number such as
+/// a T-score of -1.7 stays as it is.
+fn neutralised(s: &str) -> std::borrow::Cow<'_, str> {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && s.parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// A settings object (profile, desk, breaks, preferences) as `field,value` rows: lists joined
+/// with `;`, anything nested as its JSON text.
+fn settings_rows(value: Option<&Value>) -> Vec<Vec<String>> {
+    let cell = |v: &Value| match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => items
+            .iter()
+            .map(|i| {
+                i.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| i.to_string())
+            })
+            .collect::<Vec<_>>()
+            .join(";"),
+        other => other.to_string(),
+    };
+    value
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| vec![k.clone(), cell(v)])
+        .collect()
 }
 
 fn csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
@@ -489,11 +528,61 @@ pub fn to_csv_zip(data: &UserData) -> Result<Vec<u8>, String> {
                 &["taken_at", "minutes", "exercise_id"],
                 data.breaks.iter().map(|b| {
                     vec![
-                        b.taken_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                        keel_store::moment_text(b.taken_at),
                         b.minutes.to_string(),
                         opt(b.exercise_id.clone()),
                     ]
                 }),
+            ),
+        ),
+        (
+            "posture.csv",
+            csv(
+                &["logged_at", "posture", "minutes"],
+                data.posture.iter().map(|p| {
+                    vec![
+                        keel_store::moment_text(p.logged_at),
+                        p.posture.clone(),
+                        p.minutes.to_string(),
+                    ]
+                }),
+            ),
+        ),
+        (
+            "acknowledgements.csv",
+            csv(
+                &["rule", "acknowledged_on"],
+                data.acknowledgements
+                    .iter()
+                    .map(|(rule, on)| vec![rule.clone(), on.to_string()]),
+            ),
+        ),
+        (
+            "profile.csv",
+            csv(
+                &["field", "value"],
+                settings_rows(data.profile.as_ref().map(BoneProfile::to_json).as_ref()).into_iter(),
+            ),
+        ),
+        (
+            "desk.csv",
+            csv(
+                &["field", "value"],
+                settings_rows(data.desk.as_ref()).into_iter(),
+            ),
+        ),
+        (
+            "break_settings.csv",
+            csv(
+                &["field", "value"],
+                settings_rows(data.break_settings.as_ref()).into_iter(),
+            ),
+        ),
+        (
+            "preferences.csv",
+            csv(
+                &["field", "value"],
+                settings_rows(Some(&data.preferences.to_json())).into_iter(),
             ),
         ),
         (

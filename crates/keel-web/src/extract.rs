@@ -33,10 +33,16 @@ impl<S: Send + Sync, const LIMIT: usize> FromRequest<S> for JsonBody<LIMIT> {
             return Err(ApiError::UnsupportedMediaType);
         }
         let bytes = read_body(req, LIMIT).await?;
-        serde_json::from_slice(&bytes)
-            .map(JsonBody)
-            .map_err(|e| ApiError::MalformedJson(e.to_string()))
+        parse_json(&bytes).map(JsonBody)
     }
+}
+
+/// Parses a JSON body the way every input is parsed (see [`keel_core::json::parse`]).
+pub fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
+    keel_core::json::parse(bytes).map_err(|e| match e {
+        keel_core::json::JsonError::Invalid(errors) => ApiError::Validation(errors),
+        keel_core::json::JsonError::Malformed(text) => ApiError::MalformedJson(text),
+    })
 }
 
 /// The body limit for importing a JSON export.
@@ -51,8 +57,22 @@ pub async fn read_body(req: Request, limit: usize) -> Result<Bytes, ApiError> {
             if e.downcast_ref::<http_body_util::LengthLimitError>()
                 .is_some() =>
         {
-            Err(ApiError::TooLarge)
+            Err(ApiError::TooLarge(limit))
         }
         Err(e) => Err(ApiError::MalformedJson(e.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_duplicate_key_is_a_422_and_broken_json_a_400() {
+        let e = parse_json(br#"{"pain": 3, "pain": 4}"#).unwrap_err();
+        assert_eq!(e.status(), axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(e.problem().errors[0].field, "pain");
+        let e = parse_json(b"{").unwrap_err();
+        assert_eq!(e.status(), axum::http::StatusCode::BAD_REQUEST);
     }
 }

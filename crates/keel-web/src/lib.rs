@@ -68,6 +68,8 @@ pub struct Shared {
     pub signup: SignupMode,
     /// Views worked out from her data, kept while her revision holds (see `cache`).
     pub(crate) views: Arc<cache::ViewCache>,
+    /// The server's secret for form tokens (see `csrf`).
+    pub(crate) csrf: csrf::Key,
 }
 
 impl std::ops::Deref for AppState {
@@ -84,8 +86,15 @@ impl std::ops::DerefMut for AppState {
 }
 
 impl AppState {
-    pub fn new(store: Store, library: Library, today: Today) -> Self {
-        AppState(Arc::new(Shared {
+    /// The state for a server on `store`; reads (or, the first time, makes) the server's
+    /// secrets there.
+    pub async fn new(
+        store: Store,
+        library: Library,
+        today: Today,
+    ) -> Result<Self, keel_store::StoreError> {
+        let csrf = csrf::Key::new(&store.server_secret(csrf::SECRET_NAME).await?);
+        Ok(AppState(Arc::new(Shared {
             store,
             library: Arc::new(library),
             today,
@@ -93,7 +102,8 @@ impl AppState {
             secure_cookies: false,
             signup: SignupMode::Open,
             views: Arc::new(cache::ViewCache::new(cache::DEFAULT_BYTES)),
-        }))
+            csrf,
+        })))
     }
 
     /// The server's local date, used as the user's until accounts carry a time zone.
@@ -187,7 +197,14 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .with_state(state)
+        .layer(axum::middleware::from_fn(csrf::same_origin_only))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        // Her data is in almost every answer: nothing is kept by browsers or proxies unless a
+        // route says otherwise (the stylesheet and script do).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),

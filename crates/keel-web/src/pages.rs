@@ -132,20 +132,10 @@ fn form_to_json(values: &FormValues) -> (Value, ValidationErrors) {
             if v.is_empty() {
                 continue;
             }
-            let parsed = v
-                .parse::<i64>()
-                .map(Value::from)
-                .or_else(|_| v.parse::<f64>().map(Value::from))
-                .unwrap_or_else(|_| Value::from(v));
-            m.insert(k.clone(), parsed);
+            m.insert(k.clone(), keel_core::validate::number_from_text(v));
         } else if k == "sitting_hours" {
             if !v.is_empty() {
-                m.insert(
-                    k.clone(),
-                    v.parse::<f64>()
-                        .map(Value::from)
-                        .unwrap_or_else(|_| Value::from(v)),
-                );
+                m.insert(k.clone(), keel_core::validate::number_from_text(v));
             }
         } else if TEXT_FIELDS.contains(&k.as_str()) {
             if !v.is_empty() {
@@ -249,15 +239,12 @@ pub async fn today(
             |p: &KeptPage| p.reads,
             || async {
                 let data = today_data(&state, auth.user, date).await?;
-                let html = today_markup(
-                    today,
-                    date,
-                    &data,
-                    &data.form_values(date),
-                    &ValidationErrors::new(),
-                    None,
-                    csrf::PLACEHOLDER,
-                );
+                let form = TodayForms {
+                    values: &data.form_values(date),
+                    errors: &ValidationErrors::new(),
+                    sent: None,
+                };
+                let html = today_markup(today, date, &data, &form, None, csrf::PLACEHOLDER);
                 Ok::<_, keel_store::StoreError>(KeptPage::new(
                     html.into_string(),
                     data.check_ins(date),
@@ -266,35 +253,83 @@ pub async fn today(
         )
         .await;
     match page {
-        Ok(page) => page_response(&headers, StatusCode::OK, |token| page.with_token(token)),
+        Ok(page) => page_response(&state, &headers, StatusCode::OK, |token| {
+            page.with_token(token)
+        }),
         Err(e) => crate::ApiError::Store(e).into_response(),
     }
 }
 
 /// The Today page read afresh rather than kept: right after one of her writes (with its
 /// notice), or with a posted form and its errors (status 422), whose handler writes.
+/// A form of the Today page sent back with its errors, to show beside its fields with the
+/// values she gave.
+#[derive(Clone, Copy)]
+enum Sent<'a> {
+    CheckIn(&'a FormValues, &'a ValidationErrors),
+    /// "Mark done" on one item of the plan (its `exercise_id` is among the values).
+    Log(&'a FormValues, &'a ValidationErrors),
+    /// "I have seen a clinician about this" on one finding (its `rule` is among the values).
+    Acknowledge(&'a FormValues, &'a ValidationErrors),
+}
+
+impl<'a> Sent<'a> {
+    /// The values and errors of the "Mark done" form for `exercise_id`, if it was the one sent.
+    fn log_for(&self, exercise_id: &str) -> Option<(&'a FormValues, &'a ValidationErrors)> {
+        match *self {
+            Sent::Log(v, e) if v.get("exercise_id") == Some(exercise_id) => Some((v, e)),
+            _ => None,
+        }
+    }
+
+    /// The errors of the acknowledgement sent for `rule`, if it was.
+    fn acknowledgement_of(&self, rule: &str) -> Option<&'a ValidationErrors> {
+        match *self {
+            Sent::Acknowledge(v, e) if v.get("rule") == Some(rule) => Some(e),
+            _ => None,
+        }
+    }
+}
+
 async fn fresh_today(
     state: &AppState,
     auth: &crate::auth::Auth,
     headers: &HeaderMap,
     date: NaiveDate,
-    posted: Option<(&FormValues, &ValidationErrors)>,
+    sent: Option<Sent<'_>>,
     notice: Option<&str>,
 ) -> Response {
     let data = match today_data(state, auth.user, date).await {
         Ok(d) => d,
         Err(e) => return crate::ApiError::Store(e).into_response(),
     };
-    let fresh;
+    let fresh = data.form_values(date);
     let none = ValidationErrors::new();
-    let (values, errors, status) = match posted {
-        Some((values, errors)) => (values, errors, StatusCode::UNPROCESSABLE_ENTITY),
-        None => {
-            fresh = data.form_values(date);
-            (&fresh, &none, StatusCode::OK)
-        }
+    let (values, errors) = match sent {
+        Some(Sent::CheckIn(values, errors)) => (values, errors),
+        _ => (&fresh, &none),
     };
-    render_today(state, headers, date, &data, values, errors, notice, status)
+    let status = if sent.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page_response(state, headers, status, |token| {
+        let form = TodayForms {
+            values,
+            errors,
+            sent,
+        };
+        today_markup(state.today(), date, &data, &form, notice, token).into_string()
+    })
+}
+
+/// The forms of the Today page: the check-in form's values and errors, and any other form
+/// sent back.
+struct TodayForms<'a> {
+    values: &'a FormValues,
+    errors: &'a ValidationErrors,
+    sent: Option<Sent<'a>>,
 }
 
 /// The Today page as every visitor gets it, kept with her data: rendered once with
@@ -334,23 +369,26 @@ impl KeptPage {
 /// A posted form whose CSRF token checked out, with the request's headers.
 pub struct CheckedForm(pub HeaderMap, pub FormValues);
 
-impl<S: Send + Sync> axum::extract::FromRequest<S> for CheckedForm {
+impl axum::extract::FromRequest<AppState> for CheckedForm {
     type Rejection = Response;
 
-    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
-        let (headers, values) = read_form(req).await?;
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (headers, values) = read_form(state, req).await?;
         Ok(CheckedForm(headers, values))
     }
 }
 
 /// Reads a posted form within the body limit and checks its CSRF token.
-pub(crate) async fn read_form(req: Request) -> Result<(HeaderMap, FormValues), Response> {
+pub(crate) async fn read_form(
+    state: &AppState,
+    req: Request,
+) -> Result<(HeaderMap, FormValues), Response> {
     let headers = req.headers().clone();
     let body = extract::read_body(req, crate::BODY_LIMIT_BYTES)
         .await
         .map_err(IntoResponse::into_response)?;
     let values = parse_pairs(&body);
-    if !csrf::verify(&headers, values.get(csrf::FIELD)) {
+    if !state.csrf.verify(&headers, values.get(csrf::FIELD)) {
         let page = layout(
             "Form expired",
             html! {
@@ -368,12 +406,17 @@ pub(crate) async fn read_form(req: Request) -> Result<(HeaderMap, FormValues), R
 pub async fn post_acknowledge(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
-    CheckedForm(_, values): CheckedForm,
+    CheckedForm(headers, values): CheckedForm,
 ) -> Response {
     let body = serde_json::json!({"rule": values.get("rule"), "date": values.get("date")});
-    let (rule, date) = match keel_core::rules::parse_acknowledgement(&body, state.today()) {
+    let today = state.today();
+    let (rule, date) = match keel_core::rules::parse_acknowledgement(&body, today) {
         Ok(v) => v,
-        Err(errors) => return crate::ApiError::Validation(errors).into_response(),
+        Err(errors) => {
+            let date = sent_date(&values, today);
+            let sent = Sent::Acknowledge(&values, &errors);
+            return fresh_today(&state, &auth, &headers, date, Some(sent), None).await;
+        }
     };
     match state.store.acknowledge(auth.user, &rule, date).await {
         Ok(_) => Redirect::to(&format!("/?date={date}&saved=ack#result")).into_response(),
@@ -390,20 +433,9 @@ pub async fn post_check_in(
     let check_in = match form_check_in(&values, today) {
         Ok(c) => c,
         Err(errors) => {
-            let date = values
-                .get("date")
-                .and_then(keel_core::validate::parse_date)
-                .filter(|d| *d <= today)
-                .unwrap_or(today);
-            return fresh_today(
-                &state,
-                &auth,
-                &headers,
-                date,
-                Some((&values, &errors)),
-                None,
-            )
-            .await;
+            let date = sent_date(&values, today);
+            let sent = Sent::CheckIn(&values, &errors);
+            return fresh_today(&state, &auth, &headers, date, Some(sent), None).await;
         }
     };
     match state.record_check_in(auth.user, &check_in).await {
@@ -468,43 +500,30 @@ async fn today_data(
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn render_today(
+/// A page for this visitor: `html` given her CSRF token (bound to her session, or to a
+/// cookie of her browser's set with the response). Never stored by the browser: the layer's
+/// `Cache-Control: no-store` covers it.
+pub(crate) fn page_response(
     state: &AppState,
-    headers: &HeaderMap,
-    date: NaiveDate,
-    data: &TodayData,
-    values: &FormValues,
-    errors: &ValidationErrors,
-    notice: Option<&str>,
-    status: StatusCode,
-) -> Response {
-    page_response(headers, status, |token| {
-        today_markup(state.today(), date, data, values, errors, notice, token).into_string()
-    })
-}
-
-/// A page for this visitor: `html` given her CSRF token (the cookie's, or a new one set with
-/// the response), never stored by the browser.
-fn page_response(
     headers: &HeaderMap,
     status: StatusCode,
     html: impl FnOnce(&str) -> String,
 ) -> Response {
-    let existing_token = csrf::from_cookie(headers);
-    let token = existing_token
-        .clone()
-        .unwrap_or_else(crate::secret::new_token);
-    let mut response = (status, axum::response::Html(html(&token))).into_response();
-    if existing_token.is_none() {
-        response
-            .headers_mut()
-            .insert(header::SET_COOKIE, csrf::set_cookie(&token));
+    let (token, cookie) = state.csrf.token(headers);
+    with_csrf_cookie(
+        (status, axum::response::Html(html(&token))).into_response(),
+        cookie,
+    )
+}
+
+/// Sets the cookie a new visitor's form token is bound to, when she needs one.
+pub(crate) fn with_csrf_cookie(
+    mut response: Response,
+    cookie: Option<axum::http::HeaderValue>,
+) -> Response {
+    if let Some(cookie) = cookie {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
     }
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        "no-store".parse().expect("static header"),
-    );
     response
 }
 
@@ -514,11 +533,11 @@ fn today_markup(
     today: NaiveDate,
     date: NaiveDate,
     data: &TodayData,
-    values: &FormValues,
-    errors: &ValidationErrors,
+    form: &TodayForms,
     notice: Option<&str>,
     token: &str,
 ) -> Markup {
+    let sent = form.sent;
     let is_today = date == today;
     let heading = if is_today {
         format!("Today, {}", date.format("%A %-d %B"))
@@ -551,17 +570,23 @@ fn today_markup(
         }
         @if let (Some(plan), Some(s)) = (&plan, stored) {
             section id="result" aria-label="Today's result" {
-                (safety_block(plan, s, token))
+                (sent_elsewhere(plan, sent))
+                (safety_block(plan, s, token, sent))
                 (acknowledged_block(plan))
-                (plan_block(plan, token))
+                (plan_block(plan, token, sent))
             }
         }
-        (check_in_form(date, values, errors, token, stored.is_some()))
+        (check_in_form(date, form.values, form.errors, token, stored.is_some()))
     };
     layout(&heading, body)
 }
 
-fn finding_list(plan: &PlanView, level: TriageLevel, token: &str) -> Markup {
+fn finding_list(
+    plan: &PlanView,
+    level: TriageLevel,
+    token: &str,
+    sent: Option<Sent<'_>>,
+) -> Markup {
     let open: Vec<_> = plan
         .triage
         .findings_at(level)
@@ -579,7 +604,12 @@ fn finding_list(plan: &PlanView, level: TriageLevel, token: &str) -> Markup {
                             (csrf::field(token))
                             input type="hidden" name="rule" value=(f.rule);
                             input type="hidden" name="date" value=(plan.date.to_string());
-                            button type="submit" class="secondary" { "I have seen a clinician about this" }
+                            button type="submit" class="secondary" aria-describedby=[sent.and_then(|s| s.acknowledgement_of(&f.rule)).map(|_| "rule-error")] { "I have seen a clinician about this" }
+                            @if let Some(errors) = sent.and_then(|s| s.acknowledgement_of(&f.rule)) {
+                                @for e in errors.errors() {
+                                    p class="error" id="rule-error" { (e.message) }
+                                }
+                            }
                         }
                     }
                 }
@@ -609,7 +639,12 @@ fn acknowledged_block(plan: &PlanView) -> Markup {
     }
 }
 
-fn safety_block(plan: &PlanView, stored: &StoredCheckIn, token: &str) -> Markup {
+fn safety_block(
+    plan: &PlanView,
+    stored: &StoredCheckIn,
+    token: &str,
+    sent: Option<Sent<'_>>,
+) -> Markup {
     let t = &plan.triage;
     let missing: Vec<&str> = t
         .missing
@@ -622,7 +657,7 @@ fn safety_block(plan: &PlanView, stored: &StoredCheckIn, token: &str) -> Markup 
             section class="alert emergency" role="alert" aria-labelledby="emergency-title" {
                 h2 id="emergency-title" { "Get help now" }
                 p class="action" { strong { (TriageLevel::Emergency.action()) } }
-                (finding_list(plan, TriageLevel::Emergency, token))
+                (finding_list(plan, TriageLevel::Emergency, token, sent))
                 p { "There is no exercise plan today. Your safety comes first." }
             }
         }
@@ -630,14 +665,14 @@ fn safety_block(plan: &PlanView, stored: &StoredCheckIn, token: &str) -> Markup 
             section class="alert urgent" role="alert" aria-labelledby="urgent-title" {
                 h2 id="urgent-title" { "Contact a clinician today" }
                 p class="action" { (TriageLevel::Urgent.action()) }
-                (finding_list(plan, TriageLevel::Urgent, token))
+                (finding_list(plan, TriageLevel::Urgent, token, sent))
             }
         }
         @if t.findings_at(TriageLevel::Soon).any(|f| !plan.acknowledged.iter().any(|a| a.rule == f.rule)) {
             section class="alert soon" aria-labelledby="soon-title" {
                 h2 id="soon-title" { "Book an appointment" }
                 p class="action" { (TriageLevel::Soon.action()) }
-                (finding_list(plan, TriageLevel::Soon, token))
+                (finding_list(plan, TriageLevel::Soon, token, sent))
             }
         }
         @if !missing.is_empty() && stored.check_in.pain > 0 {
@@ -650,37 +685,54 @@ fn safety_block(plan: &PlanView, stored: &StoredCheckIn, token: &str) -> Markup 
     }
 }
 
-fn done_form(plan: &PlanView, item: &keel_core::plan::PlanItem, token: &str) -> Markup {
+fn done_form(
+    plan: &PlanView,
+    item: &keel_core::plan::PlanItem,
+    token: &str,
+    sent: Option<(&FormValues, &ValidationErrors)>,
+) -> Markup {
     let logged = plan
         .logged
         .iter()
         .find(|a| a.exercise_id == item.exercise_id);
     let id = &item.exercise_id;
+    let none = ValidationErrors::new();
+    let errors = sent.map_or(&none, |(_, e)| e);
+    // What she sent, when the form comes back with errors; else what she logged, or the dose.
+    let given = |name: &str| sent.map(|(v, _)| v.get(name).unwrap_or("").to_string());
     let num = |v: Option<u16>| v.map(|n| n.to_string());
     let sets = logged.and_then(|a| a.sets).or(item.sets).map(u16::from);
     let reps = logged.and_then(|a| a.reps).or(item.reps).map(u16::from);
     let hold = logged.and_then(|a| a.hold_seconds).or(item.hold_seconds);
     let minutes = logged.and_then(|a| a.minutes).or(item.minutes);
     let field = |name: &str, label: &str, value: Option<String>| {
+        let shown = value.is_some();
+        let value = given(name).or(value);
         html! {
-            @if let Some(v) = value {
+            @if shown {
                 div class="mini" {
                     label for={(name) "-" (id)} { (label) }
-                    input type="number" inputmode="numeric" min="1" id={(name) "-" (id)} name=(name) value=(v);
+                    input type="number" inputmode="numeric" min="1" id={(name) "-" (id)} name=(name) value=[value] aria-invalid=[invalid(errors, name)] aria-describedby=[described_by(errors, name)];
+                    (field_error(errors, name))
                 }
             }
         }
     };
     let scale = |name: &str, label: &str, current: Option<u8>, required: bool| {
+        let current = match given(name) {
+            Some(v) => v.parse::<u8>().ok(),
+            None => current,
+        };
         html! {
             div class="mini" {
                 label for={(name) "-" (id)} { (label) }
-                select id={(name) "-" (id)} name=(name) required[required] {
+                select id={(name) "-" (id)} name=(name) required[required] aria-invalid=[invalid(errors, name)] aria-describedby=[described_by(errors, name)] {
                     option value="" selected[current.is_none()] { "-" }
                     @for n in 0..=10u8 {
                         option value=(n) selected[current == Some(n)] { (n) }
                     }
                 }
+                (field_error(errors, name))
             }
         }
     };
@@ -688,7 +740,7 @@ fn done_form(plan: &PlanView, item: &keel_core::plan::PlanItem, token: &str) -> 
         @if let Some(a) = logged {
             p class="done-note" role="status" { "Done: pain during " (a.pain_during) "/10" @if let Some(e) = a.effort { ", effort " (e) "/10" } "." }
         }
-        details class="done" {
+        details class="done" open[sent.is_some()] {
             summary { @if logged.is_some() { "Change what you logged" } @else { "Mark done" } }
             form method="post" action="/log" {
                 (csrf::field(token))
@@ -703,6 +755,9 @@ fn done_form(plan: &PlanView, item: &keel_core::plan::PlanItem, token: &str) -> 
                     (scale("pain_during", "Pain during (0-10)", logged.map(|a| a.pain_during), true))
                     (scale("effort", "Effort (0-10)", logged.and_then(|a| a.effort), false))
                 }
+                @for e in errors.errors().iter().filter(|e| !LOGGED_FIELDS.contains(&e.field.as_str())) {
+                    p class="error" { (field_label(&e.field)) " " (e.message) }
+                }
                 button type="submit" { "Save" }
             }
         }
@@ -710,10 +765,61 @@ fn done_form(plan: &PlanView, item: &keel_core::plan::PlanItem, token: &str) -> 
 }
 
 /// "Done" from the Today page: logs the exercise with what she actually did.
+/// The fields of the "Mark done" form that are shown with their own message.
+const LOGGED_FIELDS: &[&str] = &[
+    "sets",
+    "reps",
+    "hold_seconds",
+    "minutes",
+    "pain_during",
+    "effort",
+];
+
+/// The day a form was sent for: its `date` when that is a day up to today, else today.
+fn sent_date(values: &FormValues, today: NaiveDate) -> NaiveDate {
+    values
+        .get("date")
+        .and_then(keel_core::validate::parse_date)
+        .filter(|d| *d <= today)
+        .unwrap_or(today)
+}
+
+/// Errors of a form sent back whose own place is not on the page (a "Mark done" for an
+/// exercise no longer in the plan, an acknowledgement of a finding not shown): listed at the
+/// top, so that nothing is refused in silence.
+fn sent_elsewhere(plan: &PlanView, sent: Option<Sent<'_>>) -> Markup {
+    let errors = match sent {
+        Some(Sent::Log(v, e))
+            if !plan
+                .items
+                .iter()
+                .any(|i| v.get("exercise_id") == Some(i.exercise_id.as_str())) =>
+        {
+            Some(e)
+        }
+        Some(Sent::Acknowledge(v, e))
+            if !plan.triage.findings.iter().any(|f| {
+                f.level != TriageLevel::Emergency && v.get("rule") == Some(f.rule.as_str())
+            }) =>
+        {
+            Some(e)
+        }
+        _ => None,
+    };
+    html! {
+        @if let Some(errors) = errors {
+            div class="error-summary" role="alert" {
+                p { "That could not be saved:" }
+                ul { @for e in errors.errors() { li { (field_label(&e.field)) " " (e.message) } } }
+            }
+        }
+    }
+}
+
 pub async fn post_log(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
-    CheckedForm(_, values): CheckedForm,
+    CheckedForm(headers, values): CheckedForm,
 ) -> Response {
     let mut m = Map::new();
     for (k, v) in &values.0 {
@@ -726,12 +832,7 @@ pub async fn post_log(
                 m.insert(k.clone(), Value::from(v));
             }
             "level" | "sets" | "reps" | "hold_seconds" | "minutes" | "pain_during" | "effort" => {
-                m.insert(
-                    k.clone(),
-                    v.parse::<i64>()
-                        .map(Value::from)
-                        .unwrap_or_else(|_| Value::from(v)),
-                );
+                m.insert(k.clone(), keel_core::validate::number_from_text(v));
             }
             _ => {}
         }
@@ -742,17 +843,9 @@ pub async fn post_log(
     let activity = match parsed {
         Ok(a) => a,
         Err(errors) => {
-            let page = layout(
-                "Could not log that",
-                html! {
-                    h1 { "That could not be saved" }
-                    div class="error-summary" role="alert" {
-                        ul { @for e in errors.errors() { li { (field_label(&e.field)) " " (e.message) } } }
-                    }
-                    p { a href="/" { "Back to today" } }
-                },
-            );
-            return (StatusCode::UNPROCESSABLE_ENTITY, page).into_response();
+            let date = sent_date(&values, today);
+            let sent = Sent::Log(&values, &errors);
+            return fresh_today(&state, &auth, &headers, date, Some(sent), None).await;
         }
     };
     match state.store.log_activity(auth.user, &activity).await {
@@ -765,7 +858,7 @@ pub async fn post_log(
     }
 }
 
-fn plan_block(plan: &PlanView, token: &str) -> Markup {
+fn plan_block(plan: &PlanView, token: &str, sent: Option<Sent<'_>>) -> Markup {
     html! {
         section class={"daytype " (plan.day_type.name())} aria-labelledby="daytype-title" {
             h2 id="daytype-title" { (plan.day_type.title()) }
@@ -789,7 +882,7 @@ fn plan_block(plan: &PlanView, token: &str) -> Markup {
                             @if let Some(l) = plan.levels.iter().find(|l| l.family == item.family) {
                                 p class="level-reason" { (l.reason) }
                             }
-                            (done_form(plan, item, token))
+                            (done_form(plan, item, token, sent.and_then(|s| s.log_for(&item.exercise_id))))
                         }
                     }
                 }
@@ -857,6 +950,18 @@ pub(crate) fn field_label(field: &str) -> &str {
         "reps" => "Reps",
         "hold_seconds" => "Hold",
         "minutes" => "Minutes",
+        "name" => "Name",
+        "scope" => "Access",
+        "current" => "Current password",
+        "password" => "Password",
+        "email" => "Email",
+        "confirm" => "Confirmation:",
+        "invite" => "Invitation code:",
+        "start" => "Start",
+        "end" => "End",
+        "interval_minutes" => "Interval",
+        "working_days" => "Working days:",
+        "posture" => "Posture",
         _ => "This field",
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, NaiveDate};
 use keel_core::ValidationErrors;
@@ -279,8 +279,7 @@ async fn render(
         Ok(v) => v,
         Err(e) => return crate::ApiError::Store(e).into_response(),
     };
-    let existing = csrf::from_cookie(headers);
-    let token = existing.clone().unwrap_or_else(crate::secret::new_token);
+    let (token, cookie) = state.csrf.token(headers);
     let t = &view.trends;
     let empty = ValidationErrors::new();
     let body = html! {
@@ -351,13 +350,10 @@ async fn render(
         }
         p { a href="/report" { "Open the clinician report" } }
     };
-    let mut response = (status, layout_in("progress", "Progress", body)).into_response();
-    if existing.is_none() {
-        response
-            .headers_mut()
-            .insert(header::SET_COOKIE, csrf::set_cookie(&token));
-    }
-    response
+    crate::pages::with_csrf_cookie(
+        (status, layout_in("progress", "Progress", body)).into_response(),
+        cookie,
+    )
 }
 
 pub async fn post_questionnaire(

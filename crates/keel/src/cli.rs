@@ -247,7 +247,7 @@ pub struct CheckinArgs {
     date: Option<String>,
     /// Pain now, 0-10
     #[arg(long, allow_hyphen_values = true)]
-    pain: Option<f64>,
+    pain: Option<String>,
     /// Where it hurts (repeat or separate with commas): lower_back, upper_back, neck, buttock, left_leg, right_leg
     #[arg(long = "location", value_delimiter = ',')]
     locations: Vec<String>,
@@ -256,19 +256,19 @@ pub struct CheckinArgs {
     onset: Option<String>,
     /// Morning stiffness in minutes
     #[arg(long, allow_hyphen_values = true)]
-    stiffness_minutes: Option<f64>,
+    stiffness_minutes: Option<String>,
     /// Sleep last night, 0-10
     #[arg(long, allow_hyphen_values = true)]
-    sleep: Option<f64>,
+    sleep: Option<String>,
     /// Energy today, 0-10
     #[arg(long, allow_hyphen_values = true)]
-    energy: Option<f64>,
+    energy: Option<String>,
     /// Hours sitting
     #[arg(long, allow_hyphen_values = true)]
-    sitting_hours: Option<f64>,
+    sitting_hours: Option<String>,
     /// Minutes walking
     #[arg(long, allow_hyphen_values = true)]
-    walking_minutes: Option<f64>,
+    walking_minutes: Option<String>,
     /// Notes (up to 2000 characters)
     #[arg(long)]
     notes: Option<String>,
@@ -297,21 +297,21 @@ pub struct LogArgs {
     date: Option<String>,
     /// Pain during the exercise, 0-10
     #[arg(long, allow_hyphen_values = true)]
-    pain_during: Option<f64>,
+    pain_during: Option<String>,
     /// How hard it felt, 0-10
     #[arg(long, allow_hyphen_values = true)]
-    effort: Option<f64>,
+    effort: Option<String>,
     /// The ladder level done [default: your current level]
     #[arg(long, allow_hyphen_values = true)]
-    level: Option<f64>,
+    level: Option<String>,
     #[arg(long, allow_hyphen_values = true)]
-    sets: Option<f64>,
+    sets: Option<String>,
     #[arg(long, allow_hyphen_values = true)]
-    reps: Option<f64>,
+    reps: Option<String>,
     #[arg(long, allow_hyphen_values = true)]
-    hold_seconds: Option<f64>,
+    hold_seconds: Option<String>,
     #[arg(long, allow_hyphen_values = true)]
-    minutes: Option<f64>,
+    minutes: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -402,10 +402,12 @@ async fn user(db: DatabaseArgs, action: UserAction) -> Result<(), CliError> {
                 .audit(
                     id,
                     "password-reset",
-                    "by keel user reset-password; all sessions ended",
+                    "by keel user reset-password; all sessions ended, all personal tokens revoked",
                 )
                 .await?;
-            println!("Password for {email} changed; every session of the account has ended.");
+            println!(
+                "Password for {email} changed; every session of the account has ended and every personal token is revoked."
+            );
         }
         UserAction::Delete { email, yes } => {
             if !yes {
@@ -482,8 +484,7 @@ async fn data_commands(cmd: Command) -> Result<(), CliError> {
             let text = std::fs::read_to_string(&file).map_err(|e| {
                 CliError::Input(format!("file: cannot read {}: {e}", file.display()))
             })?;
-            let value: Value = serde_json::from_str(&text)
-                .map_err(|e| CliError::Input(format!("file: not well-formed JSON: {e}")))?;
+            let value = json_input(&text, "file")?;
             let library = Library::builtin();
             let data = keel_web::export::parse(&value, &library, today())?;
             let store = open(&db).await?;
@@ -554,17 +555,22 @@ async fn data_commands(cmd: Command) -> Result<(), CliError> {
                     .collect();
                 eprintln!("line {}: {}", r.line, why.join("; "));
             }
+            let unlisted = report.rejected_count - report.rejected.len();
+            if unlisted > 0 {
+                eprintln!(
+                    "... and {unlisted} more refused rows (only the first {} are listed)",
+                    report.rejected.len()
+                );
+            }
             println!(
                 "{} rows: {} can be imported, {} refused.",
-                report.rows,
-                report.valid,
-                report.rejected.len()
+                report.rows, report.valid, report.rejected_count
             );
             if dry_run {
                 println!("Dry run: nothing was changed.");
                 return Ok(());
             }
-            if !report.rejected.is_empty() {
+            if report.rejected_count > 0 {
                 return Err(CliError::Input("file: some rows are refused (listed above); fix them, or drop them, then import again. Nothing was imported.".into()));
             }
             let store = open(&db).await?;
@@ -587,9 +593,6 @@ async fn data_commands(cmd: Command) -> Result<(), CliError> {
             Ok(())
         }
         Command::Restore { db, file } => {
-            let n = keel_store::verify_backup(&file)
-                .await
-                .map_err(|e| CliError::Input(format!("file: {e}")))?;
             let url = db.resolve()?;
             if url.starts_with("postgres") {
                 return Err(CliError::Input(
@@ -600,15 +603,18 @@ async fn data_commands(cmd: Command) -> Result<(), CliError> {
                 url.trim_start_matches("sqlite://")
                     .trim_start_matches("sqlite:"),
             );
-            let staging = target.with_extension("restoring");
-            std::fs::copy(&file, &staging)
-                .map_err(|e| anyhow::anyhow!("cannot copy the backup: {e}"))?;
-            for suffix in ["-wal", "-shm"] {
-                let side = std::path::PathBuf::from(format!("{}{suffix}", target.display()));
-                let _ = std::fs::remove_file(side);
-            }
-            std::fs::rename(&staging, &target)
-                .map_err(|e| anyhow::anyhow!("cannot put the backup in place: {e}"))?;
+            let n = match keel_store::restore_sqlite(&file, &target).await {
+                Ok(n) => n,
+                Err(e @ keel_store::StoreError::Corrupt(_)) => {
+                    return Err(CliError::Input(format!("file: {e}")));
+                }
+                Err(keel_store::StoreError::Conflict(busy)) => {
+                    return Err(CliError::Other(anyhow::anyhow!(
+                        "nothing was restored: {busy}"
+                    )));
+                }
+                Err(e) => return Err(e.into()),
+            };
             let store = open(&db).await?;
             store.close().await;
             println!(
@@ -668,8 +674,17 @@ fn read_stdin_json() -> Result<Value, CliError> {
     std::io::stdin()
         .read_to_string(&mut text)
         .map_err(|e| CliError::Input(format!("cannot read standard input: {e}")))?;
-    serde_json::from_str(&text)
-        .map_err(|e| CliError::Input(format!("body: not well-formed JSON: {e}")))
+    json_input(&text, "body")
+}
+
+/// JSON given on stdin or in a file (`what`), read as the API reads a body.
+fn json_input(text: &str, what: &str) -> Result<Value, CliError> {
+    keel_core::json::parse(text.as_bytes()).map_err(|e| match e {
+        keel_core::json::JsonError::Malformed(e) => {
+            CliError::Input(format!("{what}: not well-formed JSON: {e}"))
+        }
+        keel_core::json::JsonError::Invalid(e) => e.into(),
+    })
 }
 
 fn parse_date_arg(field: &str, value: Option<&str>) -> Result<Option<NaiveDate>, CliError> {
@@ -723,7 +738,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 })?
             } else {
                 let body = read_stdin_json()?;
-                bone::assess(&BoneInput::parse(&body)?)
+                bone::assess(&BoneInput::parse(&body, today())?)
             };
             output::show(json, &result, output::bone);
             Ok(())
@@ -878,6 +893,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
+/// A number given as a flag, read as a form's field is: a finite number, or the text itself for
+/// the validator to refuse with the field named (`NaN`, `inf`, `1e309`, words).
+fn num(flag: &Option<String>) -> Option<Value> {
+    flag.as_deref().map(keel_core::validate::number_from_text)
+}
+
 /// Builds the API's JSON body from flags, so that the CLI goes through the same validation.
 fn flags_to_json(args: &CheckinArgs) -> Result<Value, CliError> {
     let mut m = Map::new();
@@ -886,17 +907,8 @@ fn flags_to_json(args: &CheckinArgs) -> Result<Value, CliError> {
             m.insert(k.to_string(), v);
         }
     };
-    let num = |v: Option<f64>| {
-        v.map(|n| {
-            if n.fract() == 0.0 {
-                Value::from(n as i64)
-            } else {
-                Value::from(n)
-            }
-        })
-    };
     put("date", args.date.clone().map(Value::from));
-    put("pain", num(args.pain));
+    put("pain", num(&args.pain));
     if !args.locations.is_empty() {
         put(
             "locations",
@@ -909,11 +921,11 @@ fn flags_to_json(args: &CheckinArgs) -> Result<Value, CliError> {
         );
     }
     put("onset", args.onset.clone().map(Value::from));
-    put("stiffness_minutes", num(args.stiffness_minutes));
-    put("sleep", num(args.sleep));
-    put("energy", num(args.energy));
-    put("sitting_hours", args.sitting_hours.map(Value::from));
-    put("walking_minutes", num(args.walking_minutes));
+    put("stiffness_minutes", num(&args.stiffness_minutes));
+    put("sleep", num(&args.sleep));
+    put("energy", num(&args.energy));
+    put("sitting_hours", num(&args.sitting_hours));
+    put("walking_minutes", num(&args.walking_minutes));
     put("notes", args.notes.clone().map(Value::from));
     for (names, answer) in [(&args.no, false), (&args.yes, true)] {
         for name in names {
@@ -959,15 +971,6 @@ async fn log(args: LogArgs) -> Result<(), CliError> {
         read_stdin_json()?
     } else {
         let mut m = Map::new();
-        let num = |v: Option<f64>| {
-            v.map(|n| {
-                if n.fract() == 0.0 {
-                    Value::from(n as i64)
-                } else {
-                    Value::from(n)
-                }
-            })
-        };
         let mut put = |k: &str, v: Option<Value>| {
             if let Some(v) = v {
                 m.insert(k.to_string(), v);
@@ -975,13 +978,13 @@ async fn log(args: LogArgs) -> Result<(), CliError> {
         };
         put("exercise_id", args.exercise.clone().map(Value::from));
         put("date", args.date.clone().map(Value::from));
-        put("pain_during", num(args.pain_during));
-        put("effort", num(args.effort));
-        put("level", num(args.level));
-        put("sets", num(args.sets));
-        put("reps", num(args.reps));
-        put("hold_seconds", num(args.hold_seconds));
-        put("minutes", num(args.minutes));
+        put("pain_during", num(&args.pain_during));
+        put("effort", num(&args.effort));
+        put("level", num(&args.level));
+        put("sets", num(&args.sets));
+        put("reps", num(&args.reps));
+        put("hold_seconds", num(&args.hold_seconds));
+        put("minutes", num(&args.minutes));
         Value::Object(m)
     };
     let library = Library::builtin();
@@ -1075,12 +1078,11 @@ async fn breaks(
             .await?
             .len();
         let routine = keel_core::desk::break_routine(&library, today_count);
-        let at = chrono::Timelike::with_nanosecond(&now, 0).unwrap_or(now);
-        store
+        let at = store
             .log_break(
                 LOCAL_USER,
                 &keel_store::BreakTaken {
-                    taken_at: at,
+                    taken_at: now,
                     minutes: keel_core::desk::BREAK_MINUTES,
                     exercise_id: routine.as_ref().map(|r| r.exercise_id.clone()),
                 },
@@ -1129,7 +1131,8 @@ async fn serve(
         // Nothing kept between requests: no views, and no histories between saves either.
         store.keep_histories(0);
     }
-    let mut state = AppState::new(store.clone(), Library::builtin(), AppState::local_today());
+    let mut state =
+        AppState::new(store.clone(), Library::builtin(), AppState::local_today()).await?;
     state.secure_cookies = secure_cookies;
     state.keep_views(view_cache_mb.saturating_mul(1024 * 1024));
     state.signup = match signup {

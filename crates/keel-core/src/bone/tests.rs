@@ -2,7 +2,7 @@ use super::*;
 use serde_json::json;
 
 fn assess_json(v: Value) -> BoneAssessment {
-    assess(&BoneInput::parse(&v).expect("valid bone input"))
+    assess(&BoneInput::parse(&v, today()).expect("valid bone input"))
 }
 
 fn rules(a: &BoneAssessment) -> Vec<&str> {
@@ -10,6 +10,22 @@ fn rules(a: &BoneAssessment) -> Vec<&str> {
 }
 
 const DATE: &str = "2026-11-24";
+
+/// The day the assessments are asked on: the assessment date itself, the latest it may be.
+fn today() -> NaiveDate {
+    DATE.parse().unwrap()
+}
+
+#[test]
+fn the_assessment_date_may_be_today_but_not_after() {
+    let on = |date: &str| BoneInput::parse(&json!({"date": date, "age": 50}), today());
+    assert!(on(DATE).is_ok());
+    let e = on("2026-11-25").expect_err("tomorrow");
+    assert_eq!(
+        e.message_for("date"),
+        Some("must not be after today (2026-11-24)")
+    );
+}
 
 #[test]
 fn baseline_scan_due_from_fifty_not_forty_nine() {
@@ -289,7 +305,7 @@ fn contract_refuses_bad_input_naming_the_field() {
         ),
     ];
     for (input, field) in bad {
-        let e = BoneInput::parse(&input).expect_err(&input.to_string());
+        let e = BoneInput::parse(&input, today()).expect_err(&input.to_string());
         assert!(
             e.message_for(field).is_some(),
             "{input} should name {field}: {e:?}"

@@ -149,6 +149,7 @@ fn contract_refuses_bad_input_naming_the_field() {
         (json!({"pain": 2, "onset": "slowly"}), "onset"),
         (json!({"pain": 2, "locations": ["hip"]}), "locations[0]"),
         (json!({"pain": 2, "date": "2026-13-01"}), "date"),
+        (json!({"pain": 2, "date": "2026-11-25"}), "date"),
         (json!({"pain": 2, "history": {}}), "history"),
         (
             json!({"pain": 2, "history": [{"date": "2026-11-01"}]}),

@@ -201,9 +201,15 @@ both_backends! {
         assert_eq!(r.headers()["location"], "/week");
         let html = c.get(s.url("/account")).send().await.unwrap().text().await.unwrap();
         assert!(html.contains("Signed in as"));
+        // The form token is bound to the session: the one from before log-in no longer works.
+        let r = c.post(s.url("/logout")).form(&[("csrf", token.as_str())]).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 403, "a token from before the session");
+        let token = csrf_token(&html);
         // an open redirect is refused
         let r = c.post(s.url("/login")).form(&[("csrf", token.as_str()), ("email", "ana@example.org"), ("password", "a long enough secret"), ("next", "//evil.example")]).send().await.unwrap();
         assert_eq!(r.headers()["location"], "/");
+        let html = c.get(s.url("/account")).send().await.unwrap().text().await.unwrap();
+        let token = csrf_token(&html);
         let r = c.post(s.url("/logout")).form(&[("csrf", token.as_str())]).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 303);
         assert_eq!(c.get(s.url("/")).send().await.unwrap().status().as_u16(), 303, "logged out");

@@ -305,7 +305,14 @@ both_backends! {
         // A fresh start works at once; then the API deletes it too.
         fill(&s).await;
         assert_eq!(check_ins_exported(&s, &c).await, 12);
-        assert_eq!(s.client.delete(s.url("/api/v1/account")).send().await.unwrap().status().as_u16(), 204);
+        for unconfirmed in ["/api/v1/account", "/api/v1/account?confirm=delete"] {
+            let r = s.client.delete(s.url(unconfirmed)).send().await.unwrap();
+            assert_eq!(r.status().as_u16(), 422, "{unconfirmed}");
+            let p: Value = r.json().await.unwrap();
+            assert_eq!(p["errors"][0]["field"], "confirm");
+        }
+        assert_eq!(check_ins_exported(&s, &c).await, 12, "nothing deleted unconfirmed");
+        assert_eq!(s.client.delete(s.url("/api/v1/account?confirm=DELETE")).send().await.unwrap().status().as_u16(), 204);
         assert_eq!(check_ins_exported(&s, &c).await, 0);
 
         // With accounts: only her own data goes, and her session with it.
@@ -317,7 +324,7 @@ both_backends! {
             let r = c.post(s.url("/api/v1/checkins")).json(&json!({"pain": 3})).send().await.unwrap();
             assert_eq!(r.status().as_u16(), 201);
         }
-        assert_eq!(ana.delete(s.url("/api/v1/account")).send().await.unwrap().status().as_u16(), 204);
+        assert_eq!(ana.delete(s.url("/api/v1/account?confirm=DELETE")).send().await.unwrap().status().as_u16(), 204);
         assert_eq!(ana.get(s.url("/api/v1/checkins")).send().await.unwrap().status().as_u16(), 401, "her session went with her account");
         let r = ana.post(s.url("/api/v1/auth/login")).json(&json!({"email": "ana@example.org", "password": "a long enough secret"})).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 401, "the account is gone");

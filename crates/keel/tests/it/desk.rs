@@ -116,10 +116,31 @@ both_backends! {
         assert_eq!(r.status().as_u16(), 303);
         let html = s.get("/breaks").await.text().await.unwrap();
         assert!(html.contains("ERG-SIT-STAND"), "standing all day is flagged");
+        // The new feed address is shown in the answer to the form, never in an address.
         let r = s.client.post(s.url("/breaks/feed")).form(&[("csrf", token.as_str())]).send().await.unwrap();
-        let location = r.headers()["location"].to_str().unwrap().to_string();
-        let html = s.get(&location).await.text().await.unwrap();
-        assert!(html.contains("/feeds/breaks/"));
+        assert_eq!(r.status().as_u16(), 201);
+        assert!(r.headers().get("location").is_none());
+        assert_eq!(r.headers()["cache-control"], "no-store");
+        let html = r.text().await.unwrap();
+        let at = html.find("/feeds/breaks/").expect("the new address is shown");
+        let feed = &html[at..at + "/feeds/breaks/".len() + 64 + 4];
+        assert!(feed.ends_with(".ics"), "{feed}");
+        let ics = s.get(feed).await;
+        assert_eq!(ics.status().as_u16(), 200);
+        assert!(ics.text().await.unwrap().starts_with("BEGIN:VCALENDAR"));
+        assert!(!s.get("/breaks").await.text().await.unwrap().contains(feed), "shown once");
+        // A bad form comes back with its message beside the field and her values kept.
+        let r = s.client.post(s.url("/breaks/posture")).form(&[("csrf", token.as_str()), ("posture", "stand"), ("minutes", "NaN")]).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("id=\"minutes-error\"") && html.contains("value=\"NaN\""), "{html}");
+        assert!(html.contains("<option value=\"stand\" selected>"));
+        let r = s.client.post(s.url("/breaks/settings")).form(&[("csrf", token.as_str()), ("start", "09:00"), ("end", "17:00"), ("interval_minutes", "5"), ("working_days", "tue")]).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("id=\"interval_minutes-error\"") && html.contains("value=\"5\""), "{html}");
+        assert!(html.contains("id=\"day-tue\" name=\"working_days\" value=\"tue\" checked"));
+        assert!(!html.contains("id=\"day-mon\" name=\"working_days\" value=\"mon\" checked"), "the days she sent");
         let js = s.get("/static/breaks.js").await;
         assert!(js.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
     }
