@@ -1110,6 +1110,37 @@ pub async fn api_logout(State(state): State<AppState>, headers: HeaderMap) -> Re
     r
 }
 
+/// Changes her password: every session ends (this one too) and every personal token is
+/// revoked, so that whoever knew the old password keeps nothing they made with it.
+#[utoipa::path(post, path = "/api/v1/auth/password", tag = "account",
+    request_body(content = crate::schema::PasswordBody, content_type = "application/json"),
+    responses((status = 204, description = "Changed; log in again"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn api_change_password(
+    auth: Auth,
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<Response, ApiError> {
+    let object = keel_core::validate::as_object(&body)?;
+    let mut errors = unknown_fields(object, &["current", "password"], "");
+    let text = |name: &str, errors: &mut ValidationErrors| match object.get(name) {
+        Some(Value::String(s)) => s.clone(),
+        _ => {
+            errors.add(name, "is required, as a string");
+            String::new()
+        }
+    };
+    let current = text("current", &mut errors);
+    let new = text("password", &mut errors);
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    change_password(&state, auth.user, &current, &new).await??;
+    let mut r = StatusCode::NO_CONTENT.into_response();
+    r.headers_mut()
+        .append(header::SET_COOKIE, auth::clear_session_cookie());
+    Ok(r)
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenCreated {
     pub id: String,

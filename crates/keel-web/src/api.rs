@@ -1058,6 +1058,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::account::api_signup))
         .routes(routes!(crate::account::api_login))
         .routes(routes!(crate::account::api_logout))
+        .routes(routes!(crate::account::api_change_password))
         .routes(routes!(
             crate::account::api_create_token,
             crate::account::api_list_tokens

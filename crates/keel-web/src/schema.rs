@@ -497,6 +497,26 @@ pub fn token() -> Schema {
         .into()
 }
 
+/// The body of `POST /api/v1/auth/password`.
+pub fn password_change() -> Schema {
+    closed()
+        .property(
+            "current",
+            string(1, crate::auth::MAX_PASSWORD_CHARS).description(Some("Her password now.")),
+        )
+        .required("current")
+        .property(
+            "password",
+            string(
+                crate::auth::MIN_PASSWORD_CHARS,
+                crate::auth::MAX_PASSWORD_CHARS,
+            )
+            .description(Some("The new password.")),
+        )
+        .required("password")
+        .into()
+}
+
 /// The body of `POST /api/v1/import/csv`.
 pub fn csv_import() -> Schema {
     closed()
@@ -748,6 +768,7 @@ named_body! {
     BreakSettingsBody => break_settings(),
     CredentialsBody => credentials(),
     TokenBody => token(),
+    PasswordBody => password_change(),
     CsvImportBody => csv_import(),
     ResponseBody => questionnaire_response(),
     ImportBody => import(),
