@@ -260,6 +260,34 @@ mod tests {
     }
 
     #[test]
+    fn one_acknowledged_urgent_finding_leaves_the_other_to_make_a_flare() {
+        let c =
+            check(json!({"pain": 1, "sleep": 9, "energy": 9, "fever": true, "night_pain": true}));
+        let t = evaluate(&TriageInput::from_check_in(&c, Default::default()));
+        let flare = |muted: &[&str]| decide(&c, &t, t.open_urgent(muted), &[]).day_type;
+        assert_eq!(flare(&[]), DayType::Flare);
+        assert_eq!(
+            flare(&["RF-NIGHT-PAIN"]),
+            DayType::Flare,
+            "fever is still open"
+        );
+        assert_eq!(
+            flare(&["RF-FEVER"]),
+            DayType::Flare,
+            "night pain is still open"
+        );
+        assert_eq!(flare(&["RF-FEVER", "RF-NIGHT-PAIN"]), DayType::Strong);
+        // An emergency stops the day whatever is acknowledged.
+        let c = check(json!({"pain": 1, "fever": true, "chest_pain": true}));
+        let t = evaluate(&TriageInput::from_check_in(&c, Default::default()));
+        let muted = ["RF-FEVER", "RF-CHEST-PAIN"];
+        assert_eq!(
+            decide(&c, &t, t.open_urgent(&muted), &[]).day_type,
+            DayType::Stop
+        );
+    }
+
+    #[test]
     fn flare_at_pain_seven_not_six() {
         assert_eq!(decide_for(json!({"pain": 7}), &[]).day_type, DayType::Flare);
         assert_eq!(

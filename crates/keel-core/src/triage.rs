@@ -104,6 +104,13 @@ impl TriageResult {
     pub fn findings_at(&self, level: TriageLevel) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(move |f| f.level == level)
     }
+
+    /// Whether an urgent finding is still open: not every one of them is `muted` (rule ids she
+    /// acknowledged). One open urgent finding is enough, whatever else was acknowledged.
+    pub fn open_urgent(&self, muted: &[&str]) -> bool {
+        self.findings_at(TriageLevel::Urgent)
+            .any(|f| !muted.contains(&f.rule.as_str()))
+    }
 }
 
 /// Input of the stateless triage contract (clinical-rules.md section 1).

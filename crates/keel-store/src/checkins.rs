@@ -326,10 +326,7 @@ fn assess(
     // Oldest first and one per date: the map is built from sorted entries.
     let pains: BTreeMap<NaiveDate, u8> = days.iter().map(|d| (d.date, d.pain)).collect();
     let triage = triage::evaluate(&TriageInput::from_check_in(check_in, pains));
-    let open_urgent = triage
-        .findings_at(TriageLevel::Urgent)
-        .any(|f| !muted.contains(&f.rule.as_str()));
-    let decision = daytype::decide(check_in, &triage, open_urgent, days);
+    let decision = daytype::decide(check_in, &triage, triage.open_urgent(&muted), days);
 
     let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
     let replaced = context.existing.is_some();

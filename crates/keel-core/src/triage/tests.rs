@@ -229,6 +229,76 @@ fn t1_tolerates_a_dip_of_exactly_half_a_point() {
     assert_eq!(r.trend.t1, Some(true));
 }
 
+/// A history with the given scores in each window W0..W5, one a day from the window's
+/// newest day back (W0's first score is today's pain, on the evaluation date).
+fn windows(date: NaiveDate, scores: [&[u8]; 6]) -> (u8, Vec<Value>) {
+    let mut out = Vec::new();
+    for (w, list) in scores.iter().enumerate() {
+        for (k, pain) in list.iter().enumerate() {
+            let d = date - Duration::days(7 * w as i64 + k as i64);
+            out.push(json!({"date": d.to_string(), "pain": pain}));
+        }
+    }
+    let today = out.remove(0)["pain"].as_u64().unwrap() as u8;
+    (today, out)
+}
+
+fn t1_of(scores: [&[u8]; 6]) -> Option<bool> {
+    let (pain, history) = windows(day(TODAY), scores);
+    triage(json!({"pain": pain, "history": history})).trend.t1
+}
+
+// Means a tenth apart: four scores a window give quarters, five give fifths, so 5.5 (four
+// scores) against 4.6 (five) is a rise of exactly 0.9, and 5.6 against 4.6 of exactly 1.0.
+#[test]
+fn t1_rise_of_one_point_fires_and_of_nine_tenths_does_not() {
+    let w5: &[u8] = &[5, 5, 5, 4, 4]; // 4.6
+    let mid: &[u8] = &[5, 5, 5, 5]; // 5.0: never below the older window by more than 0.5
+    // W0 = 5.6 (five scores): a rise of exactly 1.0 fires.
+    assert_eq!(
+        t1_of([&[6, 6, 6, 5, 5], mid, mid, mid, mid, w5]),
+        Some(true)
+    );
+    // W0 = 5.5 (four scores): a rise of 0.9 does not.
+    assert_eq!(t1_of([&[6, 6, 5, 5], mid, mid, mid, mid, w5]), Some(false));
+}
+
+#[test]
+fn t1_tolerates_a_dip_of_half_a_point_but_not_six_tenths() {
+    let old: &[u8] = &[5, 5, 5, 5, 5]; // 5.0
+    let new: &[u8] = &[6, 6, 6, 6, 6]; // 6.0: a rise of 1.0 over W5
+    // W2 = 4.5 (four scores) after W3 = 5.0: a dip of exactly 0.5 is tolerated.
+    assert_eq!(t1_of([new, new, &[5, 5, 4, 4], old, old, old]), Some(true));
+    // W2 = 4.4 (five scores): a dip of 0.6 is a real improvement, and T1 does not fire.
+    assert_eq!(
+        t1_of([new, new, &[5, 5, 4, 4, 4], old, old, old]),
+        Some(false)
+    );
+}
+
+#[test]
+fn an_episode_starts_at_pain_three_and_not_at_two() {
+    let date = day(TODAY);
+    let at = |pain: u8| {
+        let series: BTreeMap<NaiveDate, u8> = [(date, pain)].into_iter().collect();
+        current_episode_start(&series, date)
+    };
+    assert_eq!(at(3), Some(date));
+    assert_eq!(at(2), None);
+    // Pain 2 days do not carry an episode on: the gap counts them as clear.
+    let mut series = BTreeMap::new();
+    series.insert(date - Duration::days(20), 3);
+    for back in 1..20 {
+        series.insert(date - Duration::days(back), 2);
+    }
+    series.insert(date, 3);
+    assert_eq!(
+        current_episode_start(&series, date),
+        Some(date),
+        "19 days at 2 end it"
+    );
+}
+
 #[test]
 fn t1_windows_with_two_scores_do_not_count_and_three_do() {
     let date = day(TODAY);
@@ -359,16 +429,37 @@ fn trend_is_deterministic_for_a_date() {
     assert_eq!(a, b);
 }
 
-fn arb_input() -> impl Strategy<Value = (Vec<Option<bool>>, u8, Vec<bool>, Option<bool>)> {
+/// Answers, today's pain, where it hurts, onset and up to 90 days of history: as wide as
+/// the contract.
+type Drawn = (
+    Vec<Option<bool>>,
+    u8,
+    Vec<bool>,
+    Option<bool>,
+    BTreeMap<NaiveDate, u8>,
+);
+
+fn arb_input() -> impl Strategy<Value = Drawn> {
     (
         proptest::collection::vec(proptest::option::of(any::<bool>()), Question::ALL.len()),
         0u8..=10,
         proptest::collection::vec(any::<bool>(), Location::ALL.len()),
         proptest::option::of(any::<bool>()),
+        proptest::collection::btree_map(1i64..=90, 0u8..=10, 0..60).prop_map(|days| {
+            days.into_iter()
+                .map(|(back, pain)| (day(TODAY) - Duration::days(back), pain))
+                .collect()
+        }),
     )
 }
 
-fn build(answers: &[Option<bool>], pain: u8, locs: &[bool], sudden: Option<bool>) -> TriageInput {
+fn build(
+    answers: &[Option<bool>],
+    pain: u8,
+    locs: &[bool],
+    sudden: Option<bool>,
+    history: &BTreeMap<NaiveDate, u8>,
+) -> TriageInput {
     let mut a = Answers::default();
     for (q, v) in Question::ALL.iter().zip(answers) {
         a.set(*q, *v);
@@ -385,27 +476,27 @@ fn build(answers: &[Option<bool>], pain: u8, locs: &[bool], sudden: Option<bool>
             .collect(),
         onset: sudden.map(|s| if s { Onset::Sudden } else { Onset::Gradual }),
         answers: a,
-        history: BTreeMap::new(),
+        history: history.clone(),
     }
 }
 
 proptest! {
     #[test]
-    fn any_emergency_answer_yields_emergency((answers, pain, locs, sudden) in arb_input(), which in 0usize..8) {
+    fn any_emergency_answer_yields_emergency((answers, pain, locs, sudden, history) in arb_input(), which in 0..Question::EMERGENCY.len()) {
         let mut answers = answers;
         let q = Question::EMERGENCY[which];
         answers[q as usize] = Some(true);
-        let r = evaluate(&build(&answers, pain, &locs, sudden));
+        let r = evaluate(&build(&answers, pain, &locs, sudden, &history));
         prop_assert_eq!(r.level, TriageLevel::Emergency);
         prop_assert_eq!(r.findings[0].level, TriageLevel::Emergency);
     }
 
     #[test]
-    fn saying_yes_to_more_never_lowers_the_level((answers, pain, locs, sudden) in arb_input(), which in 0usize..19) {
-        let before = evaluate(&build(&answers, pain, &locs, sudden));
+    fn saying_yes_to_more_never_lowers_the_level((answers, pain, locs, sudden, history) in arb_input(), which in 0..Question::ALL.len()) {
+        let before = evaluate(&build(&answers, pain, &locs, sudden, &history));
         let mut more = answers.clone();
         more[which] = Some(true);
-        let after = evaluate(&build(&more, pain, &locs, sudden));
+        let after = evaluate(&build(&more, pain, &locs, sudden, &history));
         prop_assert!(after.level >= before.level);
         for f in &before.findings {
             prop_assert!(after.findings.contains(f));
@@ -413,8 +504,8 @@ proptest! {
     }
 
     #[test]
-    fn every_absent_emergency_answer_is_missing((answers, pain, locs, sudden) in arb_input()) {
-        let r = evaluate(&build(&answers, pain, &locs, sudden));
+    fn every_absent_emergency_answer_is_missing((answers, pain, locs, sudden, history) in arb_input()) {
+        let r = evaluate(&build(&answers, pain, &locs, sudden, &history));
         for q in Question::EMERGENCY {
             let absent = answers[*q as usize].is_none();
             prop_assert_eq!(absent, r.missing.contains(&q.name().to_string()));
@@ -422,8 +513,8 @@ proptest! {
     }
 
     #[test]
-    fn level_is_always_the_highest_finding((answers, pain, locs, sudden) in arb_input()) {
-        let r = evaluate(&build(&answers, pain, &locs, sudden));
+    fn level_is_always_the_highest_finding((answers, pain, locs, sudden, history) in arb_input()) {
+        let r = evaluate(&build(&answers, pain, &locs, sudden, &history));
         let max = r.findings.iter().map(|f| f.level).max().unwrap_or(TriageLevel::None);
         prop_assert_eq!(r.level, max);
     }
