@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate, SecondsFormat, Utc};
 use keel_core::daytype::{self, DayTypeDecision, RecentDay};
-use keel_core::triage::{self, TriageInput, TriageLevel, TriageResult};
+use keel_core::triage::{self, TriageInput, TriageResult};
 use keel_core::{CheckIn, DayType};
 use sqlx::Row as _;
 
