@@ -551,8 +551,23 @@ fn today_markup(
         due,
     } = data;
     let stored = stored.as_ref();
+    let result = html! {
+        @if let (Some(plan), Some(s)) = (&plan, stored) {
+            section id="result" aria-label="Today's result" {
+                (sent_elsewhere(plan, sent))
+                (safety_block(plan, s, token, sent))
+                (acknowledged_block(plan))
+                (plan_block(plan, token, sent))
+            }
+        }
+    };
+    // An emergency comes before anything else on the page, reminders included.
+    let emergency = plan
+        .as_ref()
+        .is_some_and(|p| p.triage.level == TriageLevel::Emergency);
     let body = html! {
         h1 { (heading) }
+        @if emergency { (result) }
         @if let Some(n) = notice {
             p class="notice" role="status" { (n) }
         }
@@ -568,14 +583,7 @@ fn today_markup(
                 p { a href="/bone" { "See your bone health and record a result" } }
             }
         }
-        @if let (Some(plan), Some(s)) = (&plan, stored) {
-            section id="result" aria-label="Today's result" {
-                (sent_elsewhere(plan, sent))
-                (safety_block(plan, s, token, sent))
-                (acknowledged_block(plan))
-                (plan_block(plan, token, sent))
-            }
-        }
+        @if !emergency { (result) }
         (check_in_form(date, form.values, form.errors, token, stored.is_some()))
     };
     layout(&heading, body)

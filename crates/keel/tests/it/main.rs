@@ -7,6 +7,7 @@ mod cache;
 mod cli;
 mod data;
 mod desk;
+mod emergency;
 mod hardening;
 mod helpers;
 mod pages;
