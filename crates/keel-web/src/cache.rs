@@ -102,6 +102,9 @@ const USERS_WITH_STEPS: usize = 4096;
 pub struct ViewCache {
     entries: Cache<(UserId, View), Entry, ByWeight>,
     steps: Cache<UserId, Arc<Mutex<VecDeque<Step>>>>,
+    /// Views served as kept, and views worked out afresh (for `/metrics`).
+    kept: std::sync::atomic::AtomicU64,
+    worked_out: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for ViewCache {
@@ -123,7 +126,20 @@ impl ViewCache {
         ViewCache {
             entries: Cache::with_weighter(4096, max_bytes, ByWeight),
             steps: Cache::new(USERS_WITH_STEPS),
+            kept: Default::default(),
+            worked_out: Default::default(),
         }
+    }
+
+    /// How many views were served as kept, and how many were worked out afresh.
+    pub fn counts(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (self.kept.load(Relaxed), self.worked_out.load(Relaxed))
+    }
+
+    /// The bytes the kept views take now, by their estimate.
+    pub fn weight(&self) -> u64 {
+        self.entries.weight()
     }
 
     /// The view as worked out at the request's revision: from an earlier request if one
@@ -146,7 +162,9 @@ impl ViewCache {
         if let Some(entry) = self.entries.get(&key)
             && let Ok(value) = entry.value.clone().downcast::<T>()
         {
+            use std::sync::atomic::Ordering::Relaxed;
             if entry.revision == auth.revision {
+                self.kept.fetch_add(1, Relaxed);
                 return Ok(value);
             }
             if self.carries(auth.user, &entry, auth.revision) {
@@ -157,9 +175,12 @@ impl ViewCache {
                         ..entry
                     },
                 );
+                self.kept.fetch_add(1, Relaxed);
                 return Ok(value);
             }
         }
+        self.worked_out
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let value = Arc::new(load().await?);
         self.entries.insert(
             key,

@@ -136,6 +136,32 @@ impl AppState {
     }
 }
 
+/// Prometheus text: counts of the server's own work, nothing of anyone's data.
+async fn metrics(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> impl axum::response::IntoResponse {
+    let (kept, worked_out) = state.views.counts();
+    let body = format!(
+        "# HELP keel_views_kept_total Pages and plans served as kept from an earlier request.\n\
+         # TYPE keel_views_kept_total counter\n\
+         keel_views_kept_total {kept}\n\
+         # HELP keel_views_worked_out_total Pages and plans worked out afresh from her data.\n\
+         # TYPE keel_views_worked_out_total counter\n\
+         keel_views_worked_out_total {worked_out}\n\
+         # HELP keel_view_cache_bytes Estimated bytes of the kept views.\n\
+         # TYPE keel_view_cache_bytes gauge\n\
+         keel_view_cache_bytes {}\n",
+        state.views.weight()
+    );
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        body,
+    )
+}
+
 /// Unknown addresses: a problem document under /api, a page elsewhere.
 async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
     use axum::response::IntoResponse;
@@ -193,6 +219,7 @@ pub fn router(state: AppState) -> Router {
         .route("/breaks/feed", post(desk_page::post_feed))
         .route("/breaks/feed/revoke", post(desk_page::post_feed_revoke))
         .route("/feeds/breaks/{file}", get(desk_page::breaks_feed))
+        .route("/metrics", get(metrics))
         .merge(api)
         .fallback(not_found)
         .method_not_allowed_fallback(api::method_not_allowed)

@@ -39,7 +39,7 @@ fn browser_or_skip() -> Option<(String, String)> {
         (Some(c), Some(d)) => Some((c, d)),
         _ => {
             let reason = "headless Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)";
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
+            if crate::helpers::under_ci() {
                 panic!("browser test cannot run under CI: {reason}");
             }
             eprintln!("SKIPPED browser test: {reason}");
@@ -57,19 +57,35 @@ struct Browser {
 impl Browser {
     async fn start(profile: &std::path::Path) -> Option<Browser> {
         let (chromium, chromedriver) = browser_or_skip()?;
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let driver = Driver(
-            Command::new(chromedriver)
-                .arg(format!("--port={port}"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("start chromedriver"),
-        );
+        // A free port is only free until someone takes it: chromedriver is started on one,
+        // and on another if it exits (it could not bind) before it answers.
+        let (port, driver) = (0..10)
+            .find_map(|_| {
+                let port = TcpListener::bind("127.0.0.1:0")
+                    .unwrap()
+                    .local_addr()
+                    .unwrap()
+                    .port();
+                let mut child = Command::new(&chromedriver)
+                    .arg(format!("--port={port}"))
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .expect("start chromedriver");
+                let started = Instant::now();
+                while started.elapsed() < Duration::from_secs(10) {
+                    if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                        return Some((port, Driver(child)));
+                    }
+                    if child.try_wait().ok().flatten().is_some() {
+                        return None;
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                let _ = child.kill();
+                None
+            })
+            .expect("chromedriver listening on a port of its own");
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),

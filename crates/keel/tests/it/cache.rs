@@ -349,6 +349,27 @@ both_backends! {
                 assert_ne!(before, kept, "the first save shows");
             }
         }
+        // The comparison meant something: the writer served views it kept, the reader none.
+        let (kept, _) = writer.view_counts().await;
+        assert!(kept > 100, "the writer kept views: {kept}");
+        assert_eq!(reader.view_counts().await.0, 0, "the reader keeps nothing");
+    }
+}
+
+both_backends! {
+    /// A second visit to a page whose data did not change is served as kept, and a save of
+    /// that day makes the next visit work it out again.
+    async fn a_page_seen_twice_is_served_as_kept(db: &TestDb) {
+        let s = Server::start(&db.url);
+        assert_eq!(s.post_json("/api/v1/checkins", &json!({"pain": 3})).await.status().as_u16(), 201);
+        let start = s.view_counts().await;
+        page(&s).await;
+        page(&s).await;
+        let (kept, worked_out) = s.view_counts().await;
+        assert_eq!((kept - start.0, worked_out - start.1), (1, 1), "worked out once, then kept");
+        assert!(s.post_json("/api/v1/checkins", &json!({"pain": 5})).await.status().is_success());
+        page(&s).await;
+        assert_eq!(s.view_counts().await.1, worked_out + 1, "her save is seen");
     }
 }
 

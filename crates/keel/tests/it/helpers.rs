@@ -48,11 +48,11 @@ impl Server {
 
     /// Starts the server with extra `keel serve` flags.
     pub fn start_with(database: &str, flags: &[&str]) -> Server {
-        let mut child = Command::new(keel_bin())
+        let mut command = Command::new(keel_bin());
+        without_keel_settings(&mut command);
+        let mut child = command
             .args(["serve", "--addr", "127.0.0.1:0", "--database", database])
             .args(flags)
-            .env_remove("KEEL_DATABASE_URL")
-            .env_remove("KEEL_ADDR")
             .env("KEEL_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -102,6 +102,20 @@ impl Server {
             .expect("request")
     }
 
+    /// How many views this server served as kept, and how many it worked out (`/metrics`).
+    pub async fn view_counts(&self) -> (u64, u64) {
+        let text = self.get("/metrics").await.text().await.unwrap();
+        let count = |name: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(name)?.trim().parse::<u64>().ok())
+                .unwrap_or_else(|| panic!("{name} in {text}"))
+        };
+        (
+            count("keel_views_kept_total"),
+            count("keel_views_worked_out_total"),
+        )
+    }
+
     /// SIGKILL: no chance to flush or clean up.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
@@ -115,10 +129,33 @@ impl Drop for Server {
     }
 }
 
+/// Whether the tests run under CI, where a missing browser, PostgreSQL or PDF reader is a
+/// failure rather than a skip: any non-empty `CI` other than "false" and "0" (CI systems set
+/// `CI=true`, `CI=1` or their own name).
+pub fn under_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| {
+        let v = v.trim();
+        !v.is_empty() && !v.eq_ignore_ascii_case("false") && v != "0"
+    })
+}
+
+/// Clears every `KEEL_*` setting this test process inherited, so that a stray one (say
+/// `KEEL_VIEW_CACHE_MB=0`, which would make the cache comparisons pass trivially) cannot
+/// change what a test runs.
+pub fn without_keel_settings(command: &mut Command) {
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("KEEL_") {
+            command.env_remove(name);
+        }
+    }
+}
+
 /// Runs the CLI against a database, with optional stdin, returning (code, stdout, stderr).
 pub fn run_cli(database: &str, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
     use std::io::Write;
-    let mut child = Command::new(keel_bin())
+    let mut command = Command::new(keel_bin());
+    without_keel_settings(&mut command);
+    let mut child = command
         .args(args)
         .env("KEEL_DATABASE_URL", database)
         .stdin(Stdio::piped())
@@ -183,7 +220,7 @@ impl TestDb {
     /// skipped locally, and fails under CI=true.
     pub async fn postgres(tag: &str) -> Option<TestDb> {
         let Ok(base) = std::env::var("KEEL_TEST_POSTGRES_URL") else {
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
+            if under_ci() {
                 panic!("KEEL_TEST_POSTGRES_URL must be set under CI=true");
             }
             eprintln!("SKIPPED PostgreSQL run of {tag}: KEEL_TEST_POSTGRES_URL is not set");

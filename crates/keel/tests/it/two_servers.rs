@@ -102,14 +102,21 @@ async fn a_write_abandoned_while_waiting_for_the_lock_leaves_no_transaction_open
         .execute(&mut holder)
         .await
         .unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-
-    let stuck: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'",
-    )
-    .fetch_one(&mut holder)
-    .await
-    .unwrap();
+    // Sessions that were waiting for the lock finish their rollback; none may stay inside a
+    // transaction (waited for, not slept on: within 10 s every one must have left).
+    let mut stuck = -1i64;
+    for _ in 0..500 {
+        stuck = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND (state LIKE 'idle in transaction%' OR wait_event_type = 'Lock')",
+        )
+        .fetch_one(&mut holder)
+        .await
+        .unwrap();
+        if stuck == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     assert_eq!(stuck, 0, "no server session is left inside a transaction");
     // Writes for the same user go through, not stuck behind a forgotten lock (the timeout
     // turns such a hang into a failure).
@@ -147,7 +154,22 @@ async fn saves_waiting_for_one_user_s_lock_leave_the_pool_to_everyone_else() {
             })
         })
         .collect();
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    // Wait until the saves hold what they can: every one this server lets wait for the lock
+    // is waiting in PostgreSQL (the in-process gate lets one per user stripe through).
+    let mut waiting = 0i64;
+    for _ in 0..500 {
+        waiting = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'",
+        )
+        .fetch_one(&mut holder)
+        .await
+        .unwrap();
+        if waiting >= 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(waiting >= 1, "a save is waiting for her lock");
     let quick = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(3))
         .build()
