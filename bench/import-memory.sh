@@ -30,22 +30,27 @@ csv_body("csv-valid", valid)
 invalid = [f"{today - datetime.timedelta(days=i)},eleven,{note}\n" for i in range(40_000)]
 csv_body("csv-invalid", invalid)
 csv_body("csv-invalid-dry-run", invalid, dry_run=True)
-# 3.5 million short bad rows: refused at the row limit.
-csv_body("csv-many-rows", ["x,eleven,\n"] * 3_500_000)
-# A JSON export of 1.2 million empty check-ins, each refused.
+# 3 million short bad rows: refused at the row limit.
+csv_body("csv-many-rows", ["x,eleven,\n"] * 3_000_000)
+# A JSON export of 40,000 check-ins (the most a list may hold), each with a long note.
+check_ins = [{"date": str(today - datetime.timedelta(days=i)), "pain": i % 11, "notes": "n" * 760} for i in range(40_000)]
+doc = json.dumps({"schema": "keel-export", "schema_version": 1, "check_ins": check_ins})
+assert len(doc) < limit, len(doc)
+open(f"{work}/json-valid.json", "w").write(doc)
+# A JSON export of 1.2 million empty check-ins: refused while it is read.
 items = ",".join(["{}"] * ((limit - 200) // 3))
 open(f"{work}/json-invalid.json", "w").write('{"schema": "keel-export", "schema_version": 1, "check_ins": [' + items + "]}")
 PY
 
 kb() { awk -v k="$1" '$1 == k":" {print $2}' "/proc/$2/status"; }
 printf '%-22s %9s %8s %10s %10s %8s\n' case body_MB status peak_MB after_MB seconds
-for case in csv-valid csv-invalid csv-invalid-dry-run csv-many-rows json-invalid; do
+for case in csv-valid csv-invalid csv-invalid-dry-run csv-many-rows json-valid json-invalid; do
   rm -f "$work"/keel.db*
   "$keel" serve --addr "127.0.0.1:$port" --database "$work/keel.db" >/dev/null 2>&1 &
   server=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
   path=/api/v1/import/csv
-  [ "$case" = json-invalid ] && path=/api/v1/import
+  case "$case" in json-*) path=/api/v1/import ;; esac
   start=$(date +%s.%N)
   status=$(curl -s -o "$work/answer" -w '%{http_code}' -H 'content-type: application/json' \
     --data-binary "@$work/$case.json" "http://127.0.0.1:$port$path")

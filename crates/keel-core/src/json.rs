@@ -26,20 +26,33 @@ pub fn parse(bytes: &[u8]) -> Result<Value, JsonError> {
     .and_then(|v| de.end().map(|()| v));
     parsed.map_err(|e| {
         let text = e.to_string();
-        match text.strip_prefix(DUPLICATE) {
-            Some(rest) => {
-                let path = rest.split(" at line ").next().unwrap_or(rest);
-                JsonError::Invalid(ValidationErrors::single(
-                    path,
-                    "appears more than once in its object; give each field once",
-                ))
-            }
-            None => JsonError::Malformed(text),
+        let path = |rest: &str| match rest.split(" at line ").next().unwrap_or(rest) {
+            "" => "body".to_string(),
+            p => p.to_string(),
+        };
+        if let Some(rest) = text.strip_prefix(DUPLICATE) {
+            JsonError::Invalid(ValidationErrors::single(
+                path(rest),
+                "appears more than once in its object; give each field once",
+            ))
+        } else if let Some(rest) = text.strip_prefix(TOO_LONG) {
+            JsonError::Invalid(ValidationErrors::single(
+                path(rest),
+                format!("has more than {MAX_ITEMS} items; split it"),
+            ))
+        } else {
+            JsonError::Malformed(text)
         }
     })
 }
 
 const DUPLICATE: &str = "duplicate key: ";
+const TOO_LONG: &str = "too many items: ";
+
+/// The longest list any input may hold: more than a century of daily entries. Checked while
+/// the text is read, so that a hostile body of a million tiny items is refused before it is
+/// built (each item of a parsed document costs far more memory than its text).
+pub const MAX_ITEMS: usize = 40_000;
 
 /// A JSON value read with the path to it, so that a duplicate key can be named.
 struct Strict {
@@ -100,6 +113,9 @@ impl<'de> serde::de::Visitor<'de> for Strict {
         while let Some(item) = seq.next_element_seed(Strict {
             path: format!("{}[{}]", self.path, items.len()),
         })? {
+            if items.len() == MAX_ITEMS {
+                return Err(serde::de::Error::custom(format!("{TOO_LONG}{}", self.path)));
+            }
             items.push(item);
         }
         Ok(Value::Array(items))
@@ -140,6 +156,13 @@ mod tests {
             "check_ins[1].date"
         );
         assert_eq!(refused_at(br#"{"a": {"b": 1, "b": 1}}"#), "a.b");
+    }
+
+    #[test]
+    fn lists_past_the_limit_are_refused_with_their_path() {
+        let list = |n: usize| format!("{{\"check_ins\": [{}]}}", vec!["{}"; n].join(","));
+        assert!(parse(list(MAX_ITEMS).as_bytes()).is_ok());
+        assert_eq!(refused_at(list(MAX_ITEMS + 1).as_bytes()), "check_ins");
     }
 
     #[test]
