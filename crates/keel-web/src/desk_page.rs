@@ -38,7 +38,7 @@ pub async fn break_settings(store: &Store, user: UserId) -> Result<BreakSettings
 
 /// The local date and time now, the clock the break schedule runs on.
 pub fn local_now() -> NaiveDateTime {
-    chrono::Local::now().naive_local()
+    crate::clock::local_now()
 }
 
 /// A side view of a person at a desk, with the recommended heights marked.

@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 mod bone_page;
 mod cache;
+pub mod clock;
 mod csrf;
 pub mod csv_import;
 pub mod desk_page;
@@ -108,7 +109,7 @@ impl AppState {
 
     /// The server's local date, used as the user's until accounts carry a time zone.
     pub fn local_today() -> Today {
-        Arc::new(|| chrono::Local::now().date_naive())
+        Arc::new(clock::local_today)
     }
 
     pub fn today(&self) -> NaiveDate {

@@ -659,7 +659,7 @@ impl From<keel_store::StoreError> for CliError {
 }
 
 fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    keel_web::clock::local_today()
 }
 
 async fn open(db: &DatabaseArgs) -> Result<Store, CliError> {

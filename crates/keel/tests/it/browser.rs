@@ -83,6 +83,7 @@ impl Browser {
                     std::thread::sleep(Duration::from_millis(20));
                 }
                 let _ = child.kill();
+                let _ = child.wait();
                 None
             })
             .expect("chromedriver listening on a port of its own");

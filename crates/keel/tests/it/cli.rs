@@ -277,3 +277,17 @@ both_backends! {
     assert!(pains(&local).is_empty());
 }
 }
+
+/// The binary's today is the tests' today (`KEEL_TODAY`, honoured by debug builds only), so
+/// that no test computes a date the binary disagrees with.
+#[test]
+fn the_binary_and_its_tests_share_one_today() {
+    let dir = crate::helpers::TempDir::new("today");
+    let db = dir.db();
+    let (code, _, err) = run_cli(&db, &["checkin", "--pain", "2", "--no-red-flags"], None);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run_cli(&db, &["plan", "--json"], None);
+    assert_eq!(code, 0, "{err}");
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(plan["date"], crate::helpers::TODAY, "{plan}");
+}

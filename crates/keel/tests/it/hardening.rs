@@ -459,7 +459,7 @@ both_backends! {
         assert_eq!(r.status().as_u16(), 422);
         assert_eq!(problem_fields(&r.json().await.unwrap()), ["pain"]);
         // Stateless contracts refuse dates ahead.
-        let tomorrow = (chrono::Local::now().date_naive() + chrono::Duration::days(1)).to_string();
+        let tomorrow = (crate::helpers::today_date() + chrono::Duration::days(1)).to_string();
         for (path, body) in [("/api/v1/triage", json!({"pain": 3, "date": tomorrow})), ("/api/v1/bone/assess", json!({"age": 50, "date": tomorrow}))] {
             let r = s.post_json(path, &body).await;
             assert_eq!(r.status().as_u16(), 422, "{path}");

@@ -141,13 +141,14 @@ pub fn under_ci() -> bool {
 
 /// Clears every `KEEL_*` setting this test process inherited, so that a stray one (say
 /// `KEEL_VIEW_CACHE_MB=0`, which would make the cache comparisons pass trivially) cannot
-/// change what a test runs.
+/// change what a test runs, and pins the date to [`TODAY`].
 pub fn without_keel_settings(command: &mut Command) {
     for (name, _) in std::env::vars_os() {
         if name.to_string_lossy().starts_with("KEEL_") {
             command.env_remove(name);
         }
     }
+    command.env("KEEL_TODAY", TODAY);
 }
 
 /// Runs the CLI against a database, with optional stdin, returning (code, stdout, stderr).
@@ -187,12 +188,20 @@ pub fn cookie_client() -> reqwest::Client {
         .unwrap()
 }
 
+/// The day every test runs on: the binary is started with it as `KEEL_TODAY`, so that a run
+/// across midnight sees one date. A Wednesday, with two years of history behind it.
+pub const TODAY: &str = "2026-11-25";
+
+pub fn today_date() -> chrono::NaiveDate {
+    TODAY.parse().unwrap()
+}
+
 pub fn today() -> String {
-    chrono::Local::now().date_naive().to_string()
+    TODAY.to_string()
 }
 
 pub fn days_ago(n: i64) -> String {
-    (chrono::Local::now().date_naive() - chrono::Duration::days(n)).to_string()
+    (today_date() - chrono::Duration::days(n)).to_string()
 }
 
 /// A fresh database for one test: a SQLite file, or a PostgreSQL database of its own.
