@@ -420,15 +420,6 @@ fn episode_ends_after_fourteen_days_below_three() {
     assert!(current_episode_start(&series, date).is_none());
 }
 
-#[test]
-fn trend_is_deterministic_for_a_date() {
-    let date = day(TODAY);
-    let h = weekly(date, [5, 5, 4, 4, 4, 4], 3);
-    let a = triage(json!({"pain": 5, "history": h.clone()}));
-    let b = triage(json!({"pain": 5, "history": h}));
-    assert_eq!(a, b);
-}
-
 /// Answers, today's pain, where it hurts, onset and up to 90 days of history: as wide as
 /// the contract.
 type Drawn = (
