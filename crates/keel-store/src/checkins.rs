@@ -67,23 +67,6 @@ impl Store {
         user: UserId,
         check_in: &CheckIn,
     ) -> Result<Saved, StoreError> {
-        if let Some(direct) = &self.direct {
-            // On this thread: a save is a fraction of a millisecond of SQLite's work, less than
-            // handing it to a blocking thread and back costs on a small machine (docs/
-            // benchmarks.md). No await while it runs, so the gate opens when it is done.
-            let _gate = self.write_gate(user).await;
-            match direct.run_write(|conn| assess_and_write_direct(conn, user, check_in, &self.kept))
-            {
-                Ok(saved) => {
-                    // Carried forward only once committed, and while this save's gate is held.
-                    if let Ok(saved) = &saved {
-                        self.kept.saved(user.0, saved.step, day_of(saved));
-                    }
-                    return saved;
-                }
-                Err(e) => tracing::debug!("direct SQLite save failed, saving through sqlx: {e}"),
-            }
-        }
         // IMMEDIATE takes the write lock first, so a concurrent writer waits instead of
         // failing on a read-to-write upgrade.
         let mut tx = self.begin_write(user).await?;
@@ -436,83 +419,6 @@ async fn step_from(
     Ok(after.and_then(|after| RevisionStep::of_one_save(before, after)))
 }
 
-/// The same save on a direct SQLite connection (see `direct`), in one IMMEDIATE transaction.
-/// The outer error is the driver's (nothing was written; the caller may try through sqlx),
-/// the inner one the store's (damaged history).
-fn assess_and_write_direct(
-    conn: &mut rusqlite::Connection,
-    user: UserId,
-    check_in: &CheckIn,
-    kept: &KeptHistories,
-) -> rusqlite::Result<Result<Saved, StoreError>> {
-    use rusqlite::OptionalExtension as _;
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let [date, earliest_ack] = context_dates(check_in.date);
-    let context = tx.prepare_cached(context_query(false))?.query_row(
-        &[
-            ("$1", &user.0 as &dyn rusqlite::ToSql),
-            ("$2", &date),
-            ("$3", &earliest_ack),
-        ],
-        |r| {
-            Ok(Context {
-                revision: r.get("revision")?,
-                existing: r.get("existing")?,
-                muted: r.get("muted")?,
-            })
-        },
-    )?;
-    let days = match kept_days(Some(kept), user, &context, check_in.date) {
-        Some(days) => days,
-        None => {
-            let range = range_to_read(Some(kept), check_in.date);
-            let read = tx.prepare_cached(days_query(false))?.query_row(
-                &[
-                    ("$1", &user.0 as &dyn rusqlite::ToSql),
-                    ("$2", &range.0.to_string()),
-                    ("$3", &range.1.to_string()),
-                ],
-                |r| {
-                    Ok(DaysRead {
-                        days: r.get("days")?,
-                        revision: r.get("revision")?,
-                    })
-                },
-            )?;
-            match days_from_read(Some(kept), user, &context, range, read, check_in.date) {
-                Ok(days) => days,
-                Err(e) => return Ok(Err(e)),
-            }
-        }
-    };
-    let before = context.revision;
-    let (c, mut saved) = match assess(check_in, &days, context) {
-        Ok(assessed) => assessed,
-        Err(e) => return Ok(Err(e)),
-    };
-    tx.prepare_cached(UPSERT)?.execute(rusqlite::params![
-        user.0,
-        c.date,
-        c.pain,
-        c.body,
-        c.triage,
-        c.day_type,
-        c.decision,
-        saved.stored.created_at,
-        saved.stored.updated_at,
-        c.walking_minutes,
-    ])?;
-    if let Some(before) = before {
-        let after: Option<i64> = tx
-            .prepare_cached(REVISION)?
-            .query_row(&[("$1", &user.0)], |r| r.get(0))
-            .optional()?;
-        saved.step = after.and_then(|after| RevisionStep::of_one_save(before, after));
-    }
-    tx.commit()?;
-    Ok(Ok(saved))
-}
-
 pub(crate) async fn load_check_in(
     conn: &mut sqlx::AnyConnection,
     user: UserId,
@@ -523,7 +429,7 @@ pub(crate) async fn load_check_in(
         .bind(date.to_string())
         .fetch_optional(&mut *conn)
         .await?;
-    row.map(|r| stored_from_row(&Row::Sqlx(&r))).transpose()
+    row.map(|r| stored_from_row(&Row(&r))).transpose()
 }
 
 /// One day's check-in.
@@ -572,13 +478,12 @@ mod tests {
     }
 
     /// A save says how it moved her revision: from what it was before its write to what it
-    /// is after, new and replacing, on the direct connection and through sqlx alike.
+    /// is after, new and replacing.
     #[tokio::test]
     async fn a_save_reports_the_revision_step_it_made() {
         let (store, dir) = temp_store("step").await;
-        let mut plain = store.clone();
-        plain.direct = None;
-        for (driver, s) in [("direct", &store), ("sqlx", &plain)] {
+        {
+            let s = &store;
             for pain in [3, 6] {
                 let before = s.revision(LOCAL_USER).await.unwrap().unwrap();
                 let saved = s
@@ -586,11 +491,11 @@ mod tests {
                     .await
                     .unwrap();
                 let after = s.revision(LOCAL_USER).await.unwrap().unwrap();
-                assert_ne!(before, after, "{driver}: the save moved her revision");
+                assert_ne!(before, after, "the save moved her revision");
                 assert_eq!(
                     saved.step,
                     Some(RevisionStep { before, after }),
-                    "{driver}, pain {pain}"
+                    "pain {pain}"
                 );
             }
         }
@@ -604,14 +509,12 @@ mod tests {
         .execute(&store.pool)
         .await
         .unwrap();
-        for (driver, s) in [("direct", &store), ("sqlx", &plain)] {
-            let saved = s
-                .record_check_in(LOCAL_USER, &check_in("2026-11-20", 4))
-                .await
-                .unwrap();
-            assert!(saved.replaced);
-            assert_eq!(saved.step, None, "{driver}");
-        }
+        let saved = store
+            .record_check_in(LOCAL_USER, &check_in("2026-11-20", 4))
+            .await
+            .unwrap();
+        assert!(saved.replaced);
+        assert_eq!(saved.step, None);
         store.close().await;
         std::fs::remove_dir_all(dir).unwrap();
     }
@@ -695,83 +598,6 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
-    /// Saves through the direct SQLite connection and through sqlx store the same rows: the
-    /// same history read, the same triage and day type, muting and replacement included.
-    #[tokio::test]
-    async fn the_direct_save_stores_what_the_sqlx_save_stores() {
-        let (direct, dir_a) = temp_store("direct-save").await;
-        let (mut plain, dir_b) = temp_store("sqlx-save").await;
-        assert!(
-            direct.direct.is_some(),
-            "a file database gets direct connections"
-        );
-        plain.direct = None;
-        let days: Vec<(String, serde_json::Value)> = (1..=20)
-            .map(|d| {
-                let pain = [1, 1, 2, 1, 7, 2, 1, 3, 8, 2][d % 10];
-                let mut v = json!({"pain": pain, "sleep": 5, "energy": 4, "walking_minutes": d});
-                if d == 6 || d == 12 {
-                    v["night_pain"] = json!(true);
-                }
-                (format!("2026-11-{d:02}"), v)
-            })
-            .collect();
-        for store in [&direct, &plain] {
-            for (n, (date, v)) in days.iter().enumerate() {
-                let mut v = v.clone();
-                v["date"] = json!(date);
-                let c = CheckIn::parse(&v, NaiveDate::from_ymd_opt(2030, 1, 1).unwrap()).unwrap();
-                let saved = store.record_check_in(LOCAL_USER, &c).await.unwrap();
-                assert!(!saved.replaced);
-                if n == 6 {
-                    let on = NaiveDate::from_ymd_opt(2026, 11, 6).unwrap();
-                    store
-                        .acknowledge(LOCAL_USER, "RF-NIGHT-PAIN", on)
-                        .await
-                        .unwrap();
-                }
-            }
-            // A replaced day keeps its creation time and says so.
-            let again = store
-                .record_check_in(LOCAL_USER, &check_in("2026-11-09", 4))
-                .await
-                .unwrap();
-            assert!(again.replaced);
-        }
-        let from = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
-        let to = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
-        let a = direct.check_ins(LOCAL_USER, from, to).await.unwrap();
-        let b = plain.check_ins(LOCAL_USER, from, to).await.unwrap();
-        assert_eq!(a.len(), 20);
-        let decided = |v: &[StoredCheckIn]| -> Vec<_> {
-            v.iter()
-                .map(|s| (s.check_in.clone(), s.triage.clone(), s.decision.clone()))
-                .collect()
-        };
-        assert_eq!(decided(&a), decided(&b));
-        assert!(
-            a.iter().any(|s| s.decision.day_type == DayType::Flare),
-            "the history made some days flares"
-        );
-        // The direct saves above were made on the direct connection, not through sqlx after
-        // a failure there (which would pass unseen): one more, called directly, succeeds.
-        let saved = direct
-            .direct
-            .as_ref()
-            .unwrap()
-            .run_write(|conn| {
-                assess_and_write_direct(conn, LOCAL_USER, &check_in("2026-11-21", 6), &direct.kept)
-            })
-            .expect("the direct save ran")
-            .expect("its history read back");
-        assert!(saved.step.is_some());
-        for store in [direct, plain] {
-            store.close().await;
-        }
-        std::fs::remove_dir_all(dir_a).unwrap();
-        std::fs::remove_dir_all(dir_b).unwrap();
-    }
-
     /// A history kept between saves is hers as stored: a change the store did not make (plain
     /// SQL here, as another process or server would) is seen by the next save. Six weeks at
     /// pain 2, then the last six days raised to 4 behind the store's back: with the stale
@@ -779,9 +605,7 @@ mod tests {
     #[tokio::test]
     async fn a_change_made_elsewhere_reaches_the_next_save_s_trend_rules() {
         let (store, dir) = temp_store("kept-elsewhere").await;
-        let mut plain = store.clone();
-        plain.direct = None;
-        for (driver, s, user) in [("direct", &store, LOCAL_USER), ("sqlx", &plain, UserId(2))] {
+        for (driver, s, user) in [("her", &store, LOCAL_USER), ("another user", &store, UserId(2))] {
             if user != LOCAL_USER {
                 add_user(s, user.0).await;
             }
@@ -814,15 +638,13 @@ mod tests {
 
     /// Saves with kept histories store exactly what saves that read every history afresh
     /// store, over jumbled days across two years for two users, with acknowledgements, a
-    /// deletion and plain SQL changes in between, on the direct connection and through sqlx.
+    /// deletion and plain SQL changes in between.
     #[tokio::test]
     async fn saves_with_kept_histories_store_what_saves_reading_afresh_store() {
-        let (direct, dir_a) = temp_store("kept-direct").await;
-        let (mut plain, dir_b) = temp_store("kept-sqlx").await;
+        let (kept, dir_a) = temp_store("kept").await;
         let (mut fresh, dir_c) = temp_store("kept-none").await;
-        plain.direct = None;
         fresh.keep_histories(0);
-        let stores = [&direct, &plain, &fresh];
+        let stores = [&kept, &fresh];
         for s in stores {
             add_user(s, 2).await;
         }
@@ -846,11 +668,10 @@ mod tests {
                     let saved = s.record_check_in(user, c).await.unwrap();
                     outcomes.push((saved.replaced, saved.stored.triage, saved.stored.decision));
                 }
-                assert_eq!(outcomes[0], outcomes[2], "step {step}: direct, kept");
-                assert_eq!(outcomes[1], outcomes[2], "step {step}: sqlx, kept");
-                let revision = direct.revision(user).await.unwrap().unwrap();
+                assert_eq!(outcomes[0], outcomes[1], "step {step}: kept, afresh");
+                let revision = kept.revision(user).await.unwrap().unwrap();
                 let (from, to) = window(c.date);
-                if direct.kept.window(user.0, revision, from, to).is_some() {
+                if kept.kept.window(user.0, revision, from, to).is_some() {
                     kept_used += 1;
                 }
             }};
@@ -933,47 +754,17 @@ mod tests {
                     .any(|r| r.1.trend.t1 == Some(true) || r.1.trend.t2 == Some(true)),
                 "the trend rules fired somewhere"
             );
-            assert_eq!(rows(&direct).await, reference);
-            assert_eq!(rows(&plain).await, reference);
+            assert_eq!(rows(&kept).await, reference);
         }
-        for s in [direct, plain, fresh] {
+        for s in [kept, fresh] {
             s.close().await;
         }
-        for dir in [dir_a, dir_b, dir_c] {
+        for dir in [dir_a, dir_c] {
             std::fs::remove_dir_all(dir).unwrap();
         }
     }
 
-    /// Another process holding the write lock longer than the direct connection waits: the
-    /// save goes through sqlx, which waits its longer busy timeout, and is stored once.
-    #[tokio::test]
-    async fn a_save_the_direct_connection_cannot_lock_is_made_through_sqlx() {
-        let (store, dir) = temp_store("direct-busy").await;
-        let path = dir.join("keel.db");
-        let (locked, release) = std::sync::mpsc::channel();
-        let holder = std::thread::spawn(move || {
-            let mut other = rusqlite::Connection::open(path).unwrap();
-            let tx = other
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .unwrap();
-            locked.send(()).unwrap();
-            std::thread::sleep(std::time::Duration::from_millis(300));
-            tx.commit().unwrap();
-        });
-        release.recv().unwrap();
-        let saved = store
-            .record_check_in(LOCAL_USER, &check_in("2026-11-20", 3))
-            .await
-            .unwrap();
-        holder.join().unwrap();
-        assert!(!saved.replaced);
-        let d = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
-        assert_eq!(store.check_ins(LOCAL_USER, d, d).await.unwrap().len(), 1);
-        store.close().await;
-        std::fs::remove_dir_all(dir).unwrap();
-    }
-
-    /// Closing the store closes every connection, the direct ones too: nothing of this
+    /// Closing the store closes every connection: nothing of this
     /// process holds the database file open afterwards (what `keel restore` and a backup of
     /// the file after a CLI command rely on).
     #[tokio::test]
@@ -994,7 +785,7 @@ mod tests {
             .unwrap();
         let d = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
         assert_eq!(store.check_ins(LOCAL_USER, d, d).await.unwrap().len(), 1);
-        assert!(open_on_db() >= 2, "sqlx's and the direct connections");
+        assert!(open_on_db() >= 1, "the pool's connections");
         store.close().await;
         // sqlx closes its handles on its own worker threads, a moment after `close` returns.
         for _ in 0..100 {

@@ -6,7 +6,6 @@ mod activity;
 mod bone;
 mod checkins;
 mod desk;
-mod direct;
 mod error;
 mod export;
 mod kept;
@@ -80,8 +79,6 @@ pub struct Store {
     /// one gate for the database's single write lock, on PostgreSQL one per stripe of users
     /// for the user's advisory lock.
     write_gates: Arc<[Arc<tokio::sync::Mutex<()>>]>,
-    /// SQLite only: connections used without sqlx's thread hand-offs (see `direct`).
-    direct: Option<Arc<direct::Direct>>,
     /// The days before recent saves, kept between them (see `kept`).
     kept: Arc<kept::KeptHistories>,
     /// SQLite files only: this process's shared hold on the file (see [`restore_sqlite`]).
@@ -162,7 +159,6 @@ impl Store {
                 backend: Backend::Postgres,
                 pg: Some(pg),
                 write_gates: gates(PG_WRITE_STRIPES),
-                direct: None,
                 kept: Arc::new(kept::KeptHistories::new(kept::KEPT_USERS)),
                 _in_use: None,
             });
@@ -204,17 +200,11 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        let direct = in_use
-            .is_some()
-            .then(|| direct::Direct::open(&file))
-            .flatten()
-            .map(Arc::new);
         Ok(Store {
             pool,
             backend: Backend::Sqlite,
             pg: None,
             write_gates: gates(1),
-            direct,
             kept: Arc::new(kept::KeptHistories::new(kept::KEPT_USERS)),
             _in_use: in_use,
         })
@@ -290,9 +280,6 @@ impl Store {
     }
 
     pub async fn close(&self) {
-        if let Some(direct) = &self.direct {
-            direct.close();
-        }
         self.pool.close().await;
         // sqlx 0.8 can miss a connection that was on its way back to the pool when `close`
         // began (its return runs as a task of its own): the connection then sits idle in the
