@@ -605,7 +605,10 @@ mod tests {
     #[tokio::test]
     async fn a_change_made_elsewhere_reaches_the_next_save_s_trend_rules() {
         let (store, dir) = temp_store("kept-elsewhere").await;
-        for (driver, s, user) in [("her", &store, LOCAL_USER), ("another user", &store, UserId(2))] {
+        for (driver, s, user) in [
+            ("her", &store, LOCAL_USER),
+            ("another user", &store, UserId(2)),
+        ] {
             if user != LOCAL_USER {
                 add_user(s, user.0).await;
             }
