@@ -16,13 +16,138 @@ async fn signup(s: &Server, c: &reqwest::Client, email: &str) -> reqwest::Respon
         .unwrap()
 }
 
+/// Every GET operation of the OpenAPI document as a path to request, its parameters filled
+/// so that all of the first account's data is in range: a date is today (`from` is long
+/// before her first entry), an enumerated parameter is walked value by value, and `{id}`
+/// names something of hers (`id`). A parameter of another kind stops the test, to be given
+/// a value here, rather than be left out unseen.
+fn read_paths(doc: &Value, id: &str) -> Vec<String> {
+    // Public by design and about nobody's data: the liveness check, and the OpenAPI document
+    // (served beside `paths`, skipped should it ever be listed there).
+    const PUBLIC: [&str; 2] = ["/healthz", "/api/v1/openapi.json"];
+    let mut out = Vec::new();
+    for (template, item) in doc["paths"].as_object().unwrap() {
+        let Some(get) = item.get("get") else { continue };
+        if PUBLIC.contains(&template.as_str()) {
+            continue;
+        }
+        let mut path = template.clone();
+        let mut queries: Vec<Vec<String>> = vec![vec![]];
+        for p in get["parameters"].as_array().into_iter().flatten() {
+            let name = p["name"].as_str().unwrap();
+            let values: Vec<String> = if p["schema"]["format"] == "date" {
+                vec![if name == "from" {
+                    days_ago(800)
+                } else {
+                    today()
+                }]
+            } else if let Some(options) = p["schema"]["enum"].as_array() {
+                options
+                    .iter()
+                    .map(|o| o.as_str().unwrap().to_string())
+                    .collect()
+            } else if name == "id" {
+                vec![id.to_string()]
+            } else {
+                panic!("{template}: no value for the parameter {name}; give this test one");
+            };
+            match p["in"].as_str() {
+                Some("path") => path = path.replace(&format!("{{{name}}}"), &values[0]),
+                Some("query") => {
+                    queries = queries
+                        .iter()
+                        .flat_map(|q| {
+                            values.iter().map(move |v| {
+                                let mut q = q.clone();
+                                q.push(format!("{name}={v}"));
+                                q
+                            })
+                        })
+                        .collect()
+                }
+                other => panic!("{template}: a parameter {name} in {other:?}"),
+            }
+        }
+        assert!(
+            !path.contains('{'),
+            "{path}: a path parameter left unfilled"
+        );
+        for q in queries {
+            out.push(if q.is_empty() {
+                path.clone()
+            } else {
+                format!("{path}?{}", q.join("&"))
+            });
+        }
+    }
+    out
+}
+
+/// What an account reads at `path`: the status and the body as text, a zip's files unpacked,
+/// with what differs between two accounts with no data blanked: the moment of the request
+/// (an export's time, the audit log's times, a calendar's DTSTAMP) and the account's own id
+/// (in calendar UIDs).
+async fn read(s: &Server, c: &reqwest::Client, path: &str, user_id: &str) -> (u16, String) {
+    fn steady(v: &mut Value) {
+        match v {
+            Value::Object(fields) => {
+                for (name, v) in fields {
+                    if ["exported_at", "timestamp", "at"].contains(&name.as_str()) {
+                        *v = json!("<moment>");
+                    } else {
+                        steady(v);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(steady),
+            _ => {}
+        }
+    }
+    let r = c.get(s.url(path)).send().await.unwrap();
+    let status = r.status().as_u16();
+    let kind = r
+        .headers()
+        .get("content-type")
+        .map(|t| t.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let bytes = r.bytes().await.unwrap();
+    let text = if kind == "application/zip" {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let mut files = String::new();
+        for i in 0..zip.len() {
+            let mut file = zip.by_index(i).unwrap();
+            files.push_str(&format!("== {}\n", file.name().unwrap()));
+            std::io::Read::read_to_string(&mut file, &mut files).unwrap();
+        }
+        files
+    } else if kind.contains("json") {
+        let mut v: Value = serde_json::from_slice(&bytes).unwrap();
+        steady(&mut v);
+        v.to_string()
+    } else {
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
+        text.lines()
+            .map(|l| {
+                if l.starts_with("DTSTAMP:") {
+                    "DTSTAMP:<moment>"
+                } else {
+                    l
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    (status, text.replace(&format!("-{user_id}@"), "-<user>@"))
+}
+
 both_backends! {
     async fn first_account_keeps_local_data_and_second_sees_none(tdb: &TestDb) {
         let s = Server::start(&tdb.url);
-        // local mode: data recorded before accounts exist
+        // local mode: data of every kind recorded before accounts exist, today's check-in
+        // (which replaces the one fill made) carrying a marker and a red flag
+        crate::data::fill(&s).await;
         let r = s.post_json("/api/v1/checkins", &json!({"pain": 4, "notes": "before accounts", "fever": true})).await;
-        assert_eq!(r.status().as_u16(), 201);
-        s.client.put(s.url("/api/v1/profile")).json(&json!({"age": 51})).send().await.unwrap();
+        assert!(r.status().is_success(), "{}", r.status());
 
         let a = client();
         let r = signup(&s, &a, "ana@example.org").await;
@@ -31,6 +156,7 @@ both_backends! {
         assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
         let info: Value = r.json().await.unwrap();
         assert_eq!(info["first_account"], true);
+        let a_id = info["user_id"].to_string();
         let plan: Value = a.get(s.url(&format!("/api/v1/plan/{}", today()))).send().await.unwrap().json().await.unwrap();
         assert_eq!(plan["triage"]["findings"][0]["rule"], "RF-FEVER", "her earlier data is hers");
 
@@ -45,7 +171,9 @@ both_backends! {
         assert_eq!(anon.get(s.url("/healthz")).send().await.unwrap().status().as_u16(), 200);
 
         let b = client();
-        assert_eq!(signup(&s, &b, "bea@example.org").await.status().as_u16(), 201);
+        let r = signup(&s, &b, "bea@example.org").await;
+        assert_eq!(r.status().as_u16(), 201);
+        let b_id = r.json::<Value>().await.unwrap()["user_id"].to_string();
         let r = signup(&s, &client(), "ANA@example.org").await;
         assert_eq!(r.status().as_u16(), 409, "one account per email");
         let p: Value = r.json().await.unwrap();
@@ -54,40 +182,39 @@ both_backends! {
         assert_eq!(r.status().as_u16(), 422, "a password too short is a validation problem");
         let p: Value = r.json().await.unwrap();
         assert_eq!((p["type"].as_str(), p["errors"][0]["field"].as_str()), (Some("urn:keel:problem:validation"), Some("password")));
-        // B walks every read route and finds nothing of A's
-        let date = today();
-        for path in [
-            format!("/api/v1/plan/{date}"),
-        ] {
-            assert_eq!(b.get(s.url(&path)).send().await.unwrap().status().as_u16(), 404, "{path}");
+        // B walks every read operation the API documents and sees there exactly what an
+        // account with no data sees (C, a control), none of A's markers among it; A sees her
+        // own data there, so that B's view is worth something.
+        let token: Value = a.post(s.url("/api/v1/tokens")).json(&json!({"name": "a", "scope": "read"})).send().await.unwrap().json().await.unwrap();
+        let id = token["id"].as_str().unwrap();
+        let c = client();
+        let r = signup(&s, &c, "dan@example.org").await;
+        assert_eq!(r.status().as_u16(), 201);
+        let c_id = r.json::<Value>().await.unwrap()["user_id"].to_string();
+        let doc: Value = anon.get(s.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+        let paths = read_paths(&doc, id);
+        assert!(paths.len() >= 20, "{paths:?}");
+        let mut shows_nothing_of_hers = Vec::new();
+        for path in &paths {
+            let (b_status, b_seen) = read(&s, &b, path, &b_id).await;
+            let (c_status, c_seen) = read(&s, &c, path, &c_id).await;
+            assert!(matches!(b_status, 200 | 404), "{path}: {b_status} {b_seen}");
+            for marker in ["before accounts", "with a comma, and", "ana@example.org"] {
+                assert!(!b_seen.contains(marker), "{path} shows B {marker:?} of A's: {b_seen}");
+            }
+            assert_eq!((b_status, &b_seen), (c_status, &c_seen), "{path}: B sees what an account with no data sees");
+            let (a_status, a_seen) = read(&s, &a, path, &a_id).await;
+            assert!(matches!(a_status, 200 | 404), "{path}: {a_status} {a_seen}");
+            if (a_status, &a_seen) == (c_status, &c_seen) {
+                shows_nothing_of_hers.push(path.as_str());
+            }
         }
-        let empty_lists = [
-            ("/api/v1/checkins", "check_ins"),
-            ("/api/v1/acknowledgements", "acknowledgements"),
-            ("/api/v1/heights", "heights"),
-            ("/api/v1/dexa", "dexa"),
-            ("/api/v1/activities", "activities"),
-            ("/api/v1/tokens", "tokens"),
-        ];
-        for (path, key) in empty_lists {
-            let v: Value = b.get(s.url(path)).send().await.unwrap().json().await.unwrap();
-            assert_eq!(v[key], json!([]), "{path}");
-        }
-        let profile: Value = b.get(s.url("/api/v1/profile")).send().await.unwrap().json().await.unwrap();
-        assert_eq!(profile["age"], Value::Null);
-        let progress: Value = b.get(s.url("/api/v1/progress")).send().await.unwrap().json().await.unwrap();
-        assert_eq!(progress["pain_days"], json!([]));
-        let week: Value = b.get(s.url("/api/v1/week")).send().await.unwrap().json().await.unwrap();
-        assert_eq!(week["moderate_minutes"], 0);
-        let audit: Value = b.get(s.url("/api/v1/audit")).send().await.unwrap().json().await.unwrap();
-        assert!(audit["events"].as_array().unwrap().iter().all(|e| e["kind"] == "signup" || e["kind"] == "login"));
+        assert_eq!(shows_nothing_of_hers, Vec::<&str>::new(), "read operations where A's data does not show, so B's view of them proves nothing");
         for page in ["/", "/report", "/progress", "/bone"] {
             let html = b.get(s.url(page)).send().await.unwrap().text().await.unwrap();
             assert!(!html.contains("before accounts") && !html.contains("RF-FEVER"), "{page} shows A's data");
         }
         // A's token, addressed by its id, is not B's to revoke
-        let token: Value = a.post(s.url("/api/v1/tokens")).json(&json!({"name": "a", "scope": "read"})).send().await.unwrap().json().await.unwrap();
-        let id = token["id"].as_str().unwrap();
         assert_eq!(b.delete(s.url(&format!("/api/v1/tokens/{id}"))).send().await.unwrap().status().as_u16(), 404);
         let r = reqwest::Client::new().get(s.url("/api/v1/checkins")).header("authorization", format!("Bearer {}", token["token"].as_str().unwrap())).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 200, "still A's and still working");
@@ -97,7 +224,7 @@ both_backends! {
         let r = b.post(s.url("/api/v1/checkins")).json(&json!({"pain": 1, "date": days_ago(1)})).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 201);
         let mine: Value = a.get(s.url("/api/v1/checkins")).send().await.unwrap().json().await.unwrap();
-        assert_eq!(mine["check_ins"].as_array().unwrap().len(), 1);
+        assert_eq!(mine["check_ins"].as_array().unwrap().len(), 12, "A's 12 days, none of B's");
     }
 }
 

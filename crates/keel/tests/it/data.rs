@@ -5,56 +5,146 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Server, TestDb, both_backends, cookie_client, csrf_token, days_ago, run_cli};
 
-async fn fill(s: &Server) {
+/// Asserts that a write was taken (2xx, or 303 after a form), naming it and the reason if not.
+async fn took(what: &str, r: reqwest::Response) {
+    let status = r.status();
+    if !(status.is_success() || status.as_u16() == 303) {
+        let body = r.text().await.unwrap_or_default();
+        panic!(
+            "{what}: {status} {}",
+            body.chars().take(400).collect::<String>()
+        );
+    }
+}
+
+/// Records every kind of data the JSON export holds, with every field answered where the
+/// kind allows, so that a round trip that drops a kind or a field shows. 12 check-ins.
+pub(crate) async fn fill(s: &Server) {
     for n in (0..12).rev() {
         let mut body = json!({"date": days_ago(n), "pain": (n % 7) as u8 + 1, "sleep": 6, "energy": 6, "walking_minutes": 20 + n, "notes": format!("day {n}, with a comma, and \"quotes\"")});
+        if n % 2 == 0 {
+            body["locations"] = json!(["lower_back", "buttock"]);
+            body["onset"] = json!("gradual");
+            body["stiffness_minutes"] = json!(10 + n);
+            body["sitting_hours"] = json!(6.5);
+        }
         if n == 3 {
             body["night_pain"] = json!(true);
         }
-        assert!(
-            s.post_json("/api/v1/checkins", &body)
-                .await
-                .status()
-                .is_success()
-        );
+        took("a check-in", s.post_json("/api/v1/checkins", &body).await).await;
     }
-    s.post_json(
-        "/api/v1/acknowledgements",
-        &json!({"rule": "RF-NIGHT-PAIN", "date": days_ago(3)}),
+    took(
+        "an acknowledgement",
+        s.post_json(
+            "/api/v1/acknowledgements",
+            &json!({"rule": "RF-NIGHT-PAIN", "date": days_ago(3)}),
+        )
+        .await,
     )
     .await;
-    s.client.put(s.url("/api/v1/profile")).json(&json!({"birth_date": "1974-03-02", "weight_kg": 62.5, "height_cm": 164.0, "risk_factors": ["smoking"]})).send().await.unwrap();
-    s.post_json(
-        "/api/v1/heights",
-        &json!({"date": days_ago(200), "cm": 165.0}),
+    let put = |path: &str, body: Value| s.client.put(s.url(path)).json(&body).send();
+    took("the profile", put("/api/v1/profile", json!({"birth_date": "1974-03-02", "age": 51, "weight_kg": 62.5, "height_cm": 164.0, "tallest_height_cm": 167.5, "risk_factors": ["smoking", "early_menopause"], "vertebral_fracture": true})).await.unwrap()).await;
+    for (n, cm) in [(400, 166.0), (200, 165.0)] {
+        took(
+            "a height",
+            s.post_json("/api/v1/heights", &json!({"date": days_ago(n), "cm": cm}))
+                .await,
+        )
+        .await;
+    }
+    for (site, t_score) in [("total_hip", -1.6), ("lumbar_spine", -2.1)] {
+        took(
+            "a DEXA result",
+            s.post_json(
+                "/api/v1/dexa",
+                &json!({"date": days_ago(300), "site": site, "t_score": t_score}),
+            )
+            .await,
+        )
+        .await;
+    }
+    took("an activity", s.post_json("/api/v1/activities", &json!({"date": days_ago(2), "exercise_id": "glute-bridge", "level": 2, "pain_during": 2, "sets": 2, "reps": 10, "hold_seconds": 5, "effort": 6})).await).await;
+    took("an activity", s.post_json("/api/v1/activities", &json!({"date": days_ago(1), "exercise_id": "brisk-walk", "pain_during": 1, "minutes": 25})).await).await;
+    took(
+        "preferences",
+        put(
+            "/api/v1/preferences",
+            json!({"excluded_exercises": ["hip-thrust"], "missing_equipment": ["bench", "resistance_band"]}),
+        )
+        .await
+        .unwrap(),
     )
     .await;
-    s.post_json(
-        "/api/v1/dexa",
-        &json!({"date": days_ago(300), "site": "total_hip", "t_score": -1.6}),
+    took("the desk", put("/api/v1/desk", json!({"stature_cm": 164.0, "popliteal_height_cm": 42.5, "sitting_elbow_height_cm": 24.0, "sitting_eye_height_cm": 76.0, "seat_height_cm": 48.0, "desk_height_cm": 74.0, "screen_top_height_cm": 118.0, "screen_distance_cm": 60.0, "feet_flat": false, "knees_about_90": true, "hips_not_below_knees": true, "longest_sitting_minutes": 90, "standing_desk": true, "standing_hours": 1.5, "sitting_hours": 6.0})).await.unwrap()).await;
+    took(
+        "break settings",
+        put(
+            "/api/v1/breaks/settings",
+            json!({"start": "08:00", "end": "16:00", "interval_minutes": 45, "working_days": ["mon", "wed", "fri"]}),
+        )
+        .await
+        .unwrap(),
     )
     .await;
-    s.post_json("/api/v1/activities", &json!({"date": days_ago(2), "exercise_id": "glute-bridge", "pain_during": 2, "sets": 2, "reps": 10})).await;
-    s.client
-        .put(s.url("/api/v1/preferences"))
-        .json(&json!({"missing_equipment": ["bench"]}))
+    took("a break", s.post_json("/api/v1/breaks", &json!({})).await).await;
+    // Posture has no API: it is logged from the breaks page's form.
+    let html = s.get("/breaks").await.text().await.unwrap();
+    let token = csrf_token(&html);
+    let r = s
+        .client
+        .post(s.url("/breaks/posture"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("posture", "stand"),
+            ("minutes", "45"),
+        ])
         .send()
         .await
         .unwrap();
-    s.client
-        .put(s.url("/api/v1/desk"))
-        .json(&json!({"stature_cm": 164.0, "feet_flat": false}))
-        .send()
-        .await
-        .unwrap();
-    s.client
-        .put(s.url("/api/v1/breaks/settings"))
-        .json(&json!({"start": "08:00", "end": "16:00"}))
-        .send()
-        .await
-        .unwrap();
-    s.post_json("/api/v1/breaks", &json!({})).await;
-    s.post_json("/api/v1/questionnaires/mrs/responses", &json!({"answers": {"hot_flushes": 3, "heart": 0, "sleep": 2, "mood": 1, "irritability": 1, "anxiety": 0, "exhaustion": 2, "sexual": 1, "bladder": 0, "vaginal_dryness": 1, "joints": 3}})).await;
+    took("a posture entry", r).await;
+    took("an MRS response", s.post_json("/api/v1/questionnaires/mrs/responses", &json!({"answers": {"hot_flushes": 3, "heart": 0, "sleep": 2, "mood": 1, "irritability": 1, "anxiety": 0, "exhaustion": 2, "sexual": 1, "bladder": 0, "vaginal_dryness": 1, "joints": 3}})).await).await;
+    took(
+        "a PEG response",
+        s.post_json(
+            "/api/v1/questionnaires/peg/responses",
+            &json!({"date": days_ago(1), "answers": {"pain": 4, "enjoyment": 3, "activity": 5}}),
+        )
+        .await,
+    )
+    .await;
+}
+
+/// The parts of an export that `fill` left empty: a kind with no entry, or a field of the
+/// single-valued kinds (profile, preferences, desk, break settings) left unanswered.
+fn unfilled(export: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for (key, value) in export.as_object().unwrap() {
+        match value {
+            Value::Array(a) if a.is_empty() => out.push(key.clone()),
+            Value::Null => out.push(key.clone()),
+            Value::Object(fields) => {
+                for (name, v) in fields {
+                    if v.is_null() || v.as_array().is_some_and(Vec::is_empty) {
+                        out.push(format!("{key}.{name}"));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Asserts two exports are equal but for `exported_at`, kind by kind so a failure names the
+/// kind that changed.
+fn same_apart_from_the_stamp(first: &Value, again: &Value, how: &str) {
+    let (first, again) = (without_stamp(first.clone()), without_stamp(again.clone()));
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&first), keys(&again), "{how}: the same kinds");
+    for key in keys(&first) {
+        assert_eq!(first[&key], again[&key], "{how}: {key} came back changed");
+    }
+    assert_eq!(first, again, "{how}: identical apart from the export time");
 }
 
 fn without_stamp(mut v: Value) -> Value {
@@ -69,6 +159,8 @@ both_backends! {
         let first: Value = s.get("/api/v1/export?format=json").await.json().await.unwrap();
         assert_eq!(first["schema_version"], 1);
         assert_eq!(first["check_ins"].as_array().unwrap().len(), 12);
+        // Every kind is there to lose, so the comparison below covers every kind.
+        assert_eq!(unfilled(&first), Vec::<String>::new(), "left empty by fill");
         let file = tdb.dir.0.join("export.json");
         std::fs::write(&file, serde_json::to_vec(&first).unwrap()).unwrap();
 
@@ -81,12 +173,19 @@ both_backends! {
         let (code, _, err) = run_cli(&other.url, &["export", "--format", "json", "-o", again_file.to_str().unwrap()], None);
         assert_eq!(code, 0, "{err}");
         let again: Value = serde_json::from_slice(&std::fs::read(&again_file).unwrap()).unwrap();
-        assert_eq!(without_stamp(first), without_stamp(again), "identical apart from the export time");
+        same_apart_from_the_stamp(&first, &again, "through the CLI");
 
         // the derived decisions came back too
         let t = Server::start(&other.url);
         let plan: Value = t.get(&format!("/api/v1/plan/{}", days_ago(3))).await.json().await.unwrap();
         assert_eq!(plan["acknowledged"][0]["rule"], "RF-NIGHT-PAIN");
+
+        // and the same through the API, into a server on another empty database
+        let third = if tdb.url.starts_with("postgres") { TestDb::postgres("api-import-target").await.unwrap() } else { TestDb::sqlite("api-import-target") };
+        let u = Server::start(&third.url);
+        took("the import", u.post_json("/api/v1/import", &first).await).await;
+        let again: Value = u.get("/api/v1/export?format=json").await.json().await.unwrap();
+        same_apart_from_the_stamp(&first, &again, "through the API");
     }
 }
 
@@ -128,8 +227,9 @@ both_backends! {
             assert!(entries.iter().any(|e| code_of(e) == code), "{code}");
         }
         let qr: Vec<&Value> = entries.iter().filter(|e| e["resource"]["resourceType"] == "QuestionnaireResponse").collect();
-        assert_eq!(qr.len(), 1);
-        assert_eq!(qr[0]["resource"]["item"].as_array().unwrap().len(), 11);
+        let mut items: Vec<usize> = qr.iter().map(|q| q["resource"]["item"].as_array().unwrap().len()).collect();
+        items.sort();
+        assert_eq!(items, [3, 11], "one PEG and one MRS response, every item");
         for e in entries {
             assert!(e["fullUrl"].as_str().unwrap().starts_with("urn:uuid:"));
         }
