@@ -461,6 +461,22 @@ struct AccountView<'a> {
     new_token: Option<&'a str>,
 }
 
+/// The Account page again, with the form that was sent back beside its errors (422).
+async fn send_back(
+    state: &AppState,
+    auth: &Auth,
+    headers: &HeaderMap,
+    form: AccountForm,
+    values: &FormValues,
+    errors: &ValidationErrors,
+) -> Response {
+    let view = AccountView {
+        failed: Some((form, values, errors)),
+        ..Default::default()
+    };
+    render_account(state, auth, headers, view, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
 async fn render_account(
     state: &AppState,
     auth: &Auth,
@@ -619,16 +635,13 @@ pub async fn post_password(
             r
         }
         Ok(Err(e)) => {
-            let view = AccountView {
-                failed: Some((AccountForm::Password, &FormValues::default(), &e)),
-                ..Default::default()
-            };
-            render_account(
+            send_back(
                 &state,
                 &auth,
                 &headers,
-                view,
-                StatusCode::UNPROCESSABLE_ENTITY,
+                AccountForm::Password,
+                &FormValues::default(),
+                &e,
             )
             .await
         }
@@ -726,20 +739,7 @@ pub async fn post_token(
             };
             render_account(&state, &auth, &headers, view, StatusCode::CREATED).await
         }
-        Ok(Err(e)) => {
-            let view = AccountView {
-                failed: Some((AccountForm::Token, &values, &e)),
-                ..Default::default()
-            };
-            render_account(
-                &state,
-                &auth,
-                &headers,
-                view,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
+        Ok(Err(e)) => send_back(&state, &auth, &headers, AccountForm::Token, &values, &e).await,
         Err(e) => ApiError::Store(e).into_response(),
     }
 }
@@ -767,16 +767,13 @@ pub async fn post_delete(
 ) -> Response {
     if values.get("confirm").map(str::trim) != Some("DELETE") {
         let errors = ValidationErrors::single("confirm", "type DELETE, in capitals, to confirm");
-        let view = AccountView {
-            failed: Some((AccountForm::Delete, &values, &errors)),
-            ..Default::default()
-        };
-        return render_account(
+        return send_back(
             &state,
             &auth,
             &headers,
-            view,
-            StatusCode::UNPROCESSABLE_ENTITY,
+            AccountForm::Delete,
+            &values,
+            &errors,
         )
         .await;
     }

@@ -330,6 +330,22 @@ struct BreaksView<'a> {
     new_feed: Option<&'a str>,
 }
 
+/// The Breaks page again, with the form that was sent back beside its errors (422).
+async fn send_back(
+    state: &AppState,
+    auth: &crate::auth::Auth,
+    headers: &HeaderMap,
+    form: BreaksForm,
+    values: &FormValues,
+    errors: &ValidationErrors,
+) -> Response {
+    let view = BreaksView {
+        failed: Some((form, values, errors)),
+        ..Default::default()
+    };
+    render_breaks(state, auth, headers, view, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
 async fn render_breaks(
     state: &AppState,
     auth: &crate::auth::Auth,
@@ -595,20 +611,7 @@ pub async fn post_break_settings(
             Ok(()) => Redirect::to("/breaks?saved=settings").into_response(),
             Err(e) => crate::ApiError::Store(e).into_response(),
         },
-        Err(e) => {
-            let view = BreaksView {
-                failed: Some((BreaksForm::Settings, &values, &e)),
-                ..Default::default()
-            };
-            render_breaks(
-                &state,
-                &auth,
-                &headers,
-                view,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
+        Err(e) => send_back(&state, &auth, &headers, BreaksForm::Settings, &values, &e).await,
     }
 }
 
@@ -634,18 +637,7 @@ pub async fn post_posture(
         if standing.is_none() {
             e.add("posture", "must be sit or stand");
         }
-        let view = BreaksView {
-            failed: Some((BreaksForm::Posture, &values, &e)),
-            ..Default::default()
-        };
-        return render_breaks(
-            &state,
-            &auth,
-            &headers,
-            view,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return send_back(&state, &auth, &headers, BreaksForm::Posture, &values, &e).await;
     };
     match state
         .store
