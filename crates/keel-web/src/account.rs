@@ -129,7 +129,9 @@ async fn try_signup(
             ));
         }
     }
-    let hash = auth::hash_password(password).map_err(StoreError::Other)?;
+    let hash = auth::hash_password_apart(password)
+        .await
+        .map_err(StoreError::Other)?;
     match state.store.create_account(&email, &hash).await {
         Ok((user, first)) => {
             state
@@ -188,12 +190,12 @@ async fn try_login(
     let found = state.store.account_by_email(&email).await?;
     // Verify against a real hash even for unknown emails, so timing does not reveal accounts.
     let ok = match &found {
-        Some((_, hash, _)) => auth::verify_password(password, hash),
+        Some((_, hash, _)) => auth::verify_password_apart(password, hash).await,
         None => {
             static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
             let dummy = DUMMY
                 .get_or_init(|| auth::hash_password("not a real password").unwrap_or_default());
-            auth::verify_password(password, dummy);
+            auth::verify_password_apart(password, dummy).await;
             false
         }
     };
@@ -661,7 +663,7 @@ async fn change_password(
             "this account has no password yet",
         )));
     };
-    if !auth::verify_password(current, &hash) {
+    if !auth::verify_password_apart(current, &hash).await {
         return Ok(Err(ValidationErrors::single(
             "current",
             "is not your current password",
@@ -672,7 +674,12 @@ async fn change_password(
     }
     state
         .store
-        .set_password(user, &auth::hash_password(new).map_err(StoreError::Other)?)
+        .set_password(
+            user,
+            &auth::hash_password_apart(new)
+                .await
+                .map_err(StoreError::Other)?,
+        )
         .await?;
     state
         .store

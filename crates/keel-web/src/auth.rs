@@ -50,6 +50,23 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     })
 }
 
+/// [`hash_password`] on a blocking thread: argon2id takes tens of milliseconds of CPU, which
+/// must not hold an async worker (and every request queued behind it).
+pub async fn hash_password_apart(password: &str) -> Result<String, String> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| e.to_string())?
+}
+
+/// [`verify_password`] on a blocking thread (see [`hash_password_apart`]).
+pub async fn verify_password_apart(password: &str, hash: &str) -> bool {
+    let (password, hash) = (password.to_string(), hash.to_string());
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
+}
+
 /// Checks an email and password for sign-up, naming the field at fault.
 pub fn validate_credentials(email: &str, password: &str) -> Result<String, ValidationErrors> {
     let mut errors = ValidationErrors::new();
