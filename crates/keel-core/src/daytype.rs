@@ -236,6 +236,87 @@ mod tests {
     }
 
     #[test]
+    fn day_types_read_back_from_their_names_and_carry_their_titles() {
+        let titles = [
+            (DayType::Stop, "stop", "Stop: get help now"),
+            (DayType::Flare, "flare", "Flare day"),
+            (DayType::Gentle, "gentle", "Gentle day"),
+            (DayType::Steady, "steady", "Steady day"),
+            (DayType::Strong, "strong", "Strong day"),
+        ];
+        for (d, name, title) in titles {
+            assert_eq!(DayType::from_name(name), Some(d));
+            assert_eq!(d.title(), title);
+        }
+        assert_eq!(DayType::from_name("Strong"), None);
+        assert_eq!(DayType::from_name(""), None);
+    }
+
+    #[test]
+    fn only_a_flare_or_stop_day_in_the_last_two_days_holds_back_a_strong_day() {
+        let rested = json!({"pain": 1, "sleep": 8, "energy": 8});
+        for before in [DayType::Gentle, DayType::Steady, DayType::Strong] {
+            let d = decide_for(rested.clone(), &[days_ago(1, 1, Some(before))]);
+            assert_eq!(d.day_type, DayType::Strong, "after a {before:?} day");
+        }
+        for before in [DayType::Flare, DayType::Stop] {
+            let d = decide_for(rested.clone(), &[days_ago(2, 1, Some(before))]);
+            assert_eq!(d.day_type, DayType::Steady, "after a {before:?} day");
+            assert!(
+                d.reason.contains("flare in the last two days"),
+                "{}",
+                d.reason
+            );
+        }
+        let d = decide_for(rested.clone(), &[days_ago(3, 1, Some(DayType::Flare))]);
+        assert_eq!(
+            d.day_type,
+            DayType::Strong,
+            "three days back no longer counts"
+        );
+    }
+
+    #[test]
+    fn a_steady_day_says_why_it_is_not_strong() {
+        let d = decide_for(json!({"pain": 2, "sleep": 5, "energy": 8}), &[]);
+        assert_eq!(d.day_type, DayType::Steady);
+        assert!(
+            d.reason.contains("would make it a strong one"),
+            "{}",
+            d.reason
+        );
+        let d = decide_for(json!({"pain": 3, "sleep": 9, "energy": 9}), &[]);
+        assert_eq!(d.day_type, DayType::Steady);
+        assert!(d.reason.contains("your usual routine"), "{}", d.reason);
+        // Rested at pain 3 is still not strong, and not for a flare.
+        assert!(!d.reason.contains("flare"), "{}", d.reason);
+    }
+
+    #[test]
+    fn the_median_of_an_even_count_is_the_mean_of_the_middle_two() {
+        let recent = [
+            days_ago(1, 0, None),
+            days_ago(2, 0, None),
+            days_ago(3, 4, None),
+            days_ago(4, 4, None),
+        ];
+        assert_eq!(recent_median(&recent, today()), Some(2.0));
+        // Pain 5 is three above a median of 2 (and would not be above 4).
+        let d = decide_for(json!({"pain": 5}), &recent);
+        assert_eq!(d.day_type, DayType::Flare);
+        assert!(d.reason.contains("your usual 2 over"), "{}", d.reason);
+        let halves = [
+            days_ago(1, 1, None),
+            days_ago(2, 2, None),
+            days_ago(3, 2, None),
+            days_ago(4, 1, None),
+        ];
+        assert_eq!(recent_median(&halves, today()), Some(1.5));
+        let d = decide_for(json!({"pain": 5}), &halves);
+        assert!(d.reason.contains("your usual 1.5 over"), "{}", d.reason);
+    }
+
+    #[test]
     fn stop_on_any_emergency_whatever_else() {
         let d = decide_for(
             json!({"pain": 1, "sleep": 9, "energy": 9, "bowel_change": true}),

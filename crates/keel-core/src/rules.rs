@@ -332,6 +332,48 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn a_question_is_an_emergency_one_exactly_when_an_emergency_rule_reads_it() {
+        // Written out from clinical-rules.md section 1, not from the constant.
+        let emergency = [
+            "saddle_numbness",
+            "bladder_change",
+            "bowel_change",
+            "sexual_change",
+            "both_legs_symptoms",
+            "leg_weakness_worsening",
+            "serious_accident",
+            "chest_pain",
+        ];
+        for q in Question::ALL {
+            assert_eq!(
+                q.is_emergency(),
+                emergency.contains(&q.name()),
+                "{}",
+                q.name()
+            );
+        }
+    }
+
+    #[test]
+    fn answers_as_json_hold_each_answered_question_and_no_other() {
+        let mut a = Answers::default();
+        a.set(Question::Fever, Some(true));
+        a.set(Question::ChestPain, Some(false));
+        let m = a.to_json();
+        assert_eq!(m.len(), 2);
+        assert_eq!(m["fever"], json!(true));
+        assert_eq!(m["chest_pain"], json!(false));
+    }
+
+    #[test]
+    fn an_acknowledgement_may_be_dated_today_but_not_tomorrow() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let on = |d: &str| parse_acknowledgement(&json!({"rule": "RF-FEVER", "date": d}), today);
+        assert_eq!(on("2026-11-25").unwrap().1, today);
+        assert!(on("2026-11-26").unwrap_err().message_for("date").is_some());
+    }
+
+    #[test]
     fn only_known_non_emergency_rules_can_be_acknowledged() {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
         for rule in RED_FLAG_RULES {

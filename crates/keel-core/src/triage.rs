@@ -97,10 +97,6 @@ pub struct TriageResult {
 }
 
 impl TriageResult {
-    pub fn has_emergency(&self) -> bool {
-        self.level == TriageLevel::Emergency
-    }
-
     pub fn findings_at(&self, level: TriageLevel) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(move |f| f.level == level)
     }

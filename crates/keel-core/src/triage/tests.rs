@@ -510,3 +510,34 @@ proptest! {
         prop_assert_eq!(r.level, max);
     }
 }
+
+#[test]
+fn each_level_says_what_to_do_and_how_soon() {
+    // The urgency of each level, from clinical-rules.md section 1, in the words she reads.
+    let says = [
+        (TriageLevel::Emergency, "emergency number"),
+        (TriageLevel::Emergency, "now"),
+        (TriageLevel::Urgent, "today"),
+        (TriageLevel::Soon, "within the next two weeks"),
+        (TriageLevel::None, "No warning signs"),
+    ];
+    for (level, words) in says {
+        assert!(
+            level.action().contains(words),
+            "{level:?}: {}",
+            level.action()
+        );
+    }
+}
+
+#[test]
+fn the_trend_sentence_says_plainly_when_data_is_short() {
+    let said = |t1, t2| Trend { t1, t2 }.describe();
+    assert!(said(Some(true), None).contains("clinician"));
+    assert!(said(None, Some(true)).contains("clinician"));
+    assert!(said(None, None).starts_with("Not enough check-ins"));
+    assert!(said(Some(false), None).contains("not yet enough"));
+    assert!(said(None, Some(false)).contains("not yet enough"));
+    assert!(said(Some(false), Some(false)).starts_with("No worrying trend"));
+    assert!(!said(Some(false), Some(false)).contains("enough"));
+}
