@@ -350,3 +350,161 @@ fn profile_gives_age_from_birth_date_and_builds_the_input() {
             .is_some()
     );
 }
+
+#[test]
+fn every_finding_cites_its_own_source() {
+    // From docs/safety.md's table, written out by hand.
+    let sources = [
+        ("BONE-LOW-WEIGHT", "NOGG"),
+        ("BONE-DEXA-50", "SEED"),
+        ("BONE-DEXA-RISK", "USPSTF"),
+        ("BONE-DEXA-65", "USPSTF"),
+        ("BONE-OST", "OST"),
+        ("BONE-TSCORE", "WHO-T"),
+        ("BONE-REPEAT", "GOURLAY"),
+        ("BONE-REPEAT-DUE", "GOURLAY"),
+        ("BONE-HEIGHT-PROSPECTIVE", "BHOF"),
+        ("BONE-HEIGHT-HISTORICAL", "BHOF"),
+        ("BONE-EXERCISE-CAUTION", "TFTF"),
+    ];
+    let inputs = [
+        json!({"date": DATE, "age": 70, "weight_kg": 50.0, "height_cm": 160.0, "tallest_height_cm": 166.0,
+               "heights": [{"date": "2020-01-01", "cm": 163.0}],
+               "dexa": [{"date": "2010-01-01", "site": "total_hip", "t_score": -2.7}]}),
+        json!({"date": DATE, "age": 45, "risk_factors": ["smoking"]}),
+        json!({"date": DATE, "age": 52}),
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for input in inputs {
+        for f in assess_json(input).findings {
+            let (_, source) = sources.iter().find(|(id, _)| *id == f.rule).expect(&f.rule);
+            assert_eq!(f.source, *source, "{}", f.rule);
+            seen.insert(f.rule);
+        }
+    }
+    assert!(seen.len() >= 8, "most rules fired: {seen:?}");
+}
+
+#[test]
+fn measurements_on_the_assessment_date_count_and_later_ones_are_refused() {
+    let on = |date: &str| {
+        BoneInput::parse(
+            &json!({"date": DATE, "age": 60, "heights": [{"date": date, "cm": 160.0}],
+                    "dexa": [{"date": date, "site": "lumbar_spine", "t_score": -1.0}]}),
+            today(),
+        )
+    };
+    let kept = on(DATE).expect("the assessment day itself");
+    assert_eq!((kept.heights.len(), kept.dexa.len()), (1, 1));
+    let e = on("2026-11-25").unwrap_err();
+    assert!(
+        e.message_for("heights[0].date").is_some() && e.message_for("dexa[0].date").is_some(),
+        "{e:?}"
+    );
+    let height = |d: &str| parse_height(&json!({"date": d, "cm": 160.0}), today());
+    let scan = |d: &str| {
+        parse_dexa(
+            &json!({"date": d, "site": "total_hip", "t_score": -1.0}),
+            today(),
+        )
+    };
+    assert!(height(DATE).is_ok() && scan(DATE).is_ok(), "today is fine");
+    assert!(
+        height("2026-11-25")
+            .unwrap_err()
+            .message_for("date")
+            .is_some()
+    );
+    assert!(
+        scan("2026-11-25")
+            .unwrap_err()
+            .message_for("date")
+            .is_some()
+    );
+}
+
+#[test]
+fn a_profile_turns_into_the_input_of_its_day() {
+    let p = BoneProfile::parse(
+        &json!({"birth_date": "1966-11-24", "weight_kg": 60.0}),
+        today(),
+    )
+    .unwrap();
+    let day = today();
+    let heights = [
+        HeightMeasurement {
+            date: day,
+            cm: 160.0,
+        },
+        HeightMeasurement {
+            date: day + chrono::Duration::days(1),
+            cm: 159.0,
+        },
+    ];
+    let dexa = [
+        DexaResult {
+            date: day,
+            site: DexaSite::TotalHip,
+            t_score: -1.2,
+        },
+        DexaResult {
+            date: day + chrono::Duration::days(1),
+            site: DexaSite::TotalHip,
+            t_score: -2.6,
+        },
+    ];
+    let input = p.input(day, &heights, &dexa).unwrap();
+    assert_eq!(input.age, 60, "her birthday today");
+    assert_eq!(
+        input.heights,
+        [heights[0]],
+        "measurements of that day count, later ones not"
+    );
+    assert_eq!(input.dexa, [dexa[0]]);
+}
+
+#[test]
+fn a_birth_date_may_be_today_or_up_to_120_years_back() {
+    let born = |d: &str| BoneProfile::parse(&json!({"birth_date": d}), today());
+    assert!(born(DATE).is_ok());
+    assert!(
+        born("2026-11-25")
+            .unwrap_err()
+            .message_for("birth_date")
+            .is_some()
+    );
+    assert!(born("1905-11-25").is_ok(), "120, a day before turning 121");
+    assert!(
+        born("1905-11-24")
+            .unwrap_err()
+            .message_for("birth_date")
+            .is_some(),
+        "121 today"
+    );
+}
+
+#[test]
+fn sites_classes_and_risk_factors_have_their_names_and_words() {
+    let sites = [
+        (DexaSite::LumbarSpine, "lumbar_spine", "Lumbar spine"),
+        (DexaSite::TotalHip, "total_hip", "Total hip"),
+        (DexaSite::FemoralNeck, "femoral_neck", "Femoral neck"),
+    ];
+    for (site, name, label) in sites {
+        assert_eq!((site.name(), site.label()), (name, label));
+    }
+    let classes = [
+        (TScoreClass::Normal, "normal bone density"),
+        (TScoreClass::LowBoneMass, "low bone mass (osteopenia)"),
+        (TScoreClass::Osteoporosis, "osteoporosis"),
+        (TScoreClass::SevereOsteoporosis, "severe osteoporosis"),
+    ];
+    for (class, label) in classes {
+        assert_eq!(class.label(), label);
+    }
+    let labels: std::collections::BTreeSet<&str> =
+        RiskFactor::ALL.iter().map(|(_, r)| r.label()).collect();
+    assert_eq!(labels.len(), RiskFactor::ALL.len(), "each its own words");
+    assert!(labels.iter().all(|l| l.len() > 5));
+    assert_eq!(RiskFactor::Smoking.label(), "I smoke");
+}
