@@ -508,3 +508,20 @@ fn sites_classes_and_risk_factors_have_their_names_and_words() {
     assert!(labels.iter().all(|l| l.len() > 5));
     assert_eq!(RiskFactor::Smoking.label(), "I smoke");
 }
+
+#[test]
+fn low_weight_names_the_measure_that_is_low() {
+    let message = |v: Value| {
+        assess_json(v)
+            .findings
+            .into_iter()
+            .find(|f| f.rule == "BONE-LOW-WEIGHT")
+            .map(|f| f.message)
+            .unwrap_or_default()
+    };
+    let m = message(json!({"date": DATE, "age": 50, "weight_kg": 57.0, "height_cm": 160.0}));
+    assert!(m.contains("57 kg"), "{m}");
+    // 58 kg is not under 58, but at 175 cm the BMI (18.9) is under 20.
+    let m = message(json!({"date": DATE, "age": 50, "weight_kg": 58.0, "height_cm": 175.0}));
+    assert!(m.contains("BMI of 18.9"), "{m}");
+}
