@@ -525,3 +525,21 @@ fn low_weight_names_the_measure_that_is_low() {
     let m = message(json!({"date": DATE, "age": 50, "weight_kg": 58.0, "height_cm": 175.0}));
     assert!(m.contains("BMI of 18.9"), "{m}");
 }
+
+#[test]
+fn an_ost_below_two_makes_a_first_scan_due_on_its_own() {
+    // 49 years old, no risk factor and a BMI of 21: only OST can make a scan due.
+    let due = |weight: f64| {
+        assess_json(json!({"date": DATE, "age": 49, "weight_kg": weight, "height_cm": 165.0}))
+            .dexa_due
+    };
+    assert!(due(58.0), "OST 1.8");
+    assert!(!due(59.0), "OST 2.0 is not below 2");
+    assert!(!due(64.0), "OST 3.0");
+    // With a scan on record, OST no longer decides.
+    let scanned = assess_json(
+        json!({"date": DATE, "age": 49, "weight_kg": 58.0, "height_cm": 165.0,
+        "dexa": [{"date": "2025-01-01", "site": "total_hip", "t_score": 0.5}]}),
+    );
+    assert!(!scanned.dexa_due);
+}
