@@ -82,11 +82,6 @@ pub struct PlanView {
     /// Today's exercises; empty on a stop day.
     pub items: Vec<PlanItem>,
     pub disclaimer: String,
-    /// The first day whose check-in this plan read: its own day, or the first session logged
-    /// in the progression window (the levels read the pain of every day from there on). A
-    /// change to any other day's check-in leaves the plan as it is.
-    #[serde(skip)]
-    pub check_ins_from: NaiveDate,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -149,8 +144,6 @@ pub async fn levels_on(
 struct LevelsAndLog {
     levels: Vec<FamilyLevel>,
     logged_today: Vec<Activity>,
-    /// The first day whose check-in (its pain) the levels read; `date` itself without a log.
-    check_ins_from: NaiveDate,
 }
 
 /// The levels on a date and what was logged that day, from one read of the log.
@@ -178,7 +171,6 @@ async fn levels_and_log(
     Ok(LevelsAndLog {
         levels,
         logged_today,
-        check_ins_from: activities.first().map_or(date, |a| a.date.min(date)),
     })
 }
 
@@ -278,17 +270,10 @@ pub async fn plan_from_record(
     view.acknowledged = acks;
     view.levels = read.levels;
     view.logged = read.logged_today;
-    view.check_ins_from = read.check_ins_from;
     if bone.is_some_and(|b| b.exercise_caution) {
         view.exclusion_rule = Some("BONE-EXERCISE-CAUTION".into());
     }
     Ok(view)
-}
-
-/// The check-ins a day's plan view rests on: with a plan, those it read; without one (no
-/// check-in that day), that day's alone.
-pub fn plan_reads(plan: Option<&PlanView>, date: NaiveDate) -> crate::cache::CheckInDays {
-    crate::cache::CheckInDays::span(plan.map_or(date, |p| p.check_ins_from), date)
 }
 
 impl PlanView {
@@ -304,7 +289,6 @@ impl PlanView {
             acknowledged: Vec::new(),
             excluded_movements: ctx.excluded_tags.iter().cloned().collect(),
             exclusion_rule: None,
-            check_ins_from: stored.check_in.date,
             levels: Vec::new(),
             logged: Vec::new(),
             items: p.items,

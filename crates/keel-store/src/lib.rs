@@ -8,7 +8,6 @@ mod checkins;
 mod desk;
 mod error;
 mod export;
-mod kept;
 mod questionnaires;
 mod read;
 mod record;
@@ -26,7 +25,7 @@ use sqlx::{ConnectOptions, Connection, Executor};
 
 pub use accounts::{Account, ApiToken, AuditEvent};
 pub use bone::BoneRecord;
-pub use checkins::{RevisionStep, Saved, StoredCheckIn};
+pub use checkins::{Saved, StoredCheckIn};
 pub use desk::{BreakTaken, PostureBalance};
 pub use error::StoreError;
 pub use export::{PostureEntry, UserData};
@@ -79,8 +78,6 @@ pub struct Store {
     /// one gate for the database's single write lock, on PostgreSQL one per stripe of users
     /// for the user's advisory lock.
     write_gates: Arc<[Arc<tokio::sync::Mutex<()>>]>,
-    /// The days before recent saves, kept between them (see `kept`).
-    kept: Arc<kept::KeptHistories>,
     /// SQLite files only: this process's shared hold on the file (see [`restore_sqlite`]).
     _in_use: Option<Arc<std::fs::File>>,
 }
@@ -159,7 +156,6 @@ impl Store {
                 backend: Backend::Postgres,
                 pg: Some(pg),
                 write_gates: gates(PG_WRITE_STRIPES),
-                kept: Arc::new(kept::KeptHistories::new(kept::KEPT_USERS)),
                 _in_use: None,
             });
         }
@@ -205,7 +201,6 @@ impl Store {
             backend: Backend::Sqlite,
             pg: None,
             write_gates: gates(1),
-            kept: Arc::new(kept::KeptHistories::new(kept::KEPT_USERS)),
             _in_use: in_use,
         })
     }
@@ -214,11 +209,9 @@ impl Store {
         self.backend
     }
 
-    /// Bounds how many users' histories are kept between saves (0 keeps none: every save
-    /// reads its year afresh); it starts at 2,048, about 12 MB when full. Clones made before
-    /// share the old setting.
-    pub fn keep_histories(&mut self, users: usize) {
-        self.kept = Arc::new(kept::KeptHistories::new(users));
+    /// The pool's connections: open, and of those idle (for `/metrics`).
+    pub fn pool_connections(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {

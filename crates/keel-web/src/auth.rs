@@ -3,19 +3,16 @@
 
 use std::sync::atomic::Ordering;
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
-use keel_core::ValidationErrors;
 use keel_store::{LOCAL_USER, UserId};
 
 use crate::AppState;
 use crate::error::{Problem, problem_response};
-use crate::secret::{cookie_value, hash_token};
+use keel_app::secret::hash_token;
 
 pub const SESSION_COOKIE: &str = "keel_session";
 /// A session ends after this long without a request...
@@ -25,83 +22,6 @@ pub fn idle_timeout() -> Duration {
 /// ...and this long after log-in, whatever happens.
 pub fn absolute_lifetime() -> Duration {
     Duration::days(14)
-}
-
-pub const MIN_PASSWORD_CHARS: usize = 10;
-pub const MAX_PASSWORD_CHARS: usize = 128;
-
-/// argon2id, version 19, m = 19 MiB, t = 2, p = 1: the crate's defaults, which are OWASP's
-/// recommended minimum.
-pub fn hash_password(password: &str) -> Result<String, String> {
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| e.to_string())?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
-}
-
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
-}
-
-/// [`hash_password`] on a blocking thread: argon2id takes tens of milliseconds of CPU, which
-/// must not hold an async worker (and every request queued behind it).
-pub async fn hash_password_apart(password: &str) -> Result<String, String> {
-    let password = password.to_string();
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| e.to_string())?
-}
-
-/// [`verify_password`] on a blocking thread (see [`hash_password_apart`]).
-pub async fn verify_password_apart(password: &str, hash: &str) -> bool {
-    let (password, hash) = (password.to_string(), hash.to_string());
-    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false)
-}
-
-/// Checks an email and password for sign-up, naming the field at fault.
-pub fn validate_credentials(email: &str, password: &str) -> Result<String, ValidationErrors> {
-    let mut errors = ValidationErrors::new();
-    let email = email.trim().to_lowercase();
-    let plausible = email.len() <= 254
-        && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-        })
-        && !email.chars().any(char::is_whitespace);
-    if let Some(problem) = keel_core::validate::text_problem(&email) {
-        errors.add("email", problem);
-    } else if !plausible {
-        errors.add("email", "must be an email address, like name@example.org");
-    }
-    let n = password.chars().count();
-    if n < MIN_PASSWORD_CHARS {
-        errors.add(
-            "password",
-            format!("must be at least {MIN_PASSWORD_CHARS} characters"),
-        );
-    } else if n > MAX_PASSWORD_CHARS {
-        errors.add(
-            "password",
-            format!("must be at most {MAX_PASSWORD_CHARS} characters"),
-        );
-    } else if password.chars().any(char::is_control) {
-        errors.add(
-            "password",
-            "must not contain control characters (tabs, line breaks, NUL)",
-        );
-    }
-    errors.into_result(|| email)
 }
 
 /// How a request was authenticated.
@@ -282,43 +202,14 @@ impl FromRequestParts<AppState> for Auth {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_hash_with_argon2id_and_verify() {
-        let h = hash_password("correct horse battery").unwrap();
-        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
-        assert!(verify_password("correct horse battery", &h));
-        assert!(!verify_password("wrong horse battery", &h));
-        assert!(!verify_password("x", "not a hash"));
-        assert_ne!(h, hash_password("correct horse battery").unwrap(), "salted");
-    }
-
-    #[test]
-    fn credentials_are_checked_by_field() {
-        assert_eq!(
-            validate_credentials(" Ana@Example.org ", "long enough pw").unwrap(),
-            "ana@example.org"
-        );
-        assert!(
-            validate_credentials("ana", "long enough pw")
-                .unwrap_err()
-                .message_for("email")
-                .is_some()
-        );
-        assert!(
-            validate_credentials("ana@example.org", "short")
-                .unwrap_err()
-                .message_for("password")
-                .is_some()
-        );
-        assert!(
-            validate_credentials("ana@example.org", &"p".repeat(129))
-                .unwrap_err()
-                .message_for("password")
-                .is_some()
-        );
-    }
+/// The value of the cookie `name`, if the request carries it.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.to_string())
 }

@@ -17,7 +17,7 @@ use maud::{Markup, PreEscaped, html};
 use sha2::Sha256;
 
 use crate::auth::SESSION_COOKIE;
-use crate::secret::cookie_value;
+use crate::auth::cookie_value;
 
 /// The browser's own random value, before she has a session.
 pub const COOKIE: &str = "keel_csrf";
@@ -67,7 +67,7 @@ impl Key {
         match binding(headers) {
             Some(b) => (self.token_for(&b), None),
             None => {
-                let value = crate::secret::new_token();
+                let value = keel_app::secret::new_token();
                 let token = self.token_for(&Binding::Browser(value.clone()));
                 (token, Some(set_cookie(&value)))
             }
@@ -169,7 +169,7 @@ fn refused(api: bool) -> Response {
         };
         return crate::error::problem_response(StatusCode::FORBIDDEN, &problem);
     }
-    let page = crate::pages::layout(
+    let page = crate::pages::kit::layout(
         "Refused",
         html! {
             h1 { "This came from another site" }
@@ -209,7 +209,7 @@ mod tests {
             (token.clone(), None),
             "the same token on the next page"
         );
-        assert!(!key.verify(&h, Some(&crate::secret::new_token())));
+        assert!(!key.verify(&h, Some(&keel_app::secret::new_token())));
         assert!(!key.verify(&h, None));
         assert!(
             !key.verify(&HeaderMap::new(), Some(&token)),

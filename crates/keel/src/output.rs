@@ -1,11 +1,11 @@
 //! Text and JSON for the terminal. Emergency findings always print first.
 
+use keel_app::views::{DISCLAIMER, PlanView};
 use keel_core::DayType;
 use keel_core::activity::WeekSummary;
 use keel_core::bone::BoneAssessment;
 use keel_core::triage::{TriageLevel, TriageResult};
 use keel_store::Saved;
-use keel_web::views::{DISCLAIMER, PlanView};
 use serde::Serialize;
 
 pub fn json<T: Serialize>(value: &T) {

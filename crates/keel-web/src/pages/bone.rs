@@ -10,10 +10,11 @@ use maud::{Markup, html};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
-use crate::pages::{
+use crate::pages::kit::{
     FormValues, described_by, field_error, invalid, layout_in, movement_list, read_form,
 };
-use crate::{AppState, csrf, views};
+use crate::{AppState, csrf};
+use keel_app::views;
 
 /// Which form failed, so its errors and values show beside it.
 #[derive(Clone, Copy, PartialEq)]
@@ -48,7 +49,7 @@ async fn render(
 ) -> Response {
     let record = match state.store.bone_record(user).await {
         Ok(r) => r,
-        Err(e) => return crate::ApiError::Store(e).into_response(),
+        Err(e) => return crate::pages::kit::error_page(e),
     };
     let today = state.today();
     let assessment = views::bone_assessment(&record, today);
@@ -70,7 +71,7 @@ async fn render(
         (height_form(&record, hv, he, &token, today))
         (dexa_form(&record, dv, de, &token))
     };
-    crate::pages::with_csrf_cookie(
+    crate::pages::kit::with_csrf_cookie(
         (status, layout_in("bone", "Bone health", body)).into_response(),
         cookie,
     )
@@ -342,7 +343,7 @@ async fn handle(user: keel_store::UserId, state: AppState, req: Request, form: F
     };
     match result {
         Ok(what) => Redirect::to(&format!("/bone?saved={what}")).into_response(),
-        Err(e) => crate::ApiError::Store(e).into_response(),
+        Err(e) => crate::pages::kit::error_page(e),
     }
 }
 

@@ -10,8 +10,9 @@ use chrono::Duration;
 use keel_core::activity::WeekSummary;
 use maud::{Markup, html};
 
-use crate::pages::layout_in;
-use crate::{AppState, views};
+use crate::AppState;
+use crate::pages::kit::layout_in;
+use keel_app::views;
 
 /// Daily share of the weekly 150 minutes, drawn as a guide line.
 fn daily_share(w: &WeekSummary) -> f64 {
@@ -70,7 +71,7 @@ pub async fn page(
         .unwrap_or(today);
     let w = match views::week_for(&state.store, auth.user, date).await {
         Ok(w) => w,
-        Err(e) => return crate::ApiError::Store(e).into_response(),
+        Err(e) => return crate::pages::kit::error_page(e),
     };
     let pct = |a: u32, b: u32| (f64::from(a) / f64::from(b) * 100.0).min(100.0).round();
     let body = html! {

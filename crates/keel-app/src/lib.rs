@@ -1,0 +1,17 @@
+//! Keel's application layer: the use cases (record a check-in, log an activity, import,
+//! export, the desk, bone and report loaders) and the serializable views that the pages, the
+//! JSON API and the CLI share. No HTTP here: keel-web turns these into pages and responses,
+//! the CLI into terminal output.
+#![forbid(unsafe_code)]
+pub mod pdf;
+
+pub mod accounts;
+pub mod clock;
+pub mod desk;
+pub mod export;
+pub mod import;
+pub mod progress;
+pub mod report;
+pub mod schema;
+pub mod secret;
+pub mod views;

@@ -1,0 +1,777 @@
+//! Keel's PDF writer: A4 pages of text and line drawings, with DejaVu Sans embedded as a subset
+//! of the glyphs the document uses and a ToUnicode map so its text can be copied and searched.
+//!
+//! Positions and lengths are in millimetres from the bottom-left corner of the page; font sizes
+//! are in points. The writer does no layout of its own beyond [`PdfDocument::wrap`]: callers
+//! place each line.
+
+use std::collections::HashMap;
+
+use pdf_writer::types::{
+    CidFontType, FontFlags, LineCapStyle, LineJoinStyle, SystemInfo, UnicodeCmap,
+};
+use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use subsetter::GlyphRemapper;
+
+/// Width of an A4 page in millimetres.
+pub const PAGE_WIDTH_MM: f32 = 210.0;
+/// Height of an A4 page in millimetres.
+pub const PAGE_HEIGHT_MM: f32 = 297.0;
+
+const PT_PER_MM: f32 = 72.0 / 25.4;
+
+/// The face of DejaVu Sans a piece of text is set in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Weight {
+    /// DejaVu Sans.
+    Regular,
+    /// DejaVu Sans Bold.
+    Bold,
+}
+
+/// A PDF document being written, one A4 page after another.
+///
+/// It starts with one empty page; [`new_page`](Self::new_page) adds the next one and all
+/// drawing goes to the newest page. [`finish`](Self::finish) embeds the fonts and returns the
+/// file.
+pub struct PdfDocument {
+    title: String,
+    pages: Vec<Content>,
+    regular: FontInUse,
+    bold: FontInUse,
+    /// Off only in tests, to exercise the path taken if the subsetter ever refuses the face.
+    subset_fonts: bool,
+}
+
+/// One face, and what the document has asked of it so far.
+///
+/// Text is written with codes (CIDs) of our own, one per distinct character, rather than with
+/// glyph ids: two characters that share a glyph, or that the face lacks, still extract as
+/// themselves, because the ToUnicode map is keyed by code and the CIDToGIDMap does the rest.
+struct FontInUse {
+    data: &'static [u8],
+    postscript_name: &'static str,
+    resource: &'static [u8],
+    face: ttf_parser::Face<'static>,
+    /// Original glyph id to its id in the subset, in order of first use.
+    glyphs: GlyphRemapper,
+    /// Code to (character, original glyph id); code 0 stands for .notdef and maps to nothing.
+    codes: Vec<(char, u16)>,
+    code_of: HashMap<char, u16>,
+}
+
+impl FontInUse {
+    fn new(
+        data: &'static [u8],
+        postscript_name: &'static str,
+        resource: &'static [u8],
+    ) -> FontInUse {
+        // The faces are compiled in from the dejavu crate, so a parse failure is a broken
+        // build, not something a user's input can cause.
+        let face = ttf_parser::Face::parse(data, 0).expect("the bundled DejaVu face parses");
+        FontInUse {
+            data,
+            postscript_name,
+            resource,
+            face,
+            glyphs: GlyphRemapper::new(),
+            codes: vec![('\0', 0)],
+            code_of: HashMap::new(),
+        }
+    }
+
+    fn used(&self) -> bool {
+        self.codes.len() > 1
+    }
+
+    fn glyph(&self, c: char) -> u16 {
+        self.face.glyph_index(c).map_or(0, |g| g.0)
+    }
+
+    /// Advance of an original glyph in the face's units.
+    fn advance(&self, glyph: u16) -> u16 {
+        self.face
+            .glyph_hor_advance(ttf_parser::GlyphId(glyph))
+            .unwrap_or(0)
+    }
+
+    fn units_per_em(&self) -> f32 {
+        f32::from(self.face.units_per_em())
+    }
+
+    /// Width of `text` at `size_pt`, in millimetres.
+    fn width(&self, text: &str, size_pt: f32) -> f32 {
+        let units: u32 = drawn_chars(text)
+            .map(|c| u32::from(self.advance(self.glyph(c))))
+            .sum();
+        units as f32 / self.units_per_em() * size_pt / PT_PER_MM
+    }
+
+    /// The two-byte big-endian codes that draw `text`, registering new characters.
+    fn encode(&mut self, text: &str) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(text.len() * 2);
+        for c in drawn_chars(text) {
+            let code = match self.code_of.get(&c) {
+                Some(&code) => code,
+                None => match u16::try_from(self.codes.len()) {
+                    Ok(code) => {
+                        let glyph = self.glyph(c);
+                        self.glyphs.remap(glyph);
+                        self.codes.push((c, glyph));
+                        self.code_of.insert(c, code);
+                        code
+                    }
+                    // 65,535 distinct characters in one report: draw the rest as .notdef.
+                    Err(_) => 0,
+                },
+            };
+            bytes.extend_from_slice(&code.to_be_bytes());
+        }
+        bytes
+    }
+}
+
+/// Characters that draw something: control characters (a stray newline or tab) have no
+/// glyph and would only show as boxes.
+fn drawn_chars(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars().filter(|c| !c.is_control())
+}
+
+impl PdfDocument {
+    /// Starts a document with the given title (shown by viewers in the title bar) and one
+    /// empty page.
+    pub fn new(title: &str) -> PdfDocument {
+        PdfDocument {
+            title: title.to_owned(),
+            pages: vec![Content::new()],
+            regular: FontInUse::new(dejavu::sans::regular(), "DejaVuSans", b"F1"),
+            bold: FontInUse::new(dejavu::sans::bold(), "DejaVuSans-Bold", b"F2"),
+            subset_fonts: true,
+        }
+    }
+
+    /// Adds an empty page after the last one; everything drawn from now on goes there.
+    pub fn new_page(&mut self) {
+        self.pages.push(Content::new());
+    }
+
+    /// How many pages the document has so far.
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// Writes one line of text in DejaVu Sans with its baseline starting at (`x_mm`, `y_mm`).
+    ///
+    /// Nothing is wrapped: use [`text_width`](Self::text_width) or [`wrap`](Self::wrap) to
+    /// fit a line to the page. Control characters such as newlines are left out. A character
+    /// the font lacks is drawn as an empty box but still comes back when the text is copied.
+    pub fn text(&mut self, x_mm: f32, y_mm: f32, size_pt: f32, text: &str) {
+        self.write_text(Weight::Regular, x_mm, y_mm, size_pt, text);
+    }
+
+    /// Writes one line of text in DejaVu Sans Bold, like [`text`](Self::text).
+    pub fn bold_text(&mut self, x_mm: f32, y_mm: f32, size_pt: f32, text: &str) {
+        self.write_text(Weight::Bold, x_mm, y_mm, size_pt, text);
+    }
+
+    /// The width in millimetres that [`text`](Self::text) will take for this string at this
+    /// size, from the font's own advance widths (no kerning is applied, in measuring or in
+    /// drawing).
+    pub fn text_width(&self, text: &str, size_pt: f32) -> f32 {
+        self.regular.width(text, size_pt)
+    }
+
+    /// The width in millimetres that [`bold_text`](Self::bold_text) will take.
+    pub fn bold_text_width(&self, text: &str, size_pt: f32) -> f32 {
+        self.bold.width(text, size_pt)
+    }
+
+    /// Breaks `text` into lines no wider than `max_width_mm` at `size_pt`, breaking at
+    /// whitespace. A single word wider than the limit gets a line of its own rather than
+    /// being cut.
+    pub fn wrap(&self, text: &str, size_pt: f32, max_width_mm: f32, weight: Weight) -> Vec<String> {
+        let font = self.font(weight);
+        let mut lines = Vec::new();
+        let mut line = String::new();
+        for word in text.split_whitespace() {
+            if !line.is_empty() {
+                let candidate = format!("{line} {word}");
+                if font.width(&candidate, size_pt) <= max_width_mm {
+                    line = candidate;
+                    continue;
+                }
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push_str(word);
+        }
+        if !line.is_empty() {
+            lines.push(line);
+        }
+        lines
+    }
+
+    /// Strokes a line through `points` (in millimetres), `thickness_mm` wide, in black, with
+    /// round joins and ends. Fewer than two points draw nothing.
+    pub fn line(&mut self, points: &[(f32, f32)], thickness_mm: f32) {
+        let [(x0, y0), rest @ ..] = points else {
+            return;
+        };
+        if rest.is_empty() {
+            return;
+        }
+        let content = self.page();
+        content
+            .save_state()
+            .set_line_width(thickness_mm * PT_PER_MM)
+            .set_line_cap(LineCapStyle::RoundCap)
+            .set_line_join(LineJoinStyle::RoundJoin)
+            .move_to(x0 * PT_PER_MM, y0 * PT_PER_MM);
+        for (x, y) in rest {
+            content.line_to(x * PT_PER_MM, y * PT_PER_MM);
+        }
+        content.stroke().restore_state();
+    }
+
+    /// Fills a rectangle whose bottom-left corner is (`x_mm`, `y_mm`) with a gray from 0.0
+    /// (black) to 1.0 (white). Text drawn afterwards stays black.
+    pub fn fill_rect(&mut self, x_mm: f32, y_mm: f32, width_mm: f32, height_mm: f32, gray: f32) {
+        self.page()
+            .save_state()
+            .set_fill_gray(gray.clamp(0.0, 1.0))
+            .rect(
+                x_mm * PT_PER_MM,
+                y_mm * PT_PER_MM,
+                width_mm * PT_PER_MM,
+                height_mm * PT_PER_MM,
+            )
+            .fill_nonzero()
+            .restore_state();
+    }
+
+    /// Embeds the fonts, each cut down to the characters written, and returns the PDF file.
+    pub fn finish(self) -> Vec<u8> {
+        let mut next = Ref::new(1);
+        let catalog = next.bump();
+        let page_tree = next.bump();
+        let info = next.bump();
+        let pages: Vec<(Ref, Ref)> = self
+            .pages
+            .iter()
+            .map(|_| (next.bump(), next.bump()))
+            .collect();
+        let fonts: Vec<(&FontInUse, FontRefs)> = [&self.regular, &self.bold]
+            .into_iter()
+            .filter(|font| font.used())
+            .map(|font| (font, FontRefs::new(&mut next)))
+            .collect();
+
+        let mut pdf = Pdf::new();
+        pdf.catalog(catalog).pages(page_tree);
+        pdf.pages(page_tree)
+            .kids(pages.iter().map(|&(page, _)| page))
+            .count(pages.len() as i32);
+        pdf.document_info(info)
+            .title(TextStr(&self.title))
+            .producer(TextStr("Keel"));
+
+        let media_box = Rect::new(
+            0.0,
+            0.0,
+            PAGE_WIDTH_MM * PT_PER_MM,
+            PAGE_HEIGHT_MM * PT_PER_MM,
+        );
+        for (content, &(page_id, content_id)) in self.pages.into_iter().zip(&pages) {
+            let mut page = pdf.page(page_id);
+            page.media_box(media_box)
+                .parent(page_tree)
+                .contents(content_id);
+            let mut resources = page.resources();
+            let mut font_names = resources.fonts();
+            for (font, refs) in &fonts {
+                font_names.pair(Name(font.resource), refs.type0);
+            }
+            font_names.finish();
+            resources.finish();
+            page.finish();
+            pdf.stream(content_id, &deflate(&content.finish()))
+                .filter(Filter::FlateDecode);
+        }
+
+        for (font, refs) in &fonts {
+            write_font(&mut pdf, font, refs, self.subset_fonts);
+        }
+        pdf.finish()
+    }
+
+    fn write_text(&mut self, weight: Weight, x_mm: f32, y_mm: f32, size_pt: f32, text: &str) {
+        let font = match weight {
+            Weight::Regular => &mut self.regular,
+            Weight::Bold => &mut self.bold,
+        };
+        let codes = font.encode(text);
+        if codes.is_empty() {
+            return;
+        }
+        let resource = font.resource;
+        self.page()
+            .begin_text()
+            .set_font(Name(resource), size_pt)
+            .next_line(x_mm * PT_PER_MM, y_mm * PT_PER_MM)
+            .show(Str(&codes))
+            .end_text();
+    }
+
+    fn font(&self, weight: Weight) -> &FontInUse {
+        match weight {
+            Weight::Regular => &self.regular,
+            Weight::Bold => &self.bold,
+        }
+    }
+
+    fn page(&mut self) -> &mut Content {
+        self.pages
+            .last_mut()
+            .expect("a document always has at least one page")
+    }
+}
+
+/// The objects one embedded font is made of.
+struct FontRefs {
+    type0: Ref,
+    cid_font: Ref,
+    descriptor: Ref,
+    program: Ref,
+    to_unicode: Ref,
+    cid_to_gid: Ref,
+}
+
+impl FontRefs {
+    fn new(next: &mut Ref) -> FontRefs {
+        FontRefs {
+            type0: next.bump(),
+            cid_font: next.bump(),
+            descriptor: next.bump(),
+            program: next.bump(),
+            to_unicode: next.bump(),
+            cid_to_gid: next.bump(),
+        }
+    }
+}
+
+const SYSTEM_INFO: SystemInfo = SystemInfo {
+    registry: Str(b"Adobe"),
+    ordering: Str(b"Identity"),
+    supplement: 0,
+};
+
+/// Writes `font` as a Type0 font over a CIDFontType2 with Identity-H encoding.
+fn write_font(pdf: &mut Pdf, font: &FontInUse, refs: &FontRefs, subset: bool) {
+    let subset_program = if subset {
+        subsetter::subset(font.data, 0, &font.glyphs)
+            .inspect_err(|error| {
+                tracing::warn!(
+                    %error,
+                    font = font.postscript_name,
+                    "font subsetting failed, embedding the whole face"
+                );
+            })
+            .ok()
+    } else {
+        None
+    };
+    // A subset renumbers the glyphs; the whole face keeps its own ids. Either way each of
+    // our codes maps to the glyph that draws its character.
+    let glyph_ids = |renumber: &dyn Fn(u16) -> u16| -> Vec<u8> {
+        font.codes
+            .iter()
+            .flat_map(|&(_, glyph)| renumber(glyph).to_be_bytes())
+            .collect()
+    };
+    let (program, base_font, cid_to_gid): (&[u8], String, Vec<u8>) = match &subset_program {
+        Some(program) => (
+            program,
+            format!("{}+{}", subset_tag(font), font.postscript_name),
+            glyph_ids(&|glyph| font.glyphs.get(glyph).unwrap_or(0)),
+        ),
+        None => (
+            font.data,
+            font.postscript_name.to_owned(),
+            glyph_ids(&|glyph| glyph),
+        ),
+    };
+    let base_font = Name(base_font.as_bytes());
+    let to_pdf_units = |v: f32| v * 1000.0 / font.units_per_em();
+
+    pdf.type0_font(refs.type0)
+        .base_font(base_font)
+        .encoding_predefined(Name(b"Identity-H"))
+        .descendant_font(refs.cid_font)
+        .to_unicode(refs.to_unicode);
+
+    let mut cid_font = pdf.cid_font(refs.cid_font);
+    cid_font
+        .subtype(CidFontType::Type2)
+        .base_font(base_font)
+        .system_info(SYSTEM_INFO)
+        .font_descriptor(refs.descriptor)
+        .cid_to_gid_map_stream(refs.cid_to_gid);
+    cid_font.widths().consecutive(
+        0,
+        font.codes
+            .iter()
+            .map(|&(_, glyph)| to_pdf_units(f32::from(font.advance(glyph)))),
+    );
+    cid_font.finish();
+
+    let face = &font.face;
+    let bbox = face.global_bounding_box();
+    let weight = face.weight().to_number();
+    let mut flags = FontFlags::SYMBOLIC;
+    flags.set(FontFlags::FIXED_PITCH, face.is_monospaced());
+    flags.set(FontFlags::ITALIC, face.is_italic());
+    pdf.font_descriptor(refs.descriptor)
+        .name(base_font)
+        .flags(flags)
+        .bbox(Rect::new(
+            to_pdf_units(f32::from(bbox.x_min)),
+            to_pdf_units(f32::from(bbox.y_min)),
+            to_pdf_units(f32::from(bbox.x_max)),
+            to_pdf_units(f32::from(bbox.y_max)),
+        ))
+        .italic_angle(face.italic_angle())
+        .ascent(to_pdf_units(f32::from(face.ascender())))
+        .descent(to_pdf_units(f32::from(face.descender())))
+        .cap_height(to_pdf_units(f32::from(
+            face.capital_height().unwrap_or(face.ascender()),
+        )))
+        // PDF wants a dominant stem width the font does not record; this is the usual
+        // estimate from the weight class.
+        .stem_v(10.0 + 0.244 * (f32::from(weight) - 50.0))
+        .font_file2(refs.program);
+
+    pdf.stream(refs.program, &deflate(program))
+        .filter(Filter::FlateDecode)
+        .pair(Name(b"Length1"), program.len() as i32);
+
+    pdf.stream(refs.cid_to_gid, &deflate(&cid_to_gid))
+        .filter(Filter::FlateDecode);
+
+    let mut cmap = UnicodeCmap::new(Name(b"Keel-UTF16"), SYSTEM_INFO);
+    for (code, &(c, _)) in font.codes.iter().enumerate().skip(1) {
+        cmap.pair(code as u16, c);
+    }
+    pdf.stream(refs.to_unicode, &deflate(&cmap.finish()))
+        .filter(Filter::FlateDecode);
+}
+
+/// The six capital letters PDF asks to prefix a subset font's name with, so that two subsets
+/// of one face in different files are not mistaken for each other. Derived from the glyphs
+/// kept, so the same document always gives the same bytes.
+fn subset_tag(font: &FontInUse) -> String {
+    // FNV-1a: any stable hash will do.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let name = font.postscript_name.bytes();
+    let glyphs = font.glyphs.remapped_gids().flat_map(u16::to_be_bytes);
+    for byte in name.chain(glyphs) {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    (0..6)
+        .map(|i| char::from(b'A' + ((hash >> (i * 5)) % 26) as u8))
+        .collect()
+}
+
+fn deflate(data: &[u8]) -> Vec<u8> {
+    miniz_oxide::deflate::compress_to_vec_zlib(data, 6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    const LEFT: f32 = 16.0;
+    const WIDTH: f32 = 178.0;
+
+    const PARAGRAPH: &str = "Keel is not a diagnosis. Values here come from her own check-ins \
+        and may be incomplete; discuss changes with the clinician who knows her history – \
+        especially pain ≥ 7/10, vitamin D of 50 µg or more, or a café-au-lait patch.";
+
+    /// Writes lines down the pages the way the report does, keeping every string written.
+    struct Sheet {
+        doc: PdfDocument,
+        y: f32,
+        written: Vec<String>,
+    }
+
+    impl Sheet {
+        fn ensure(&mut self, height: f32) {
+            if self.y - height < 16.0 {
+                self.doc.new_page();
+                self.y = 282.0;
+            }
+        }
+
+        fn line(&mut self, size: f32, weight: Weight, s: &str) {
+            let step = size * 0.3528 * 1.35;
+            self.ensure(step);
+            self.y -= step;
+            self.put(LEFT, self.y, size, weight, s);
+        }
+
+        fn put(&mut self, x: f32, y: f32, size: f32, weight: Weight, s: &str) {
+            match weight {
+                Weight::Regular => self.doc.text(x, y, size, s),
+                Weight::Bold => self.doc.bold_text(x, y, size, s),
+            }
+            self.written.push(s.to_owned());
+        }
+
+        /// A pain chart: a shaded band, axes, labels and a line.
+        fn chart(&mut self) {
+            let (w, h) = (170.0, 45.0);
+            self.ensure(h + 8.0);
+            let (x0, y0) = (LEFT + 8.0, self.y - h - 2.0);
+            self.doc.fill_rect(x0, y0 + h * 0.7, w, h * 0.3, 0.9);
+            self.doc.line(&[(x0, y0 + h), (x0, y0), (x0 + w, y0)], 0.4);
+            for (v, label) in [(0.0, "0"), (5.0, "5"), (10.0, "10")] {
+                self.put(LEFT, y0 + v / 10.0 * h - 1.0, 7.0, Weight::Regular, label);
+            }
+            let points: Vec<(f32, f32)> = (0..84)
+                .map(|d| {
+                    (
+                        x0 + d as f32 / 83.0 * w,
+                        y0 + ((d * 7) % 11) as f32 / 10.0 * h,
+                    )
+                })
+                .collect();
+            self.doc.line(&points, 1.0);
+            self.put(x0, y0 - 4.0, 7.0, Weight::Regular, "2025-01-06");
+            let right = x0 + w - self.doc.text_width("2025-03-30", 7.0);
+            self.put(right, y0 - 4.0, 7.0, Weight::Regular, "2025-03-30");
+            self.y = y0 - 6.0;
+        }
+    }
+
+    /// A report-like document of three pages, and every string written on it.
+    fn report_bytes(subset: bool) -> (Vec<u8>, Vec<String>) {
+        let mut doc = PdfDocument::new("Keel report 2025-01-06 to 2025-03-30");
+        doc.subset_fonts = subset;
+        let mut sheet = Sheet {
+            doc,
+            y: 282.0,
+            written: Vec::new(),
+        };
+        sheet.line(17.0, Weight::Bold, "Keel report: 2025-01-06 to 2025-03-30");
+        // Sections until the third page is half full, with a chart now and then.
+        let mut section = 0;
+        while sheet.doc.page_count() < 3 || sheet.y > 150.0 {
+            sheet.y -= 3.0;
+            sheet.line(
+                13.0,
+                Weight::Bold,
+                &format!("Section {section}: bone health – DEXA"),
+            );
+            for line in sheet.doc.wrap(PARAGRAPH, 10.0, WIDTH, Weight::Regular) {
+                assert!(sheet.doc.text_width(&line, 10.0) <= WIDTH);
+                sheet.line(10.0, Weight::Regular, &line);
+            }
+            if section % 6 == 4 {
+                sheet.chart();
+            }
+            section += 1;
+        }
+        assert_eq!(
+            sheet.doc.page_count(),
+            3,
+            "the test document should fill three pages"
+        );
+        (sheet.doc.finish(), sheet.written)
+    }
+
+    fn stream_bytes(doc: &lopdf::Document, id: lopdf::ObjectId) -> Vec<u8> {
+        let stream = doc.get_object(id).unwrap().as_stream().unwrap();
+        stream.decompressed_content().unwrap()
+    }
+
+    /// The text of every `Tj` in the file, decoded through each font's ToUnicode map: what a
+    /// reader that copies text sees, one entry per call to `text`.
+    fn extracted_strings(doc: &lopdf::Document) -> Vec<String> {
+        let mut shown = Vec::new();
+        for page_id in doc.get_pages().into_values() {
+            let fonts = doc.get_page_fonts(page_id);
+            let mut maps: BTreeMap<Vec<u8>, BTreeMap<u16, String>> = BTreeMap::new();
+            for (name, font) in fonts {
+                let cmap_id = font.get(b"ToUnicode").unwrap().as_reference().unwrap();
+                let cmap = String::from_utf8(stream_bytes(doc, cmap_id)).unwrap();
+                let mut map = BTreeMap::new();
+                for line in cmap.lines().filter(|l| l.starts_with('<')) {
+                    let (code, text) = line.split_once(' ').unwrap();
+                    let code = u16::from_str_radix(code.trim_matches(['<', '>']), 16).unwrap();
+                    let hex = text.trim_matches(['<', '>']);
+                    let units: Vec<u16> = (0..hex.len())
+                        .step_by(4)
+                        .map(|i| u16::from_str_radix(&hex[i..i + 4], 16).unwrap())
+                        .collect();
+                    map.insert(code, String::from_utf16(&units).unwrap());
+                }
+                maps.insert(name, map);
+            }
+            let content = doc.get_page_content(page_id).unwrap();
+            let mut current = Vec::new();
+            for op in lopdf::content::Content::decode(&content)
+                .unwrap()
+                .operations
+            {
+                match op.operator.as_str() {
+                    "Tf" => current = op.operands[0].as_name().unwrap().to_vec(),
+                    "Tj" => {
+                        let lopdf::Object::String(bytes, _) = &op.operands[0] else {
+                            panic!("Tj without a string");
+                        };
+                        assert_eq!(bytes.len() % 2, 0, "codes are two bytes each");
+                        let map = &maps[&current];
+                        let text: String = bytes
+                            .chunks(2)
+                            .map(|pair| map[&u16::from_be_bytes([pair[0], pair[1]])].as_str())
+                            .collect();
+                        shown.push(text);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        shown
+    }
+
+    fn embedded_font_programs(doc: &lopdf::Document) -> Vec<(usize, i64)> {
+        doc.objects
+            .values()
+            .filter_map(|object| object.as_stream().ok())
+            .filter_map(|stream| {
+                let length1 = stream.dict.get(b"Length1").ok()?.as_i64().ok()?;
+                Some((stream.decompressed_content().unwrap().len(), length1))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_three_page_report_is_small_and_parses() {
+        let (bytes, _) = report_bytes(true);
+        assert!(bytes.len() < 200_000, "report is {} bytes", bytes.len());
+        let doc = lopdf::Document::load_mem(&bytes).unwrap();
+        assert_eq!(doc.get_pages().len(), 3);
+        let title = doc.trailer.get(b"Info").unwrap().as_reference().unwrap();
+        let title = doc.get_dictionary(title).unwrap().get(b"Title").unwrap();
+        assert_eq!(
+            title.as_str().unwrap(),
+            b"Keel report 2025-01-06 to 2025-03-30"
+        );
+    }
+
+    #[test]
+    fn the_embedded_fonts_are_subsets() {
+        let (bytes, _) = report_bytes(true);
+        let doc = lopdf::Document::load_mem(&bytes).unwrap();
+        let programs = embedded_font_programs(&doc);
+        assert_eq!(programs.len(), 2, "regular and bold");
+        for (len, length1) in programs {
+            assert_eq!(len as i64, length1);
+            assert!(len < 60_000, "embedded font is {len} bytes");
+        }
+    }
+
+    #[test]
+    fn every_string_written_is_extracted_exactly() {
+        let (bytes, written) = report_bytes(true);
+        let doc = lopdf::Document::load_mem(&bytes).unwrap();
+        assert_eq!(extracted_strings(&doc), written);
+    }
+
+    #[test]
+    fn the_whole_face_is_embedded_if_subsetting_is_off_and_text_still_extracts() {
+        let (bytes, written) = report_bytes(false);
+        let doc = lopdf::Document::load_mem(&bytes).unwrap();
+        assert_eq!(extracted_strings(&doc), written);
+        assert!(
+            embedded_font_programs(&doc)
+                .iter()
+                .all(|&(len, _)| len > 500_000)
+        );
+    }
+
+    #[test]
+    fn characters_the_font_lacks_still_extract() {
+        let mut doc = PdfDocument::new("t");
+        // U+1F9B4 BONE is not in DejaVu Sans; Greek omega U+03A9 and the ohm sign U+2126
+        // share one glyph there.
+        let s = "bone 🦴 \u{3a9} \u{2126} µ";
+        doc.text(10.0, 10.0, 10.0, s);
+        doc.text(10.0, 20.0, 10.0, "line\nbreak");
+        let doc = lopdf::Document::load_mem(&doc.finish()).unwrap();
+        assert_eq!(extracted_strings(&doc), [s, "linebreak"]);
+    }
+
+    #[test]
+    fn widths_come_from_the_font() {
+        let doc = PdfDocument::new("t");
+        // DejaVu Sans: "i" is much narrower than "W"; 10 pt "MMMM" is about 12 mm.
+        assert!(doc.text_width("iiii", 10.0) < doc.text_width("WWWW", 10.0) / 2.0);
+        let m = doc.text_width("MMMM", 10.0);
+        assert!((10.0..14.0).contains(&m), "{m}");
+        assert!(doc.bold_text_width("MMMM", 10.0) > m);
+        assert_eq!(doc.text_width("", 10.0), 0.0);
+        assert_eq!(doc.text_width("ab", 20.0), 2.0 * doc.text_width("ab", 10.0));
+    }
+
+    #[test]
+    fn wrap_keeps_lines_within_the_width_and_every_word() {
+        let doc = PdfDocument::new("t");
+        let lines = doc.wrap(PARAGRAPH, 10.0, 60.0, Weight::Regular);
+        assert!(lines.len() > 3);
+        for line in &lines {
+            assert!(doc.text_width(line, 10.0) <= 60.0, "{line}");
+        }
+        let words: Vec<&str> = PARAGRAPH.split_whitespace().collect();
+        assert_eq!(lines.join(" ").split(' ').collect::<Vec<_>>(), words);
+        assert_eq!(
+            doc.wrap("Supercalifragilistic", 10.0, 5.0, Weight::Bold)
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn pdftotext_reads_back_every_string() {
+        let (bytes, written) = report_bytes(true);
+        let path = std::env::temp_dir().join(format!("keel-pdf-test-{}.pdf", std::process::id()));
+        std::fs::write(&path, &bytes).unwrap();
+        let output = std::process::Command::new("pdftotext")
+            .args(["-enc", "UTF-8"])
+            .arg(&path)
+            .arg("-")
+            .output();
+        std::fs::remove_file(&path).unwrap();
+        let output = match output {
+            Ok(output) => output,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                eprintln!("pdftotext is not installed (poppler-utils); skipping");
+                return;
+            }
+            Err(e) => panic!("pdftotext: {e}"),
+        };
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.is_empty(), "pdftotext complained: {stderr}");
+        let text = String::from_utf8(output.stdout).unwrap();
+        for s in &written {
+            assert!(
+                text.contains(s.as_str()),
+                "{s:?} not in pdftotext output:\n{text}"
+            );
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! Progress: weekly trends, pain by day, what goes with her better days, and the
+//! questionnaires with their reminders and scores.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate};
+use keel_core::ValidationErrors;
+use keel_core::progress::{self, Association, DayFigures, Instrument, Score, Trends};
+use keel_store::{Store, StoreError, UserId};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ScoredResponse {
+    #[schema(value_type = String, format = Date)]
+    pub date: NaiveDate,
+    pub answers: Vec<u8>,
+    pub score: Score,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QuestionnaireStatus {
+    pub instrument: Instrument,
+    pub due: bool,
+    /// Oldest first.
+    pub history: Vec<ScoredResponse>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProgressView {
+    pub trends: Trends,
+    /// Pain per day over the last 90 days, oldest first.
+    pub pain_days: Vec<PainDay>,
+    pub associations: Vec<Association>,
+    pub questionnaires: Vec<QuestionnaireStatus>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PainDay {
+    #[schema(value_type = String, format = Date)]
+    pub date: NaiveDate,
+    pub pain: u8,
+}
+
+/// Weeks of means shown.
+pub const TREND_WEEKS: usize = 12;
+
+pub async fn questionnaires(
+    store: &Store,
+    user: UserId,
+    today: NaiveDate,
+) -> Result<Vec<QuestionnaireStatus>, StoreError> {
+    let responses = store.responses(user, None).await?;
+    Ok(progress::instruments()
+        .iter()
+        .map(|i| {
+            let history: Vec<ScoredResponse> = responses
+                .iter()
+                .filter(|r| r.instrument == i.id)
+                .map(|r| ScoredResponse {
+                    date: r.date,
+                    answers: r.answers.clone(),
+                    score: i.score(&r.answers),
+                })
+                .collect();
+            QuestionnaireStatus {
+                due: i.is_due(history.last().map(|h| h.date), today),
+                instrument: i.clone(),
+                history,
+            }
+        })
+        .collect())
+}
+
+pub async fn progress_for(
+    store: &Store,
+    user: UserId,
+    date: NaiveDate,
+) -> Result<ProgressView, StoreError> {
+    let from = date - Duration::days(7 * TREND_WEEKS as i64 + 366);
+    let check_ins = store.check_ins(user, from, date).await?;
+    let days: BTreeMap<NaiveDate, DayFigures> = check_ins
+        .iter()
+        .map(|s| {
+            let c = &s.check_in;
+            (
+                c.date,
+                DayFigures {
+                    pain: c.pain,
+                    sleep: c.sleep,
+                    energy: c.energy,
+                    walking_minutes: c.walking_minutes,
+                    sitting_hours: c.sitting_hours,
+                },
+            )
+        })
+        .collect();
+    let trends = progress::trends(&days, date, TREND_WEEKS);
+    let since = date - Duration::days(progress::ASSOCIATION_DAYS);
+    let pain: BTreeMap<NaiveDate, u8> = days.iter().map(|(d, f)| (*d, f.pain)).collect();
+    let activities = store.activities(user, since, date).await?;
+    let breaks = store.breaks(user, since, date).await?;
+    let mut walking: BTreeMap<NaiveDate, f64> = BTreeMap::new();
+    let mut sitting = BTreeMap::new();
+    let mut sleep = BTreeMap::new();
+    let mut sessions: BTreeMap<NaiveDate, f64> = BTreeMap::new();
+    let mut break_counts: BTreeMap<NaiveDate, f64> = BTreeMap::new();
+    for (d, f) in days.range(since..) {
+        walking.insert(*d, f64::from(f.walking_minutes.unwrap_or(0)));
+        if let Some(s) = f.sitting_hours {
+            sitting.insert(*d, s);
+        }
+        if let Some(s) = f.sleep {
+            sleep.insert(*d, f64::from(s));
+        }
+        // days she checked in count as days with zero sessions or breaks unless she logged some
+        sessions.insert(*d, 0.0);
+        break_counts.insert(*d, 0.0);
+    }
+    for a in &activities {
+        if a.family == keel_core::ExerciseFamily::Walking {
+            let logged = f64::from(a.minutes.unwrap_or(0));
+            let w = walking.entry(a.date).or_insert(0.0);
+            *w = w.max(logged);
+        }
+        *sessions.entry(a.date).or_insert(0.0) += 1.0;
+    }
+    for b in &breaks {
+        *break_counts.entry(b.taken_at.date()).or_insert(0.0) += 1.0;
+    }
+    let associations = progress::associations(
+        &pain,
+        &[
+            ("walking_minutes", "Walking minutes", walking),
+            ("sitting_hours", "Sitting hours", sitting),
+            ("sleep", "Sleep quality", sleep),
+            ("sessions", "Exercise sessions done", sessions),
+            ("breaks", "Desk breaks taken", break_counts),
+        ],
+        date,
+    );
+    let pain_days = days
+        .range(date - Duration::days(89)..=date)
+        .map(|(d, f)| PainDay {
+            date: *d,
+            pain: f.pain,
+        })
+        .collect();
+    Ok(ProgressView {
+        trends,
+        pain_days,
+        associations,
+        questionnaires: questionnaires(store, user, date).await?,
+    })
+}
+
+/// Validates and stores one response.
+pub async fn save(
+    store: &Store,
+    user: UserId,
+    instrument: &Instrument,
+    answers: &Value,
+    date: NaiveDate,
+) -> Result<Result<ScoredResponse, ValidationErrors>, StoreError> {
+    let parsed = match instrument.parse_answers(answers) {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e)),
+    };
+    let score = instrument.score(&parsed);
+    store
+        .save_response(
+            user,
+            &keel_store::Response {
+                instrument: instrument.id.clone(),
+                date,
+                answers: parsed.clone(),
+                total: score.total,
+            },
+        )
+        .await?;
+    Ok(Ok(ScoredResponse {
+        date,
+        answers: parsed,
+        score,
+    }))
+}

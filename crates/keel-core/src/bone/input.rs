@@ -1,0 +1,272 @@
+//! Reading bone-health input: the stateless assessment's body, her stored profile, a height
+//! and a DEXA result, each validated field by field.
+
+use crate::bone::{DexaResult, DexaSite, HeightMeasurement, RiskFactor};
+use crate::validate::{FieldReader, ValidationErrors, as_object};
+use chrono::NaiveDate;
+use serde_json::Value;
+
+/// Everything the bone rules look at.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BoneInput {
+    pub date: NaiveDate,
+    pub age: u8,
+    pub weight_kg: Option<f64>,
+    pub height_cm: Option<f64>,
+    pub tallest_height_cm: Option<f64>,
+    pub heights: Vec<HeightMeasurement>,
+    pub risk_factors: Vec<RiskFactor>,
+    pub dexa: Vec<DexaResult>,
+    pub vertebral_fracture: bool,
+}
+
+const fn within(lo: f64, hi: f64) -> (f64, f64) {
+    (lo, hi)
+}
+
+const WEIGHT_RANGE: (f64, f64) = within(20.0, 350.0);
+
+const HEIGHT_RANGE: (f64, f64) = within(90.0, 250.0);
+
+const T_SCORE_RANGE: (f64, f64) = within(-10.0, 10.0);
+
+impl BoneInput {
+    /// Validates the bone contract's JSON; only `date` and `age` are required, and `date` may
+    /// not be after `today` (nor, as before, any measurement after `date`).
+    pub fn parse(value: &Value, today: NaiveDate) -> Result<BoneInput, ValidationErrors> {
+        let object = as_object(value)?;
+        let mut r = FieldReader::new(object, "");
+        let date = r.date_until("date", today);
+        let date = r.require("date", date);
+        let age = r.int("age", 0, 120);
+        let age = r.require("age", age);
+        let weight_kg = r.number("weight_kg", WEIGHT_RANGE.0, WEIGHT_RANGE.1);
+        let height_cm = r.number("height_cm", HEIGHT_RANGE.0, HEIGHT_RANGE.1);
+        let tallest_height_cm = r.number("tallest_height_cm", HEIGHT_RANGE.0, HEIGHT_RANGE.1);
+        let risk_factors = r
+            .choices("risk_factors", RiskFactor::ALL)
+            .unwrap_or_default();
+        let vertebral_fracture = r.bool("vertebral_fracture").unwrap_or(false);
+        let heights_value = r.raw("heights");
+        let dexa_value = r.raw("dexa");
+        let mut errors = r.finish();
+        let heights = list(heights_value, "heights", &mut errors, |r| {
+            let d = r.date("date");
+            let d = r.require("date", d);
+            let cm = r.number("cm", HEIGHT_RANGE.0, HEIGHT_RANGE.1);
+            let cm = r.require("cm", cm);
+            Some(HeightMeasurement { date: d?, cm: cm? })
+        });
+        let dexa = list(dexa_value, "dexa", &mut errors, |r| {
+            let d = r.date("date");
+            let d = r.require("date", d);
+            let site = r.choice("site", DexaSite::ALL);
+            let site = r.require("site", site);
+            let t = r.number("t_score", T_SCORE_RANGE.0, T_SCORE_RANGE.1);
+            let t = r.require("t_score", t);
+            Some(DexaResult {
+                date: d?,
+                site: site?,
+                t_score: t?,
+            })
+        });
+        if let Some(date) = date {
+            for (i, h) in heights.iter().enumerate() {
+                if h.date > date {
+                    errors.add(format!("heights[{i}].date"), "must not be after date");
+                }
+            }
+            for (i, d) in dexa.iter().enumerate() {
+                if d.date > date {
+                    errors.add(format!("dexa[{i}].date"), "must not be after date");
+                }
+            }
+        }
+        errors.into_result(|| BoneInput {
+            date: date.unwrap_or_default(),
+            age: age.unwrap_or_default() as u8,
+            weight_kg,
+            height_cm,
+            tallest_height_cm,
+            heights,
+            risk_factors,
+            dexa,
+            vertebral_fracture,
+        })
+    }
+
+    /// BMI from weight and height, when both are known.
+    pub fn bmi(&self) -> Option<f64> {
+        let (w, h) = (self.weight_kg?, self.height_cm?);
+        Some(w / (h / 100.0).powi(2))
+    }
+
+    /// The current height: `height_cm`, or else the latest measurement.
+    pub(crate) fn current_height(&self) -> Option<(f64, Option<NaiveDate>)> {
+        if let Some(h) = self.height_cm {
+            return Some((h, None));
+        }
+        self.heights
+            .iter()
+            .max_by_key(|h| h.date)
+            .map(|h| (h.cm, Some(h.date)))
+    }
+}
+
+/// What she keeps in her profile for the bone rules; measurements and scans are kept apart.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BoneProfile {
+    pub birth_date: Option<NaiveDate>,
+    pub age: Option<u8>,
+    pub weight_kg: Option<f64>,
+    pub height_cm: Option<f64>,
+    pub tallest_height_cm: Option<f64>,
+    pub risk_factors: Vec<RiskFactor>,
+    pub vertebral_fracture: bool,
+}
+
+impl BoneProfile {
+    /// Validates a profile. `today` bounds the birth date.
+    pub fn parse(value: &Value, today: NaiveDate) -> Result<BoneProfile, ValidationErrors> {
+        let object = as_object(value)?;
+        let mut r = FieldReader::new(object, "");
+        let birth_date = r.date("birth_date");
+        let age = r.int("age", 0, 120);
+        let weight_kg = r.number("weight_kg", WEIGHT_RANGE.0, WEIGHT_RANGE.1);
+        let height_cm = r.number("height_cm", HEIGHT_RANGE.0, HEIGHT_RANGE.1);
+        let tallest_height_cm = r.number("tallest_height_cm", HEIGHT_RANGE.0, HEIGHT_RANGE.1);
+        let risk_factors = r
+            .choices("risk_factors", RiskFactor::ALL)
+            .unwrap_or_default();
+        let vertebral_fracture = r.bool("vertebral_fracture").unwrap_or(false);
+        let mut errors = r.finish();
+        if let Some(b) = birth_date
+            && (b > today || age_on(b, today) > 120)
+        {
+            errors.add("birth_date", "must be a real birth date, not in the future");
+        }
+        errors.into_result(|| BoneProfile {
+            birth_date,
+            age: age.map(|a| a as u8),
+            weight_kg,
+            height_cm,
+            tallest_height_cm,
+            risk_factors,
+            vertebral_fracture,
+        })
+    }
+
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "birth_date": self.birth_date.map(|d| d.to_string()),
+            "age": self.age,
+            "weight_kg": self.weight_kg,
+            "height_cm": self.height_cm,
+            "tallest_height_cm": self.tallest_height_cm,
+            "risk_factors": self.risk_factors.iter().map(|r| r.name()).collect::<Vec<_>>(),
+            "vertebral_fracture": self.vertebral_fracture,
+        })
+    }
+
+    /// Age on a date: from the birth date when known, else the age she gave.
+    pub fn age_on(&self, date: NaiveDate) -> Option<u8> {
+        self.birth_date.map(|b| age_on(b, date)).or(self.age)
+    }
+
+    /// The rules' input for a date, or `None` while her age is unknown.
+    pub fn input(
+        &self,
+        date: NaiveDate,
+        heights: &[HeightMeasurement],
+        dexa: &[DexaResult],
+    ) -> Option<BoneInput> {
+        Some(BoneInput {
+            date,
+            age: self.age_on(date)?,
+            weight_kg: self.weight_kg,
+            height_cm: self.height_cm,
+            tallest_height_cm: self.tallest_height_cm,
+            heights: heights.iter().filter(|h| h.date <= date).copied().collect(),
+            risk_factors: self.risk_factors.clone(),
+            dexa: dexa.iter().filter(|d| d.date <= date).copied().collect(),
+            vertebral_fracture: self.vertebral_fracture,
+        })
+    }
+}
+
+fn age_on(birth: NaiveDate, date: NaiveDate) -> u8 {
+    date.years_since(birth).unwrap_or(0).min(255) as u8
+}
+
+/// Validates one height measurement, not after `today`.
+pub fn parse_height(
+    value: &Value,
+    today: NaiveDate,
+) -> Result<HeightMeasurement, ValidationErrors> {
+    let object = as_object(value)?;
+    let mut r = FieldReader::new(object, "");
+    let date = r.date("date");
+    let date = r.require("date", date);
+    let cm = r.number("cm", HEIGHT_RANGE.0, HEIGHT_RANGE.1);
+    let cm = r.require("cm", cm);
+    let mut errors = r.finish();
+    if date.is_some_and(|d| d > today) {
+        errors.add("date", "must not be after today");
+    }
+    errors.into_result(|| HeightMeasurement {
+        date: date.unwrap_or(today),
+        cm: cm.unwrap_or_default(),
+    })
+}
+
+/// Validates one DEXA result, not after `today`.
+pub fn parse_dexa(value: &Value, today: NaiveDate) -> Result<DexaResult, ValidationErrors> {
+    let object = as_object(value)?;
+    let mut r = FieldReader::new(object, "");
+    let date = r.date("date");
+    let date = r.require("date", date);
+    let site = r.choice("site", DexaSite::ALL);
+    let site = r.require("site", site);
+    let t = r.number("t_score", T_SCORE_RANGE.0, T_SCORE_RANGE.1);
+    let t = r.require("t_score", t);
+    let mut errors = r.finish();
+    if date.is_some_and(|d| d > today) {
+        errors.add("date", "must not be after today");
+    }
+    errors.into_result(|| DexaResult {
+        date: date.unwrap_or(today),
+        site: site.unwrap_or(DexaSite::LumbarSpine),
+        t_score: t.unwrap_or_default(),
+    })
+}
+
+fn list<T>(
+    value: Option<&Value>,
+    name: &str,
+    errors: &mut ValidationErrors,
+    mut read: impl FnMut(&mut FieldReader<'_>) -> Option<T>,
+) -> Vec<T> {
+    let Some(value) = value else {
+        return Vec::new();
+    };
+    let Value::Array(items) = value else {
+        errors.add(name, "must be a list");
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let prefix = format!("{name}[{i}]");
+        let Some(object) = item.as_object() else {
+            errors.add(prefix, "must be an object");
+            continue;
+        };
+        let mut r = FieldReader::new(object, &prefix);
+        let parsed = read(&mut r);
+        let item_errors = r.finish();
+        if item_errors.is_empty() {
+            out.extend(parsed);
+        }
+        errors.extend(item_errors);
+    }
+    out
+}

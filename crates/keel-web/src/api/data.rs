@@ -1,0 +1,200 @@
+//! Her data through the API: the export in three formats, the import of a Keel export and of
+//! another tracker's CSV.
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::error::{ApiError, Problem};
+use crate::extract::JsonBody;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use keel_core::ValidationErrors;
+use keel_core::validate::unknown_fields;
+use keel_store::StoreError;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashMap;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The formats of an export (the query's `format`), as the OpenAPI document lists them.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Json,
+    Csv,
+    Fhir,
+}
+
+/// Downloads of everything she recorded: `json` (imports back), `csv` (zipped) or `fhir`.
+#[utoipa::path(get, path = "/api/v1/export", tag = "account",
+    params(("format" = inline(Option<ExportFormat>), Query, description = "json (default), csv or fhir")),
+    responses((status = 200, description = "The export file"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn export(
+    auth: Auth,
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let format = q.get("format").map(String::as_str).unwrap_or("json");
+    if !["json", "csv", "fhir"].contains(&format) {
+        return ApiError::Validation(ValidationErrors::single(
+            "format",
+            "must be json, csv or fhir",
+        ))
+        .into_response();
+    }
+    let data = match state.store.user_data(auth.user, &state.library).await {
+        Ok(d) => d,
+        Err(e) => return ApiError::Store(e).into_response(),
+    };
+    let _ = state.store.audit(auth.user, "export", format).await;
+    let stamp = keel_app::export::now_stamp();
+    let day = stamp.get(..10).unwrap_or_default().to_string();
+    let (body, kind, name) = match format {
+        "csv" => match keel_app::export::to_csv_zip(&data) {
+            Ok(b) => (b, "application/zip", format!("keel-export-{day}.zip")),
+            Err(e) => {
+                tracing::error!(error = %e, "csv export failed");
+                return ApiError::Store(StoreError::Other("export failed".into())).into_response();
+            }
+        },
+        "fhir" => (
+            keel_app::export::to_fhir(&data, &stamp)
+                .to_string()
+                .into_bytes(),
+            "application/fhir+json",
+            format!("keel-fhir-{day}.json"),
+        ),
+        _ => (
+            serde_json::to_vec_pretty(&keel_app::export::to_json(&data, &stamp))
+                .unwrap_or_default(),
+            "application/json",
+            format!("keel-export-{day}.json"),
+        ),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".into()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Imported {
+    pub check_ins: usize,
+    pub activities: usize,
+    pub questionnaires: usize,
+}
+
+/// Replaces all of her data with a Keel JSON export, in one transaction: a file with any
+/// error changes nothing, and every error is named by its path.
+#[utoipa::path(post, path = "/api/v1/import", tag = "account",
+    request_body(content = keel_app::schema::ImportBody, content_type = "application/json"),
+    responses((status = 200, body = Imported), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn api_import(
+    auth: Auth,
+    State(state): State<AppState>,
+    JsonBody(body): crate::extract::ImportBody,
+) -> Result<Json<Imported>, ApiError> {
+    let data = keel_app::import::parse(&body, &state.library, state.today())?;
+    state.store.replace_user_data(auth.user, &data).await?;
+    state
+        .store
+        .audit(
+            auth.user,
+            "import",
+            &format!("{} check-ins", data.check_ins.len()),
+        )
+        .await?;
+    Ok(Json(Imported {
+        check_ins: data.check_ins.len(),
+        activities: data.activities.len(),
+        questionnaires: data.responses.len(),
+    }))
+}
+
+/// Imports check-ins from another tracker's CSV: `{"csv": text, "mapping": {"date": "Day",
+/// "pain": "Pain"}, "date_format": "%d/%m/%Y", "dry_run": true}`. All rows or none: with any
+/// refused row nothing is saved, and the report lists each refused line and why.
+#[utoipa::path(post, path = "/api/v1/import/csv", tag = "account",
+    request_body(content = keel_app::schema::CsvImportBody, content_type = "application/json"),
+    responses((status = 200, body = keel_app::import::csv::CsvReport), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn api_import_csv(
+    auth: Auth,
+    State(state): State<AppState>,
+    JsonBody(body): crate::extract::ImportBody,
+) -> Result<Json<keel_app::import::csv::CsvReport>, ApiError> {
+    let object = keel_core::validate::as_object(&body)?;
+    let mut errors = unknown_fields(object, &["csv", "mapping", "date_format", "dry_run"], "");
+    let text = object.get("csv").and_then(Value::as_str);
+    if text.is_none() {
+        errors.add("csv", "is required: the file's text");
+    }
+    let mapping: std::collections::BTreeMap<String, String> =
+        match object.get("mapping").and_then(Value::as_object) {
+            Some(m) => m
+                .iter()
+                .filter_map(|(k, v)| v.as_str().map(|c| (k.clone(), c.to_string())))
+                .collect(),
+            None => {
+                errors.add(
+                    "mapping",
+                    "is required: an object of Keel field to column header",
+                );
+                Default::default()
+            }
+        };
+    let date_format = object
+        .get("date_format")
+        .and_then(Value::as_str)
+        .unwrap_or("%Y-%m-%d");
+    let dry_run = object
+        .get("dry_run")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let mut report = keel_app::import::csv::check(
+        text.unwrap_or_default(),
+        &mapping,
+        date_format,
+        state.today(),
+    )?;
+    if !dry_run && report.rejected_count > 0 {
+        return Err(report.refusals().into());
+    }
+    if !dry_run {
+        state
+            .store
+            .import_check_ins(auth.user, &report.check_ins)
+            .await?;
+        state
+            .store
+            .audit(
+                auth.user,
+                "import",
+                &format!("{} check-ins from CSV", report.valid),
+            )
+            .await?;
+        report.imported = true;
+    }
+    Ok(Json(report))
+}
+
+/// This resource's routes, with their OpenAPI entries.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(export))
+        .routes(routes!(api_import))
+        .routes(routes!(api_import_csv))
+}

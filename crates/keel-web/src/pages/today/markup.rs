@@ -1,0 +1,520 @@
+//! The Today page's markup: emergencies and red flags first, the plan with its forms, and the
+//! check-in form.
+
+use crate::csrf;
+use crate::pages::kit::{
+    FormValues, described_by, field_error, field_label, invalid, layout, movement_list,
+    number_input,
+};
+use chrono::NaiveDate;
+use keel_app::views::PlanView;
+use keel_core::checkin::{Location, NOTES_MAX_CHARS};
+use keel_core::rules::Question;
+use keel_core::triage::TriageLevel;
+use keel_core::{DayType, ValidationErrors};
+use keel_store::StoredCheckIn;
+use maud::{Markup, html};
+
+/// The Today page read afresh rather than kept: right after one of her writes (with its
+/// notice), or with a posted form and its errors (status 422), whose handler writes.
+/// A form of the Today page sent back with its errors, to show beside its fields with the
+/// values she gave.
+#[derive(Clone, Copy)]
+pub(crate) enum Sent<'a> {
+    CheckIn(&'a FormValues, &'a ValidationErrors),
+    /// "Mark done" on one item of the plan (its `exercise_id` is among the values).
+    Log(&'a FormValues, &'a ValidationErrors),
+    /// "I have seen a clinician about this" on one finding (its `rule` is among the values).
+    Acknowledge(&'a FormValues, &'a ValidationErrors),
+}
+
+impl<'a> Sent<'a> {
+    /// The values and errors of the "Mark done" form for `exercise_id`, if it was the one sent.
+    fn log_for(&self, exercise_id: &str) -> Option<(&'a FormValues, &'a ValidationErrors)> {
+        match *self {
+            Sent::Log(v, e) if v.get("exercise_id") == Some(exercise_id) => Some((v, e)),
+            _ => None,
+        }
+    }
+
+    /// The errors of the acknowledgement sent for `rule`, if it was.
+    fn acknowledgement_of(&self, rule: &str) -> Option<&'a ValidationErrors> {
+        match *self {
+            Sent::Acknowledge(v, e) if v.get("rule") == Some(rule) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// The forms of the Today page: the check-in form's values and errors, and any other form
+/// sent back.
+pub(crate) struct TodayForms<'a> {
+    pub(crate) values: &'a FormValues,
+    pub(crate) errors: &'a ValidationErrors,
+    pub(crate) sent: Option<Sent<'a>>,
+}
+
+/// What the Today page shows for a day, read from her data.
+pub(crate) struct TodayData {
+    pub(crate) stored: Option<StoredCheckIn>,
+    pub(crate) plan: Option<PlanView>,
+    pub(crate) bone: Option<keel_core::bone::BoneAssessment>,
+    /// Questionnaires due that day.
+    pub(crate) due: Vec<String>,
+}
+
+impl TodayData {
+    /// The check-in form's values: the day's check-in, or an empty form for the day.
+    pub(crate) fn form_values(&self, date: NaiveDate) -> FormValues {
+        self.stored
+            .as_ref()
+            .map(|s| FormValues::from_check_in(&s.check_in))
+            .unwrap_or_else(|| FormValues(vec![("date".into(), date.to_string())]))
+    }
+}
+
+/// The Today page for a day, with `token` in its forms. `today` is the server's date: the
+/// heading says "Today" on that day only.
+pub(crate) fn today_markup(
+    today: NaiveDate,
+    date: NaiveDate,
+    data: &TodayData,
+    form: &TodayForms,
+    notice: Option<&str>,
+    token: &str,
+) -> Markup {
+    let sent = form.sent;
+    let is_today = date == today;
+    let heading = if is_today {
+        format!("Today, {}", date.format("%A %-d %B"))
+    } else {
+        date.format("%A %-d %B %Y").to_string()
+    };
+    let TodayData {
+        stored,
+        plan,
+        bone,
+        due,
+    } = data;
+    let stored = stored.as_ref();
+    let result = html! {
+        @if let (Some(plan), Some(s)) = (&plan, stored) {
+            section id="result" aria-label="Today's result" {
+                (sent_elsewhere(plan, sent))
+                (safety_block(plan, s, token, sent))
+                (acknowledged_block(plan))
+                (plan_block(plan, token, sent))
+            }
+        }
+    };
+    // An emergency comes before anything else on the page, reminders included.
+    let emergency = plan
+        .as_ref()
+        .is_some_and(|p| p.triage.level == TriageLevel::Emergency);
+    let body = html! {
+        h1 { (heading) }
+        @if emergency { (result) }
+        @if let Some(n) = notice {
+            p class="notice" role="status" { (n) }
+        }
+        @if !due.is_empty() && is_today {
+            p class="reminder" { "Due: " (due.join(" and ")) ". " a href="/progress#q-title" { "Answer on the Progress page" } " (a minute each)." }
+        }
+        @if let Some(b) = bone.as_ref().filter(|b| b.dexa_due) {
+            section class="alert soon" aria-labelledby="bone-due-title" {
+                h2 id="bone-due-title" { "A bone density scan is due" }
+                @for f in b.findings.iter().filter(|f| matches!(f.rule.as_str(), "BONE-DEXA-50" | "BONE-DEXA-RISK" | "BONE-DEXA-65" | "BONE-REPEAT-DUE" | "BONE-OST")) {
+                    p { (f.message) " " span class="rule" { "(rule " (f.rule) ", source " (f.source) ")" } }
+                }
+                p { a href="/bone" { "See your bone health and record a result" } }
+            }
+        }
+        @if !emergency { (result) }
+        (check_in_form(date, form.values, form.errors, token, stored.is_some()))
+    };
+    layout(&heading, body)
+}
+
+fn finding_list(
+    plan: &PlanView,
+    level: TriageLevel,
+    token: &str,
+    sent: Option<Sent<'_>>,
+) -> Markup {
+    let open: Vec<_> = plan
+        .triage
+        .findings_at(level)
+        .filter(|f| !plan.acknowledged.iter().any(|a| a.rule == f.rule))
+        .collect();
+    html! {
+        ul class="findings" {
+            @for f in open {
+                li {
+                    (f.message)
+                    " "
+                    span class="rule" { "(rule " (f.rule) ", source " (f.source) ")" }
+                    @if level != TriageLevel::Emergency {
+                        form method="post" action="/acknowledge" class="ack" {
+                            (csrf::field(token))
+                            input type="hidden" name="rule" value=(f.rule);
+                            input type="hidden" name="date" value=(plan.date.to_string());
+                            button type="submit" class="secondary" aria-describedby=[sent.and_then(|s| s.acknowledgement_of(&f.rule)).map(|_| "rule-error")] { "I have seen a clinician about this" }
+                            @if let Some(errors) = sent.and_then(|s| s.acknowledgement_of(&f.rule)) {
+                                @for e in errors.errors() {
+                                    p class="error" id="rule-error" { (e.message) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn acknowledged_block(plan: &PlanView) -> Markup {
+    html! {
+        @if !plan.acknowledged.is_empty() {
+            section class="alert acknowledged" aria-labelledby="ack-title" {
+                h2 id="ack-title" { "Warnings you have discussed with a clinician" }
+                ul class="findings" {
+                    @for a in &plan.acknowledged {
+                        @if let Some(f) = plan.triage.findings.iter().find(|f| f.rule == a.rule) {
+                            li {
+                                (f.message) " "
+                                span class="rule" { "(rule " (f.rule) ", source " (f.source) "; acknowledged " (a.acknowledged_on) ", muted until " (a.muted_until) ")" }
+                            }
+                        }
+                    }
+                }
+                p { "If it gets worse or something new appears, contact a clinician again." }
+            }
+        }
+    }
+}
+
+fn safety_block(
+    plan: &PlanView,
+    stored: &StoredCheckIn,
+    token: &str,
+    sent: Option<Sent<'_>>,
+) -> Markup {
+    let t = &plan.triage;
+    let missing: Vec<&str> = t
+        .missing
+        .iter()
+        .filter_map(|m| Question::from_name(m))
+        .map(Question::text)
+        .collect();
+    html! {
+        @if t.level == TriageLevel::Emergency {
+            section class="alert emergency" role="alert" aria-labelledby="emergency-title" {
+                h2 id="emergency-title" { "Get help now" }
+                p class="action" { strong { (TriageLevel::Emergency.action()) } }
+                (finding_list(plan, TriageLevel::Emergency, token, sent))
+                p { "There is no exercise plan today. Your safety comes first." }
+            }
+        }
+        @if t.findings_at(TriageLevel::Urgent).any(|f| !plan.acknowledged.iter().any(|a| a.rule == f.rule)) {
+            section class="alert urgent" role="alert" aria-labelledby="urgent-title" {
+                h2 id="urgent-title" { "Contact a clinician today" }
+                p class="action" { (TriageLevel::Urgent.action()) }
+                (finding_list(plan, TriageLevel::Urgent, token, sent))
+            }
+        }
+        @if t.findings_at(TriageLevel::Soon).any(|f| !plan.acknowledged.iter().any(|a| a.rule == f.rule)) {
+            section class="alert soon" aria-labelledby="soon-title" {
+                h2 id="soon-title" { "Book an appointment" }
+                p class="action" { (TriageLevel::Soon.action()) }
+                (finding_list(plan, TriageLevel::Soon, token, sent))
+            }
+        }
+        @if !missing.is_empty() && stored.check_in.pain > 0 {
+            section class="alert missing" role="alert" aria-labelledby="missing-title" {
+                h2 id="missing-title" { "Some safety questions are unanswered" }
+                p { "Keel cannot rule out an emergency without these answers. Please answer them in the form below:" }
+                ul { @for m in &missing { li { (m) } } }
+            }
+        }
+    }
+}
+
+fn done_form(
+    plan: &PlanView,
+    item: &keel_core::plan::PlanItem,
+    token: &str,
+    sent: Option<(&FormValues, &ValidationErrors)>,
+) -> Markup {
+    let logged = plan
+        .logged
+        .iter()
+        .find(|a| a.exercise_id == item.exercise_id);
+    let id = &item.exercise_id;
+    let none = ValidationErrors::new();
+    let errors = sent.map_or(&none, |(_, e)| e);
+    // What she sent, when the form comes back with errors; else what she logged, or the dose.
+    let given = |name: &str| sent.map(|(v, _)| v.get(name).unwrap_or("").to_string());
+    let num = |v: Option<u16>| v.map(|n| n.to_string());
+    let sets = logged.and_then(|a| a.sets).or(item.sets).map(u16::from);
+    let reps = logged.and_then(|a| a.reps).or(item.reps).map(u16::from);
+    let hold = logged.and_then(|a| a.hold_seconds).or(item.hold_seconds);
+    let minutes = logged.and_then(|a| a.minutes).or(item.minutes);
+    let field = |name: &str, label: &str, value: Option<String>| {
+        let shown = value.is_some();
+        let value = given(name).or(value);
+        html! {
+            @if shown {
+                div class="mini" {
+                    label for={(name) "-" (id)} { (label) }
+                    input type="number" inputmode="numeric" min="1" id={(name) "-" (id)} name=(name) value=[value] aria-invalid=[invalid(errors, name)] aria-describedby=[described_by(errors, name)];
+                    (field_error(errors, name))
+                }
+            }
+        }
+    };
+    let scale = |name: &str, label: &str, current: Option<u8>, required: bool| {
+        let current = match given(name) {
+            Some(v) => v.parse::<u8>().ok(),
+            None => current,
+        };
+        html! {
+            div class="mini" {
+                label for={(name) "-" (id)} { (label) }
+                select id={(name) "-" (id)} name=(name) required[required] aria-invalid=[invalid(errors, name)] aria-describedby=[described_by(errors, name)] {
+                    option value="" selected[current.is_none()] { "-" }
+                    @for n in 0..=10u8 {
+                        option value=(n) selected[current == Some(n)] { (n) }
+                    }
+                }
+                (field_error(errors, name))
+            }
+        }
+    };
+    html! {
+        @if let Some(a) = logged {
+            p class="done-note" role="status" { "Done: pain during " (a.pain_during) "/10" @if let Some(e) = a.effort { ", effort " (e) "/10" } "." }
+        }
+        details class="done" open[sent.is_some()] {
+            summary { @if logged.is_some() { "Change what you logged" } @else { "Mark done" } }
+            form method="post" action="/log" {
+                (csrf::field(token))
+                input type="hidden" name="exercise_id" value=(id);
+                input type="hidden" name="level" value=(item.level);
+                input type="hidden" name="date" value=(plan.date.to_string());
+                div class="row" {
+                    (field("sets", "Sets", sets.map(|n| n.to_string())))
+                    (field("reps", "Reps", reps.map(|n| n.to_string())))
+                    (field("hold_seconds", "Hold (s)", num(hold)))
+                    (field("minutes", "Minutes", num(minutes)))
+                    (scale("pain_during", "Pain during (0-10)", logged.map(|a| a.pain_during), true))
+                    (scale("effort", "Effort (0-10)", logged.and_then(|a| a.effort), false))
+                }
+                @for e in errors.errors().iter().filter(|e| !LOGGED_FIELDS.contains(&e.field.as_str())) {
+                    p class="error" { (field_label(&e.field)) " " (e.message) }
+                }
+                button type="submit" { "Save" }
+            }
+        }
+    }
+}
+
+/// "Done" from the Today page: logs the exercise with what she actually did.
+/// The fields of the "Mark done" form that are shown with their own message.
+const LOGGED_FIELDS: &[&str] = &[
+    "sets",
+    "reps",
+    "hold_seconds",
+    "minutes",
+    "pain_during",
+    "effort",
+];
+
+/// The day a form was sent for: its `date` when that is a day up to today, else today.
+pub(crate) fn sent_date(values: &FormValues, today: NaiveDate) -> NaiveDate {
+    values
+        .get("date")
+        .and_then(keel_core::validate::parse_date)
+        .filter(|d| *d <= today)
+        .unwrap_or(today)
+}
+
+/// Errors of a form sent back whose own place is not on the page (a "Mark done" for an
+/// exercise no longer in the plan, an acknowledgement of a finding not shown): listed at the
+/// top, so that nothing is refused in silence.
+fn sent_elsewhere(plan: &PlanView, sent: Option<Sent<'_>>) -> Markup {
+    let errors = match sent {
+        Some(Sent::Log(v, e))
+            if !plan
+                .items
+                .iter()
+                .any(|i| v.get("exercise_id") == Some(i.exercise_id.as_str())) =>
+        {
+            Some(e)
+        }
+        Some(Sent::Acknowledge(v, e))
+            if !plan.triage.findings.iter().any(|f| {
+                f.level != TriageLevel::Emergency && v.get("rule") == Some(f.rule.as_str())
+            }) =>
+        {
+            Some(e)
+        }
+        _ => None,
+    };
+    html! {
+        @if let Some(errors) = errors {
+            div class="error-summary" role="alert" {
+                p { "That could not be saved:" }
+                ul { @for e in errors.errors() { li { (field_label(&e.field)) " " (e.message) } } }
+            }
+        }
+    }
+}
+
+fn plan_block(plan: &PlanView, token: &str, sent: Option<Sent<'_>>) -> Markup {
+    html! {
+        section class={"daytype " (plan.day_type.name())} aria-labelledby="daytype-title" {
+            h2 id="daytype-title" { (plan.day_type.title()) }
+            p class="reason" { (plan.reason) " " span class="rule" { "(rule " (plan.rule) ")" } }
+        }
+        @if plan.day_type != DayType::Stop {
+            section class="plan" aria-labelledby="plan-title" {
+                h2 id="plan-title" { "Your plan" }
+                ol class="items" {
+                    @for item in &plan.items {
+                        li class="item" id={"item-" (item.exercise_id)} {
+                            h3 { (item.name) }
+                            p class="dose" {
+                                strong { (item.dose) }
+                                " · " (item.level_name) " (level " (item.level) ")"
+                                @if item.progression_attempt { " · " em { "step up" } }
+                            }
+                            p class="why" { (item.why) }
+                            ul class="cues" { @for c in &item.cues { li { (c) } } }
+                            p class="mistake" { strong { "Watch out: " } (item.mistake) }
+                            @if let Some(l) = plan.levels.iter().find(|l| l.family == item.family) {
+                                p class="level-reason" { (l.reason) }
+                            }
+                            (done_form(plan, item, token, sent.and_then(|s| s.log_for(&item.exercise_id))))
+                        }
+                    }
+                }
+                @if let Some(rule) = &plan.exclusion_rule {
+                    p class="hint" {
+                        "To protect your spine, this plan leaves out " (movement_list(&plan.excluded_movements)) ". "
+                        span class="rule" { "(rule " (rule) ")" }
+                    }
+                }
+                p class="hint" { "Stop any exercise that makes pain shoot down a leg or rise above 5/10, and choose an easier version next time." }
+            }
+        }
+    }
+}
+
+fn check_in_form(
+    date: NaiveDate,
+    values: &FormValues,
+    errors: &ValidationErrors,
+    token: &str,
+    has_stored: bool,
+) -> Markup {
+    let open = !has_stored || !errors.is_empty();
+    html! {
+        details class="checkin" open[open] {
+            summary { h2 { @if has_stored { "Update this check-in" } @else { "Check in" } } }
+            @if !errors.is_empty() {
+                div class="error-summary" role="alert" tabindex="-1" {
+                    h3 { "Please check these answers" }
+                    ul { @for e in errors.errors() { li { (field_label(&e.field)) " " (e.message) } } }
+                }
+            }
+            form method="post" action="/checkin" novalidate {
+                (csrf::field(token))
+                input type="hidden" name="asked_other" value="1";
+                div class="field" {
+                    label for="date" { "Date" }
+                    input type="date" id="date" name="date" value=(values.get("date").unwrap_or(&date.to_string()))
+                        aria-invalid=[invalid(errors, "date")] aria-describedby=[described_by(errors, "date")];
+                    (field_error(errors, "date"))
+                }
+                fieldset class="pain" aria-invalid=[invalid(errors, "pain")] aria-describedby=[described_by(errors, "pain")] {
+                    legend { "Pain right now" span class="hint" { "0 is no pain, 10 the worst you can imagine" } }
+                    div class="scale" {
+                        @for i in 0..=10 {
+                            @let v = i.to_string();
+                            input type="radio" id={"pain-" (i)} name="pain" value=(v) checked[values.has("pain", &v)];
+                            label for={"pain-" (i)} { (i) }
+                        }
+                    }
+                    (field_error(errors, "pain"))
+                }
+                fieldset {
+                    legend { "Where does it hurt?" }
+                    @for (name, loc) in Location::ALL {
+                        div class="choice" {
+                            input type="checkbox" id={"loc-" (name)} name="locations" value=(name) checked[values.has("locations", name)];
+                            label for={"loc-" (name)} { (loc.label()) }
+                        }
+                    }
+                    (field_error(errors, "locations"))
+                }
+                fieldset {
+                    legend { "How did this pain start?" }
+                    @for (value, label) in [("gradual", "Gradually"), ("sudden", "Suddenly"), ("", "Not sure")] {
+                        div class="choice" {
+                            input type="radio" id={"onset-" (if value.is_empty() { "unsure" } else { value })} name="onset" value=(value)
+                                checked[values.get("onset").unwrap_or("") == value];
+                            label for={"onset-" (if value.is_empty() { "unsure" } else { value })} { (label) }
+                        }
+                    }
+                    (field_error(errors, "onset"))
+                }
+                (number_input(values, errors, "stiffness_minutes", "Morning stiffness", (0, 600, "1"), "Minutes until your back loosened up"))
+                (number_input(values, errors, "sleep", "Sleep last night", (0, 10, "1"), "0 is very poor, 10 is great"))
+                (number_input(values, errors, "energy", "Energy today", (0, 10, "1"), "0 is exhausted, 10 is full of energy"))
+                (number_input(values, errors, "sitting_hours", "Sitting yesterday", (0, 24, "0.5"), "Hours, roughly"))
+                (number_input(values, errors, "walking_minutes", "Walking yesterday", (0, 1440, "1"), "Minutes"))
+                fieldset class="safety" aria-describedby=[described_by(errors, "emergency_screen")] {
+                    legend { "Safety questions: is any of this new for you?" }
+                    p class="hint" { "These signs need help straight away. Tick any that apply." }
+                    @for q in Question::EMERGENCY {
+                        div class="choice" {
+                            input type="checkbox" id={"rf-" (q.name())} name="rf" value=(q.name()) checked[values.has("rf", q.name())];
+                            label for={"rf-" (q.name())} { (q.text()) }
+                        }
+                    }
+                    div class="screen" {
+                        div class="choice" {
+                            input type="radio" id="screen-none" name="emergency_screen" value="none" checked[values.has("emergency_screen", "none")];
+                            label for="screen-none" { "None of these apply to me" }
+                        }
+                        div class="choice" {
+                            input type="radio" id="screen-some" name="emergency_screen" value="some" checked[values.has("emergency_screen", "some")];
+                            label for="screen-some" { "Yes, I have ticked what applies" }
+                        }
+                    }
+                    (field_error(errors, "emergency_screen"))
+                }
+                fieldset {
+                    legend { "Other things to tell a clinician about" }
+                    p class="hint" { "Tick any that apply." }
+                    @for q in Question::ALL.iter().filter(|q| !q.is_emergency()) {
+                        div class="choice" {
+                            input type="checkbox" id={"rf-" (q.name())} name="rf" value=(q.name()) checked[values.has("rf", q.name())];
+                            label for={"rf-" (q.name())} { (q.text()) }
+                        }
+                    }
+                }
+                div class="field" {
+                    label for="notes" { "Notes" }
+                    span class="hint" id="notes-hint" { "Anything else about today (up to " (NOTES_MAX_CHARS) " characters)" }
+                    textarea id="notes" name="notes" rows="3" maxlength=(NOTES_MAX_CHARS)
+                        aria-invalid=[invalid(errors, "notes")] aria-describedby=[described_by(errors, "notes").or(Some("notes-hint".into()))] {
+                        (values.get("notes").unwrap_or(""))
+                    }
+                    (field_error(errors, "notes"))
+                }
+                button type="submit" { "Save check-in" }
+            }
+        }
+    }
+}

@@ -1,0 +1,414 @@
+//! The Today page: her check-in, triaged every time, and the plan for the day; the forms that
+//! save a check-in, acknowledge a warning and log what she did.
+
+use crate::pages::kit::{CheckedForm, FormValues, page_response};
+use crate::pages::today::markup::{Sent, TodayData, TodayForms, sent_date, today_markup};
+use crate::{AppState, csrf};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use keel_app::views::{self};
+use keel_core::rules::Question;
+use keel_core::{CheckIn, ValidationErrors};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+mod markup;
+
+const INT_FIELDS: &[&str] = &[
+    "pain",
+    "stiffness_minutes",
+    "sleep",
+    "energy",
+    "walking_minutes",
+];
+
+const TEXT_FIELDS: &[&str] = &["date", "onset", "notes"];
+
+/// Turns the posted form into the JSON the core validates, so the page, the API and the CLI
+/// share one set of rules. Adds the form's own safety rule: when she records pain, the
+/// emergency questions must be answered (ticked, or "none of these").
+fn form_to_json(values: &FormValues) -> (Value, ValidationErrors) {
+    let mut m = Map::new();
+    let mut errors = ValidationErrors::new();
+    for (k, v) in &values.0 {
+        let v = v.trim();
+        if INT_FIELDS.contains(&k.as_str()) {
+            if v.is_empty() {
+                continue;
+            }
+            m.insert(k.clone(), keel_core::validate::number_from_text(v));
+        } else if k == "sitting_hours" {
+            if !v.is_empty() {
+                m.insert(k.clone(), keel_core::validate::number_from_text(v));
+            }
+        } else if TEXT_FIELDS.contains(&k.as_str()) {
+            if !v.is_empty() {
+                m.insert(k.clone(), Value::from(v));
+            }
+        } else if k == "locations" {
+            let list = m.entry("locations").or_insert_with(|| Value::Array(vec![]));
+            if let Value::Array(items) = list {
+                items.push(Value::from(v));
+            }
+        }
+    }
+    let ticked: Vec<Question> = values
+        .0
+        .iter()
+        .filter(|(k, _)| k == "rf")
+        .filter_map(|(_, v)| Question::from_name(v))
+        .collect();
+    let screen = values.get("emergency_screen");
+    let any_emergency_ticked = ticked.iter().any(|q| q.is_emergency());
+    let pain_recorded = m
+        .get("pain")
+        .and_then(Value::as_f64)
+        .is_some_and(|p| p > 0.0);
+    match (any_emergency_ticked, screen) {
+        (true, _) | (false, Some("none")) => {
+            for q in Question::EMERGENCY {
+                m.insert(q.name().into(), Value::Bool(ticked.contains(q)));
+            }
+        }
+        (false, Some("some")) => errors.add(
+            "emergency_screen",
+            "You said one or more of these apply: tick each one that does.",
+        ),
+        (false, _) if pain_recorded => errors.add(
+            "emergency_screen",
+            "Please answer the safety questions: tick any that apply, or choose \"None of these\".",
+        ),
+        (false, _) => {}
+    }
+    let others_asked = values.get("asked_other") == Some("1");
+    for q in Question::ALL.iter().filter(|q| !q.is_emergency()) {
+        if ticked.contains(q) {
+            m.insert(q.name().into(), Value::Bool(true));
+        } else if others_asked {
+            m.insert(q.name().into(), Value::Bool(false));
+        }
+    }
+    (Value::Object(m), errors)
+}
+
+/// The form's check-in, with the form's own errors and the core's reported together.
+fn form_check_in(values: &FormValues, today: NaiveDate) -> Result<CheckIn, ValidationErrors> {
+    let (json, mut errors) = form_to_json(values);
+    match CheckIn::parse(&json, today) {
+        Ok(c) if errors.is_empty() => Ok(c),
+        Ok(_) => Err(errors),
+        Err(core) => {
+            let mut all = core;
+            all.extend(std::mem::take(&mut errors));
+            Err(all)
+        }
+    }
+}
+
+pub async fn today(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let today = state.today();
+    let date = q
+        .get("date")
+        .and_then(|d| keel_core::validate::parse_date(d))
+        .filter(|d| *d <= today)
+        .unwrap_or(today);
+    let notice = match q.get("saved").map(String::as_str) {
+        Some("new") => Some("Check-in saved."),
+        Some("replaced") => Some("Check-in updated: it replaced the earlier one for this date."),
+        Some("logged") => Some("Logged. Well done."),
+        Some("ack") => Some(
+            "Noted. Keel will not raise that warning again for 14 days; it stays listed below.",
+        ),
+        _ => None,
+    };
+    if notice.is_some() {
+        // Shown once, right after one of her own writes.
+        return fresh_today(&state, &auth, &headers, date, None, notice).await;
+    }
+    let page = state
+        .views
+        .get_or_load(
+            &auth,
+            crate::cache::View::Today(date, today),
+            KeptPage::weight,
+            || async {
+                let data = today_data(&state, auth.user, date).await?;
+                let form = TodayForms {
+                    values: &data.form_values(date),
+                    errors: &ValidationErrors::new(),
+                    sent: None,
+                };
+                let html = today_markup(today, date, &data, &form, None, csrf::PLACEHOLDER);
+                Ok::<_, keel_store::StoreError>(KeptPage::new(html.into_string()))
+            },
+        )
+        .await;
+    match page {
+        Ok(page) => page_response(&state, &headers, StatusCode::OK, |token| {
+            page.with_token(token)
+        }),
+        Err(e) => crate::pages::kit::error_page(e),
+    }
+}
+
+async fn fresh_today(
+    state: &AppState,
+    auth: &crate::auth::Auth,
+    headers: &HeaderMap,
+    date: NaiveDate,
+    sent: Option<Sent<'_>>,
+    notice: Option<&str>,
+) -> Response {
+    let data = match today_data(state, auth.user, date).await {
+        Ok(d) => d,
+        Err(e) => return crate::pages::kit::error_page(e),
+    };
+    let fresh = data.form_values(date);
+    let none = ValidationErrors::new();
+    let (values, errors) = match sent {
+        Some(Sent::CheckIn(values, errors)) => (values, errors),
+        _ => (&fresh, &none),
+    };
+    let status = if sent.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page_response(state, headers, status, |token| {
+        let form = TodayForms {
+            values,
+            errors,
+            sent,
+        };
+        today_markup(state.today(), date, &data, &form, notice, token).into_string()
+    })
+}
+
+/// The Today page as every visitor gets it, kept with her data: rendered once with
+/// [`csrf::PLACEHOLDER`] where the token goes, and cut there, so that each visitor's own
+/// token is put in without rendering the page again.
+struct KeptPage {
+    parts: Vec<String>,
+}
+
+impl KeptPage {
+    fn new(html: String) -> Self {
+        KeptPage {
+            parts: html.split(csrf::PLACEHOLDER).map(str::to_string).collect(),
+        }
+    }
+
+    fn weight(&self) -> u64 {
+        self.parts.iter().map(|p| p.len() as u64 + 24).sum::<u64>() + 64
+    }
+
+    fn with_token(&self, token: &str) -> String {
+        let length = self.parts.iter().map(String::len).sum::<usize>()
+            + token.len() * self.parts.len().saturating_sub(1);
+        let mut html = String::with_capacity(length);
+        for (i, part) in self.parts.iter().enumerate() {
+            if i > 0 {
+                html.push_str(token);
+            }
+            html.push_str(part);
+        }
+        html
+    }
+}
+
+/// "I have seen a clinician about this": mutes a non-emergency finding for 14 days.
+pub async fn post_acknowledge(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+    CheckedForm(headers, values): CheckedForm,
+) -> Response {
+    let body = serde_json::json!({"rule": values.get("rule"), "date": values.get("date")});
+    let today = state.today();
+    let (rule, date) = match keel_core::rules::parse_acknowledgement(&body, today) {
+        Ok(v) => v,
+        Err(errors) => {
+            let date = sent_date(&values, today);
+            let sent = Sent::Acknowledge(&values, &errors);
+            return fresh_today(&state, &auth, &headers, date, Some(sent), None).await;
+        }
+    };
+    match state.store.acknowledge(auth.user, &rule, date).await {
+        Ok(_) => Redirect::to(&format!("/?date={date}&saved=ack#result")).into_response(),
+        Err(e) => crate::pages::kit::error_page(e),
+    }
+}
+
+pub async fn post_check_in(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+    CheckedForm(headers, values): CheckedForm,
+) -> Response {
+    let today = state.today();
+    let check_in = match form_check_in(&values, today) {
+        Ok(c) => c,
+        Err(errors) => {
+            let date = sent_date(&values, today);
+            let sent = Sent::CheckIn(&values, &errors);
+            return fresh_today(&state, &auth, &headers, date, Some(sent), None).await;
+        }
+    };
+    match state.record_check_in(auth.user, &check_in).await {
+        Ok(saved) => {
+            let how = if saved.replaced { "replaced" } else { "new" };
+            Redirect::to(&format!("/?date={}&saved={how}#result", check_in.date)).into_response()
+        }
+        Err(e) => crate::pages::kit::error_page(e),
+    }
+}
+
+async fn today_data(
+    state: &AppState,
+    user: keel_store::UserId,
+    date: NaiveDate,
+) -> Result<TodayData, keel_store::StoreError> {
+    let stored = state.store.check_in(user, date).await?;
+    // One read of her record serves both the plan and the bone screening reminder.
+    let record = state.store.plan_record(user, &state.library).await?;
+    let bone = views::bone_assessment(&record.bone, date);
+    let plan = match &stored {
+        Some(s) => {
+            Some(views::plan_from_record(&state.store, &state.library, user, s, &record).await?)
+        }
+        None => None,
+    };
+    let due = keel_app::progress::questionnaires(&state.store, user, date)
+        .await?
+        .into_iter()
+        .filter(|q| q.due)
+        .map(|q| q.instrument.name)
+        .collect();
+    Ok(TodayData {
+        stored,
+        plan,
+        bone,
+        due,
+    })
+}
+
+pub async fn post_log(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+    CheckedForm(headers, values): CheckedForm,
+) -> Response {
+    let mut m = Map::new();
+    for (k, v) in &values.0 {
+        let v = v.trim();
+        if v.is_empty() {
+            continue;
+        }
+        match k.as_str() {
+            "exercise_id" | "date" => {
+                m.insert(k.clone(), Value::from(v));
+            }
+            "level" | "sets" | "reps" | "hold_seconds" | "minutes" | "pain_during" | "effort" => {
+                m.insert(k.clone(), keel_core::validate::number_from_text(v));
+            }
+            _ => {}
+        }
+    }
+    let today = state.today();
+    let parsed =
+        keel_core::activity::Activity::parse(&Value::Object(m), today, &state.library, |_| 1);
+    let activity = match parsed {
+        Ok(a) => a,
+        Err(errors) => {
+            let date = sent_date(&values, today);
+            let sent = Sent::Log(&values, &errors);
+            return fresh_today(&state, &auth, &headers, date, Some(sent), None).await;
+        }
+    };
+    match state.store.log_activity(auth.user, &activity).await {
+        Ok(_) => Redirect::to(&format!(
+            "/?date={}&saved=logged#item-{}",
+            activity.date, activity.exercise_id
+        ))
+        .into_response(),
+        Err(e) => crate::pages::kit::error_page(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> FormValues {
+        FormValues(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn pain_needs_the_emergency_screen() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let e = form_check_in(&form(&[("pain", "4"), ("sleep", "14")]), today).unwrap_err();
+        assert!(e.message_for("emergency_screen").is_some());
+        assert!(
+            e.message_for("sleep").is_some(),
+            "all errors reported together"
+        );
+        let (v, e) = form_to_json(&form(&[("pain", "0")]));
+        assert!(e.is_empty());
+        assert!(v.get("saddle_numbness").is_none());
+    }
+
+    #[test]
+    fn none_of_these_answers_every_emergency_question_no() {
+        let v = form_to_json(&form(&[("pain", "4"), ("emergency_screen", "none")])).0;
+        for q in Question::EMERGENCY {
+            assert_eq!(v[q.name()], Value::Bool(false));
+        }
+    }
+
+    #[test]
+    fn a_ticked_sign_wins_over_none_of_these() {
+        let v = form_to_json(&form(&[
+            ("pain", "4"),
+            ("emergency_screen", "none"),
+            ("rf", "bladder_change"),
+        ]))
+        .0;
+        assert_eq!(v["bladder_change"], Value::Bool(true));
+        assert_eq!(v["saddle_numbness"], Value::Bool(false));
+    }
+
+    #[test]
+    fn other_questions_are_no_when_shown_and_unticked() {
+        let v = form_to_json(&form(&[
+            ("pain", "0"),
+            ("asked_other", "1"),
+            ("rf", "fever"),
+        ]))
+        .0;
+        assert_eq!(v["fever"], Value::Bool(true));
+        assert_eq!(v["night_pain"], Value::Bool(false));
+    }
+
+    #[test]
+    fn typed_values_pass_through_for_the_core_to_judge() {
+        let v = form_to_json(&form(&[
+            ("pain", "abc"),
+            ("sleep", "3.5"),
+            ("locations", "neck"),
+            ("locations", "buttock"),
+        ]))
+        .0;
+        assert_eq!(v["pain"], Value::from("abc"));
+        assert_eq!(v["sleep"], Value::from(3.5));
+        assert_eq!(v["locations"], serde_json::json!(["neck", "buttock"]));
+    }
+}
