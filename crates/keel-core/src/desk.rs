@@ -435,7 +435,7 @@ pub const BREAK_EXERCISES: &[&str] = &[
 pub const BREAK_MINUTES: u16 = 2;
 
 /// The routine for the `n`th break of a day: they take turns.
-pub fn break_routine(library: &crate::Library, n: usize) -> Option<BreakRoutine> {
+pub fn break_routine(library: &crate::library::Library, n: usize) -> Option<BreakRoutine> {
     let id = BREAK_EXERCISES[n % BREAK_EXERCISES.len()];
     let e = library.get(id)?;
     Some(BreakRoutine {

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::ValidationErrors;
+use crate::validate::ValidationErrors;
 
 /// Why a JSON text was refused.
 #[derive(Debug)]

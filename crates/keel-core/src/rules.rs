@@ -1,7 +1,7 @@
 //! The red-flag questions and the rule table of clinical-rules.md section 1, as data.
 
-use crate::checkin::{Location, Onset};
-use crate::triage::TriageLevel;
+use crate::level::TriageLevel;
+use crate::pain::{Location, Onset};
 use crate::validate::FieldReader;
 
 macro_rules! questions {
@@ -308,7 +308,7 @@ pub fn check_acknowledgeable(rule: &str) -> Result<(), &'static str> {
 pub fn parse_acknowledgement(
     value: &serde_json::Value,
     today: chrono::NaiveDate,
-) -> Result<(String, chrono::NaiveDate), crate::ValidationErrors> {
+) -> Result<(String, chrono::NaiveDate), crate::validate::ValidationErrors> {
     let object = crate::validate::as_object(value)?;
     let mut r = FieldReader::new(object, "");
     let rule = r.string("rule", 64);

@@ -10,6 +10,19 @@ pub enum StoreError {
     Config(String),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+    /// The database answered with an error, or could not be reached; the driver's error is
+    /// kept as the source.
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migration(#[source] sqlx::migrate::MigrateError),
+    /// A file the store reads or writes (a backup, a restore).
+    #[error("{what}: {source}")]
+    File {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("database error: {0}")]
     Other(String),
 }
@@ -21,7 +34,7 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 StoreError::Conflict(db.message().to_string())
             }
-            other => StoreError::Other(other.to_string()),
+            other => StoreError::Database(other),
         }
     }
 }

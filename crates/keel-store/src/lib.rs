@@ -222,7 +222,7 @@ impl Store {
         migrator
             .run(&self.pool)
             .await
-            .map_err(|e| StoreError::Other(e.to_string()))
+            .map_err(StoreError::Migration)
     }
 
     /// Starts a write transaction that holds the user's write lock, so that two writers for
@@ -360,7 +360,10 @@ pub async fn restore_sqlite(
 ) -> Result<u64, StoreError> {
     let check_ins = verify_backup(backup).await?;
     let path = in_use_path(target);
-    let io = |e: std::io::Error| StoreError::Other(format!("{}: {e}", path.display()));
+    let io = |source: std::io::Error| StoreError::File {
+        what: path.display().to_string(),
+        source,
+    };
     let lock = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -378,8 +381,10 @@ pub async fn restore_sqlite(
         Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
     }
     let staging = target.with_extension("restoring");
-    let copy_error =
-        |e: std::io::Error| StoreError::Other(format!("cannot put the backup in place: {e}"));
+    let copy_error = |source: std::io::Error| StoreError::File {
+        what: "cannot put the backup in place".into(),
+        source,
+    };
     std::fs::copy(backup, &staging).map_err(copy_error)?;
     for suffix in ["-wal", "-shm"] {
         let mut side = target.as_os_str().to_owned();

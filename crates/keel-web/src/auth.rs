@@ -8,13 +8,13 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
-use keel_store::{LOCAL_USER, UserId};
+use keel_store::LOCAL_USER;
 
-use crate::AppState;
 use crate::error::{Problem, problem_response};
+use crate::state::AppState;
 use keel_app::secret::hash_token;
 
-pub const SESSION_COOKIE: &str = "keel_session";
+pub use crate::identity::{Auth, SESSION_COOKIE, Via, cookie_value};
 /// A session ends after this long without a request...
 pub fn idle_timeout() -> Duration {
     Duration::hours(12)
@@ -22,27 +22,6 @@ pub fn idle_timeout() -> Duration {
 /// ...and this long after log-in, whatever happens.
 pub fn absolute_lifetime() -> Duration {
     Duration::days(14)
-}
-
-/// How a request was authenticated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Via {
-    /// No accounts exist yet: everything belongs to the local user.
-    Local,
-    Session,
-    Token {
-        write: bool,
-    },
-}
-
-/// The user a request acts for.
-#[derive(Debug, Clone, Copy)]
-pub struct Auth {
-    pub user: UserId,
-    pub via: Via,
-    /// Her revision when the request came in (read with the credentials, in the same query):
-    /// what was worked out from her data at this revision is still right (see `cache`).
-    pub revision: i64,
 }
 
 pub fn session_cookie(token: &str, secure: bool) -> HeaderValue {
@@ -139,7 +118,8 @@ impl FromRequestParts<AppState> for Auth {
             }
             .into_response()
         };
-        let store_error = |e: keel_store::StoreError| crate::ApiError::Store(e).into_response();
+        let store_error =
+            |e: keel_store::StoreError| crate::error::ApiError::Store(e).into_response();
         if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
             let token = value
                 .to_str()
@@ -200,16 +180,4 @@ impl FromRequestParts<AppState> for Auth {
             "Log in first, or send a personal API token.",
         ))
     }
-}
-
-/// The value of the cookie `name`, if the request carries it.
-pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v.to_string())
 }

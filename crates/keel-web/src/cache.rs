@@ -25,7 +25,7 @@ use keel_store::UserId;
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
-use crate::auth::Auth;
+use crate::identity::Auth;
 
 /// Which view of her data an entry holds.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -153,7 +153,7 @@ impl ViewCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::Via;
+    use crate::identity::Via;
 
     fn auth(user: i64, revision: i64) -> Auth {
         Auth {

@@ -1,5 +1,6 @@
 //! Cross-site request forgery: every state-changing form carries a token bound to its visitor,
-//! and every state-changing request a browser sends must come from Keel's own pages.
+//! and every state-changing request a browser sends must come from Keel's own pages (see
+//! `origin`).
 //!
 //! The token is an HMAC, under a secret of the server's (kept in the database, so that every
 //! server on one database shares it), of what identifies the visitor: her session cookie once
@@ -8,16 +9,12 @@
 //! the token cannot be computed without the server's secret; a token seen in one session is
 //! worthless in any other.
 
-use axum::extract::Request;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderValue};
 use hmac::{Hmac, Mac};
 use maud::{Markup, PreEscaped, html};
 use sha2::Sha256;
 
-use crate::auth::SESSION_COOKIE;
-use crate::auth::cookie_value;
+use crate::identity::{SESSION_COOKIE, cookie_value};
 
 /// The browser's own random value, before she has a session.
 pub const COOKIE: &str = "keel_csrf";
@@ -120,73 +117,13 @@ fn set_cookie(value: &str) -> HeaderValue {
     .expect("hex token is a valid header value")
 }
 
-/// Refuses a state-changing request that a browser sent from another site, whatever it
-/// carries. Browsers say where a request comes from (`Sec-Fetch-Site`, and `Origin` on every
-/// POST); clients that are not browsers send neither and are judged by their credentials
-/// alone. A request with an `Authorization` header is let through: a browser never adds one
-/// by itself, and a cross-site script cannot send one without a preflight Keel never allows.
-pub async fn same_origin_only(req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
-        || req.headers().contains_key(header::AUTHORIZATION)
-        || from_this_site(req.headers())
-    {
-        return next.run(req).await;
-    }
-    let api = req.uri().path().starts_with("/api/");
-    refused(api)
-}
-
-/// Whether the browser's own account of a request's origin (if it gave one) is this site.
-fn from_this_site(headers: &HeaderMap) -> bool {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    if let Some(site) = text("sec-fetch-site") {
-        return site == "same-origin" || site == "none";
-    }
-    let Some(origin) = text("origin") else {
-        return true;
-    };
-    // `Origin` is scheme://host[:port]; "null" (a sandboxed or privacy-sensitive context)
-    // has no host and is refused.
-    let Some((_, authority)) = origin.split_once("://") else {
-        return false;
-    };
-    [text("host"), text("x-forwarded-host")]
-        .into_iter()
-        .flatten()
-        .any(|host| host.eq_ignore_ascii_case(authority))
-}
-
-fn refused(api: bool) -> Response {
-    const DETAIL: &str =
-        "This request came from another site. Keel only accepts changes made on its own pages.";
-    if api {
-        let problem = crate::error::Problem {
-            kind: "urn:keel:problem:cross-site".into(),
-            title: "Forbidden".into(),
-            status: 403,
-            detail: DETAIL.into(),
-            errors: vec![],
-        };
-        return crate::error::problem_response(StatusCode::FORBIDDEN, &problem);
-    }
-    let page = crate::pages::kit::layout(
-        "Refused",
-        html! {
-            h1 { "This came from another site" }
-            p { (DETAIL) " Nothing was changed." }
-            p { a href="/" { "Open Keel" } }
-        },
-    );
-    (StatusCode::FORBIDDEN, page).into_response()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn headers(cookies: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_str(cookies).unwrap());
+        h.insert(axum::http::header::COOKIE, HeaderValue::from_str(cookies).unwrap());
         h
     }
 
@@ -242,45 +179,5 @@ mod tests {
         let other_session = headers(&format!("{browser}; {SESSION_COOKIE}=s2"));
         assert!(!key.verify(&other_session, Some(&session_token)));
         assert!(!Key::new("another server").verify(&in_session, Some(&session_token)));
-    }
-
-    #[test]
-    fn origins_are_judged_by_the_browsers_own_headers() {
-        let mut h = HeaderMap::new();
-        assert!(
-            from_this_site(&h),
-            "no browser headers: a script or the CLI"
-        );
-        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("http://127.0.0.1:8080"),
-        );
-        assert!(from_this_site(&h));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://evil.example"),
-        );
-        assert!(!from_this_site(&h));
-        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
-        assert!(!from_this_site(&h));
-        h.insert(
-            "x-forwarded-host",
-            HeaderValue::from_static("keel.example.org"),
-        );
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://keel.example.org"),
-        );
-        assert!(from_this_site(&h), "behind a proxy that rewrites Host");
-        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
-        assert!(
-            !from_this_site(&h),
-            "Sec-Fetch-Site outranks a matching Origin"
-        );
-        h.insert("sec-fetch-site", HeaderValue::from_static("same-site"));
-        assert!(!from_this_site(&h), "a sibling site is another site");
-        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
-        assert!(from_this_site(&h));
     }
 }

@@ -9,7 +9,7 @@ use crate::error::ApiError;
 
 /// A JSON body of at most `LIMIT` bytes, parsed to a value for the core's validating
 /// constructors.
-pub struct JsonBody<const LIMIT: usize = { crate::BODY_LIMIT_BYTES }>(pub Value);
+pub struct JsonBody<const LIMIT: usize = { crate::error::BODY_LIMIT_BYTES }>(pub Value);
 
 /// A whole-account import may be large; every other body stays small.
 pub type ImportBody = JsonBody<IMPORT_LIMIT_BYTES>;

@@ -1,9 +1,9 @@
 //! Sign-up, log-in and log-out as the pages and the API both do them: the rate limits that
 //! answer password guessing with 429, sessions and where to go next.
 
-use crate::AppState;
 use crate::auth::{self};
 use crate::error::{Problem, problem_response};
+use crate::state::AppState;
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -95,8 +95,8 @@ pub(crate) async fn try_signup(
         Ok(e) => e,
         Err(e) => return Ok(Outcome::Invalid(e)),
     };
-    if state.signup != crate::SignupMode::Open && state.accounts_enabled().await? {
-        if state.signup == crate::SignupMode::Closed {
+    if state.signup != crate::state::SignupMode::Open && state.accounts_enabled().await? {
+        if state.signup == crate::state::SignupMode::Closed {
             return Ok(Outcome::Refused(
                 StatusCode::FORBIDDEN,
                 ValidationErrors::single(

@@ -3,12 +3,12 @@
 //! and the kept views. Counts of the server's own work only, nothing of anyone's data: a
 //! route is its pattern (`/api/v1/plan/{date}`), never the address asked.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::header;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use keel_core::triage::TriageResult;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::encoding::text::encode;
@@ -17,8 +17,6 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
-
-use crate::AppState;
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
@@ -77,7 +75,7 @@ impl Metrics {
 }
 
 /// Middleware: counts each answer by method, route and status, and times it by route.
-pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn track(State(m): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
     let route = req
         .extensions()
         .get::<MatchedPath>()
@@ -86,7 +84,6 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     let method = req.method().to_string();
     let started = Instant::now();
     let response = next.run(req).await;
-    let m = &state.metrics;
     m.latency
         .get_or_create(&RouteLabels {
             route: route.clone(),
@@ -102,9 +99,18 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
     response
 }
 
-/// `GET /metrics`.
-pub async fn metrics(State(state): State<AppState>) -> Response {
-    let m = &state.metrics;
+/// What the server reports about itself beside its own counts.
+pub struct Gauges {
+    /// Pool connections open, and of those idle.
+    pub pool: (u32, usize),
+    /// Views served as kept, and worked out afresh.
+    pub views: (u64, u64),
+    /// Bytes of the kept views.
+    pub view_bytes: u64,
+}
+
+/// The metrics as OpenMetrics text.
+pub fn encode_text(m: &Metrics, gauges: Gauges) -> Result<String, std::fmt::Error> {
     let mut registry = Registry::default();
     registry.register(
         "keel_http_requests",
@@ -126,7 +132,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         "Triage findings of the check-ins saved, by level",
         m.findings.clone(),
     );
-    let (size, idle) = state.store.pool_connections();
+    let (size, idle) = gauges.pool;
     registry.register(
         "keel_db_pool_connections",
         "Database connections open in the pool",
@@ -137,7 +143,7 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         "Database connections open and idle",
         ConstGauge::new(i64::try_from(idle).unwrap_or(i64::MAX)),
     );
-    let (kept, worked_out) = state.views.counts();
+    let (kept, worked_out) = gauges.views;
     registry.register(
         "keel_views_kept",
         "Pages and plans served as kept from an earlier request",
@@ -151,21 +157,9 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
     registry.register(
         "keel_view_cache_bytes",
         "Estimated bytes of the kept views",
-        ConstGauge::new(i64::try_from(state.views.weight()).unwrap_or(i64::MAX)),
+        ConstGauge::new(i64::try_from(gauges.view_bytes).unwrap_or(i64::MAX)),
     );
     let mut body = String::new();
-    if encode(&mut body, &registry).is_err() {
-        return crate::ApiError::Store(keel_store::StoreError::Other(
-            "metrics could not be written".into(),
-        ))
-        .into_response();
-    }
-    (
-        [(
-            header::CONTENT_TYPE,
-            "application/openmetrics-text; version=1.0.0; charset=utf-8",
-        )],
-        body,
-    )
-        .into_response()
+    encode(&mut body, &registry)?;
+    Ok(body)
 }

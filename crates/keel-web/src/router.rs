@@ -6,14 +6,16 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::BODY_LIMIT_BYTES;
-use crate::{AppState, api, csrf, metrics, pages};
+use crate::state::AppState;
+use crate::{api, metrics, origin, pages};
 
 /// Unknown addresses: a problem document under /api, a page elsewhere.
 async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
@@ -35,6 +37,26 @@ async fn method_not_allowed(uri: axum::http::Uri) -> axum::response::Response {
     }
 }
 
+/// `GET /metrics`: the server's own counts (see `metrics`), nothing of anyone's data.
+async fn scrape(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    let gauges = metrics::Gauges {
+        pool: state.store.pool_connections(),
+        views: state.views.counts(),
+        view_bytes: state.views.weight(),
+    };
+    match metrics::encode_text(&state.metrics, gauges) {
+        Ok(body) => (
+            [(
+                header::CONTENT_TYPE,
+                "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            )],
+            body,
+        )
+            .into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
 pub fn router(state: AppState) -> Router {
@@ -52,16 +74,16 @@ pub fn router(state: AppState) -> Router {
     );
     Router::new()
         .merge(pages::routes())
-        .route("/metrics", get(metrics::metrics))
+        .route("/metrics", get(scrape))
         .merge(api)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            state.metrics.clone(),
             metrics::track,
         ))
         .with_state(state)
-        .layer(axum::middleware::from_fn(csrf::same_origin_only))
+        .layer(axum::middleware::from_fn(origin::same_origin_only))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         // Her data is in almost every answer: nothing is kept by browsers or proxies unless a
         // route says otherwise (the stylesheet and script do).

@@ -1,11 +1,11 @@
 //! Accounts through the API: sign-up, log-in and log-out, the password, personal tokens, the
 //! security log, invitations and deleting the account.
 
-use crate::AppState;
 use crate::auth::{self, Auth};
 use crate::error::{ApiError, Problem, problem_response};
 use crate::extract::JsonBody;
 use crate::login::{Outcome, end_session, too_many, try_login, try_signup, with_session};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};

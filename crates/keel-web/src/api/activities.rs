@@ -1,10 +1,10 @@
 //! What she did: logged exercises, levels, the week against its targets, the sessions
 //! calendar, and her exercise preferences.
 
-use crate::AppState;
 use crate::api::kit::{date_param, date_range};
 use crate::error::{ApiError, Problem};
 use crate::extract::JsonBody;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;

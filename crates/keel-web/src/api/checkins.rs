@@ -1,10 +1,10 @@
 //! Check-ins, the plan for a day, and triage on its own.
 
-use crate::AppState;
 use crate::api::kit::{date_range, json_bytes, json_response};
 use crate::cache::View;
 use crate::error::{ApiError, Problem};
 use crate::extract::JsonBody;
+use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};

@@ -1,10 +1,10 @@
 //! Her data through the API: the export in three formats, the import of a Keel export and of
 //! another tracker's CSV.
 
-use crate::AppState;
 use crate::auth::Auth;
 use crate::error::{ApiError, Problem};
 use crate::extract::JsonBody;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::header;

@@ -1,9 +1,9 @@
 //! The desk check, breaks, their settings and the calendar feed of reminders.
 
-use crate::AppState;
 use crate::api::kit::date_param;
 use crate::error::{ApiError, Problem};
 use crate::extract::JsonBody;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;

@@ -1,7 +1,7 @@
 //! What the API's resources share: date ranges and parameters, and JSON bodies made once.
 
-use crate::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};

@@ -6,8 +6,8 @@ use axum::response::Response;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::AppState;
 use crate::error::{ApiError, Problem};
+use crate::state::AppState;
 
 pub mod account;
 pub mod activities;

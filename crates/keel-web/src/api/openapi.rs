@@ -1,8 +1,8 @@
 //! The OpenAPI document: what the routes register, finished with the shared components, the
 //! date pattern and the security schemes.
 
-use crate::AppState;
 use crate::error::Problem;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

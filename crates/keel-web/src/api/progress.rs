@@ -1,9 +1,9 @@
 //! Progress and the questionnaires.
 
-use crate::AppState;
 use crate::api::kit::date_param;
 use crate::error::{ApiError, Problem};
 use crate::extract::JsonBody;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

@@ -1,8 +1,8 @@
 //! Acknowledged warnings.
 
-use crate::AppState;
 use crate::error::{ApiError, Problem};
 use crate::extract::JsonBody;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -2,9 +2,10 @@
 //! deleting the account.
 
 use crate::auth::{self, Auth, Via};
+use crate::csrf;
 use crate::pages::auth::page_with_token;
 use crate::pages::kit::{CheckedForm, FormValues, described_by, field_error, invalid};
-use crate::{AppState, csrf};
+use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};

@@ -1,11 +1,12 @@
 //! The sign-up, log-in and log-out pages.
 
 use crate::auth::{self};
+use crate::csrf;
 use crate::login::{
     Outcome, address, end_session, safe_next, too_many, try_login, try_signup, with_session,
 };
 use crate::pages::kit::{CheckedForm, FormValues, field_error, layout_in, read_form};
-use crate::{AppState, csrf};
+use crate::state::AppState;
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};

@@ -10,10 +10,11 @@ use maud::{Markup, html};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
+use crate::csrf;
 use crate::pages::kit::{
     FormValues, described_by, field_error, invalid, layout_in, movement_list, read_form,
 };
-use crate::{AppState, csrf};
+use crate::state::AppState;
 use keel_app::views;
 
 /// Which form failed, so its errors and values show beside it.

@@ -1,7 +1,8 @@
 //! The Breaks page: the timer, the sit/stand log and the calendar feed of reminders.
 
+use crate::csrf;
 use crate::pages::kit::{CheckedForm, FormValues, described_by, field_error, invalid, layout_in};
-use crate::{AppState, csrf};
+use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};

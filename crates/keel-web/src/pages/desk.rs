@@ -1,8 +1,9 @@
 //! The Desk page: the workstation check, with a side-view drawing of the heights it
 //! recommends.
 
+use crate::csrf;
 use crate::pages::kit::{CheckedForm, FormValues, described_by, field_error, invalid, layout_in};
-use crate::{AppState, csrf};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};

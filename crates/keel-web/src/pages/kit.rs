@@ -3,7 +3,8 @@
 //! cookie.
 
 use crate::error::ApiError;
-use crate::{AppState, csrf, extract};
+use crate::state::AppState;
+use crate::{csrf, extract};
 use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -129,7 +130,7 @@ pub(crate) async fn read_form(
     req: Request,
 ) -> Result<(HeaderMap, FormValues), Response> {
     let headers = req.headers().clone();
-    let body = extract::read_body(req, crate::BODY_LIMIT_BYTES)
+    let body = extract::read_body(req, crate::error::BODY_LIMIT_BYTES)
         .await
         .map_err(error_page)?;
     let values = parse_pairs(&body);

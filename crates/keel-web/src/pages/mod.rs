@@ -5,7 +5,7 @@
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::AppState;
+use crate::state::AppState;
 
 pub mod account;
 pub mod auth;

@@ -12,8 +12,9 @@ use keel_core::progress::{self};
 use maud::{Markup, html};
 use serde_json::{Map, Value};
 
+use crate::csrf;
 use crate::pages::kit::{CheckedForm, FormValues, field_error, layout_in};
-use crate::{AppState, csrf};
+use crate::state::AppState;
 
 use keel_app::progress::{PainDay, QuestionnaireStatus, progress_for, save};
 

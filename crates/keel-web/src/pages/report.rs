@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Response};
 use keel_store::StoreError;
 use maud::{Markup, html};
 
-use crate::AppState;
 use crate::pages::progress::pain_chart;
+use crate::state::AppState;
 use keel_app::views::DISCLAIMER;
 
 use keel_app::report::{ReportData, adherence, bone_lines, gather, parse_period, pdf_report};

@@ -10,8 +10,8 @@ use chrono::Duration;
 use keel_core::activity::WeekSummary;
 use maud::{Markup, html};
 
-use crate::AppState;
 use crate::pages::kit::layout_in;
+use crate::state::AppState;
 use keel_app::views;
 
 /// Daily share of the weekly 150 minutes, drawn as a guide line.

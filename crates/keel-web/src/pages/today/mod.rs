@@ -1,9 +1,10 @@
 //! The Today page: her check-in, triaged every time, and the plan for the day; the forms that
 //! save a check-in, acknowledge a warning and log what she did.
 
+use crate::csrf;
 use crate::pages::kit::{CheckedForm, FormValues, page_response};
 use crate::pages::today::markup::{Sent, TodayData, TodayForms, sent_date, today_markup};
-use crate::{AppState, csrf};
+use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
