@@ -6,8 +6,10 @@
 pub mod pdf;
 
 pub mod accounts;
+pub mod activities;
 pub mod clock;
 pub mod desk;
+mod error;
 pub mod export;
 pub mod import;
 pub mod progress;
@@ -15,3 +17,5 @@ pub mod report;
 pub mod schema;
 pub mod secret;
 pub mod views;
+
+pub use error::AppError;

@@ -103,10 +103,37 @@ fn context_query(postgres: bool) -> &'static str {
     }
 }
 
-/// Her days the save's rules look at, oldest first: from [`HISTORY_DAYS`] before its day up
-/// to (not including) the day.
-const DAYS: &str = "SELECT date, pain, day_type FROM checkins
-     WHERE user_id = $1 AND date >= $2 AND date < $3 ORDER BY date";
+/// Her days the save's rules look at: from [`HISTORY_DAYS`] before its day up to (not
+/// including) the day, as one JSON array of `[date, pain, day_type]` in one row. A year of
+/// rows one by one costs the SQLite driver a hand-off between threads per row, most of a
+/// save (docs/benchmarks.md); one row costs one.
+fn days_query(postgres: bool) -> &'static str {
+    if postgres {
+        "SELECT COALESCE(json_agg(json_build_array(date, pain, day_type) ORDER BY date), '[]')::TEXT AS days
+         FROM checkins WHERE user_id = $1 AND date >= $2 AND date < $3"
+    } else {
+        "SELECT json_group_array(json_array(date, pain, day_type)) AS days
+         FROM checkins WHERE user_id = $1 AND date >= $2 AND date < $3"
+    }
+}
+
+/// Reads [`days_query`]'s array, oldest first.
+fn parse_days(json: &str) -> Result<Vec<RecentDay>, StoreError> {
+    let rows: Vec<(String, i64, String)> = serde_json::from_str(json).map_err(corrupt)?;
+    let mut days = rows
+        .into_iter()
+        .map(|(date, pain, day_type)| {
+            Ok(RecentDay {
+                date: parse_date(date)?,
+                pain: u8::try_from(pain)
+                    .map_err(|_| StoreError::Corrupt(format!("pain {pain}")))?,
+                day_type: DayType::from_name(&day_type),
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    days.sort_unstable_by_key(|d| d.date);
+    Ok(days)
+}
 
 /// What [`context_query`] answers.
 #[derive(Debug)]
@@ -122,16 +149,6 @@ fn context_dates(date: NaiveDate) -> [String; 2] {
         date.to_string(),
         (date - Duration::days(keel_core::rules::MUTE_DAYS - 1)).to_string(),
     ]
-}
-
-fn day_from_row(row: &Row) -> Result<RecentDay, StoreError> {
-    let pain: i64 = row.get("pain")?;
-    let day_type: String = row.get("day_type")?;
-    Ok(RecentDay {
-        date: parse_date(row.get("date")?)?,
-        pain: u8::try_from(pain).map_err(|_| StoreError::Corrupt(format!("pain {pain}")))?,
-        day_type: DayType::from_name(&day_type),
-    })
 }
 
 const UPSERT: &str = "INSERT INTO checkins (user_id, date, pain, body, triage, day_type, decision, created_at, updated_at, walking_minutes)
@@ -225,15 +242,13 @@ pub(crate) async fn assess_and_write(
         muted: row.try_get("muted")?,
     };
     let from = check_in.date - Duration::days(HISTORY_DAYS);
-    let days = sqlx::query(DAYS)
+    let days: String = sqlx::query_scalar(days_query(postgres))
         .bind(user.0)
         .bind(from.to_string())
         .bind(check_in.date.to_string())
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| day_from_row(&Row(r)))
-        .collect::<Result<Vec<_>, _>>()?;
+        .fetch_one(&mut *conn)
+        .await?;
+    let days = parse_days(&days)?;
     let (c, saved) = assess(check_in, &days, context)?;
     sqlx::query(UPSERT)
         .bind(user.0)

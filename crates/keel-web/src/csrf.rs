@@ -123,7 +123,10 @@ mod tests {
 
     fn headers(cookies: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(axum::http::header::COOKIE, HeaderValue::from_str(cookies).unwrap());
+        h.insert(
+            axum::http::header::COOKIE,
+            HeaderValue::from_str(cookies).unwrap(),
+        );
         h
     }
 

@@ -29,6 +29,15 @@ pub enum ApiError {
     Store(#[from] StoreError),
 }
 
+impl From<keel_app::AppError> for ApiError {
+    fn from(e: keel_app::AppError) -> Self {
+        match e {
+            keel_app::AppError::Invalid(e) => ApiError::Validation(e),
+            keel_app::AppError::Store(e) => ApiError::Store(e),
+        }
+    }
+}
+
 impl From<ValidationErrors> for ApiError {
     fn from(e: ValidationErrors) -> Self {
         ApiError::Validation(e)

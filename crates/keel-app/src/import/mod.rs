@@ -11,8 +11,12 @@ use keel_core::desk::{BreakSettings, DeskInput};
 use keel_core::preferences::Preferences;
 use keel_core::{CheckIn, Library, ValidationErrors};
 use keel_store::{BreakTaken, PostureEntry, Response, UserData};
+use keel_store::{Store, UserId};
+use serde::Serialize;
 use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
+use crate::error::AppError;
 use crate::export::{SCHEMA, SCHEMA_VERSION};
 
 pub mod csv;
@@ -396,4 +400,39 @@ pub fn parse(
         }
     }
     errors.into_result(|| data)
+}
+
+/// What an import of a Keel export brought in.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Imported {
+    pub check_ins: usize,
+    pub activities: usize,
+    pub questionnaires: usize,
+}
+
+/// Replaces all of her data with a Keel export, in one transaction: a file with any error
+/// changes nothing, and every error is named by its path. `via` says where it came from, for
+/// her security log.
+pub async fn import_export(
+    store: &Store,
+    library: &Library,
+    user: UserId,
+    value: &Value,
+    today: NaiveDate,
+    via: &str,
+) -> Result<Imported, AppError> {
+    let data = parse(value, library, today)?;
+    store.replace_user_data(user, &data).await?;
+    store
+        .audit(
+            user,
+            "import",
+            &format!("{} check-ins {via}", data.check_ins.len()),
+        )
+        .await?;
+    Ok(Imported {
+        check_ins: data.check_ins.len(),
+        activities: data.activities.len(),
+        questionnaires: data.responses.len(),
+    })
 }

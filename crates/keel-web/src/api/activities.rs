@@ -15,7 +15,6 @@ use keel_app::views::{self};
 use keel_core::ValidationErrors;
 use keel_core::activity::{Activity, FamilyLevel, WeekSummary};
 use keel_core::preferences::Preferences;
-use keel_core::validate::parse_date;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -38,22 +37,14 @@ pub async fn post_activity(
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
-    let today = state.today();
-    let on = body
-        .get("date")
-        .and_then(Value::as_str)
-        .and_then(parse_date)
-        .filter(|d| *d <= today)
-        .unwrap_or(today);
-    let levels = views::levels_on(&state.store, &state.library, auth.user, on).await?;
-    let activity = Activity::parse(&body, today, &state.library, |f| {
-        levels
-            .iter()
-            .find(|l| l.family == f)
-            .map(|l| l.level)
-            .unwrap_or(1)
-    })?;
-    let replaced = state.store.log_activity(auth.user, &activity).await?;
+    let (activity, replaced) = keel_app::activities::log_activity(
+        &state.store,
+        &state.library,
+        auth.user,
+        &body,
+        state.today(),
+    )
+    .await?;
     Ok((
         if replaced {
             StatusCode::OK

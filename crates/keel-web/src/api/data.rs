@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Response};
 use keel_core::ValidationErrors;
 use keel_core::validate::unknown_fields;
 use keel_store::StoreError;
-use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -88,38 +87,26 @@ pub async fn export(
         .into_response()
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Imported {
-    pub check_ins: usize,
-    pub activities: usize,
-    pub questionnaires: usize,
-}
-
 /// Replaces all of her data with a Keel JSON export, in one transaction: a file with any
 /// error changes nothing, and every error is named by its path.
 #[utoipa::path(post, path = "/api/v1/import", tag = "account",
     request_body(content = keel_app::schema::ImportBody, content_type = "application/json"),
-    responses((status = 200, body = Imported), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = keel_app::import::Imported), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn api_import(
     auth: Auth,
     State(state): State<AppState>,
     JsonBody(body): crate::extract::ImportBody,
-) -> Result<Json<Imported>, ApiError> {
-    let data = keel_app::import::parse(&body, &state.library, state.today())?;
-    state.store.replace_user_data(auth.user, &data).await?;
-    state
-        .store
-        .audit(
-            auth.user,
-            "import",
-            &format!("{} check-ins", data.check_ins.len()),
-        )
-        .await?;
-    Ok(Json(Imported {
-        check_ins: data.check_ins.len(),
-        activities: data.activities.len(),
-        questionnaires: data.responses.len(),
-    }))
+) -> Result<Json<keel_app::import::Imported>, ApiError> {
+    let imported = keel_app::import::import_export(
+        &state.store,
+        &state.library,
+        auth.user,
+        &body,
+        state.today(),
+        "via the API",
+    )
+    .await?;
+    Ok(Json(imported))
 }
 
 /// Imports check-ins from another tracker's CSV: `{"csv": text, "mapping": {"date": "Day",
@@ -170,23 +157,8 @@ pub async fn api_import_csv(
         date_format,
         state.today(),
     )?;
-    if !dry_run && report.rejected_count > 0 {
-        return Err(report.refusals().into());
-    }
     if !dry_run {
-        state
-            .store
-            .import_check_ins(auth.user, &report.check_ins)
-            .await?;
-        state
-            .store
-            .audit(
-                auth.user,
-                "import",
-                &format!("{} check-ins from CSV", report.valid),
-            )
-            .await?;
-        report.imported = true;
+        keel_app::import::csv::save(&state.store, auth.user, &mut report, "via the API").await?;
     }
     Ok(Json(report))
 }

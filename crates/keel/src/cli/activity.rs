@@ -61,24 +61,11 @@ pub(crate) async fn log(args: LogArgs) -> Result<(), CliError> {
         Value::Object(m)
     };
     let library = Library::builtin();
-    let today = today();
-    let on = body
-        .get("date")
-        .and_then(Value::as_str)
-        .and_then(keel_core::validate::parse_date)
-        .filter(|d| *d <= today)
-        .unwrap_or(today);
     let store = open(&args.db).await?;
-    let levels = views::levels_on(&store, &library, LOCAL_USER, on).await?;
-    let activity = keel_core::activity::Activity::parse(&body, today, &library, |f| {
-        levels
-            .iter()
-            .find(|l| l.family == f)
-            .map(|l| l.level)
-            .unwrap_or(1)
-    })?;
-    let replaced = store.log_activity(LOCAL_USER, &activity).await?;
+    let logged =
+        keel_app::activities::log_activity(&store, &library, LOCAL_USER, &body, today()).await;
     store.close().await;
+    let (activity, replaced) = logged?;
     if args.json {
         output::json(&activity);
     } else {

@@ -72,31 +72,19 @@ pub async fn import(args: ImportArgs) -> Result<(), CliError> {
         .map_err(|e| CliError::Input(format!("file: cannot read {}: {e}", file.display())))?;
     let value = json_input(&text, "file")?;
     let library = Library::builtin();
-    let data = keel_app::import::parse(&value, &library, today())?;
     let store = open(&db).await?;
     let id = target_user(&store, user.as_deref()).await?;
     if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        eprintln!(
-            "importing {} check-ins, {} activities in one transaction...",
-            data.check_ins.len(),
-            data.activities.len()
-        );
+        eprintln!("importing in one transaction...");
     }
-    store.replace_user_data(id, &data).await?;
-    store
-        .audit(
-            id,
-            "import",
-            &format!("{} check-ins via keel import", data.check_ins.len()),
-        )
-        .await
-        .ok();
+    let imported =
+        keel_app::import::import_export(&store, &library, id, &value, today(), "via keel import")
+            .await;
     store.close().await;
+    let imported = imported?;
     println!(
         "Imported {} check-ins, {} activities and {} questionnaire answers.",
-        data.check_ins.len(),
-        data.activities.len(),
-        data.responses.len()
+        imported.check_ins, imported.activities, imported.questionnaires
     );
     Ok(())
 }
@@ -140,7 +128,7 @@ pub async fn import_csv(args: ImportCsvArgs) -> Result<(), CliError> {
     let text = std::fs::read_to_string(&file)
         .map_err(|e| CliError::Input(format!("file: cannot read {}: {e}", file.display())))?;
     let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let report =
+    let mut report =
         keel_app::import::csv::check_with_progress(&text, &mapping, &date_format, today(), |n| {
             if tty {
                 eprint!("\rchecked {n} rows");
@@ -177,12 +165,9 @@ pub async fn import_csv(args: ImportCsvArgs) -> Result<(), CliError> {
     }
     let store = open(&db).await?;
     let id = target_user(&store, user.as_deref()).await?;
-    let n = store.import_check_ins(id, &report.check_ins).await?;
-    store
-        .audit(id, "import", &format!("{n} check-ins from CSV"))
-        .await
-        .ok();
+    let saved = keel_app::import::csv::save(&store, id, &mut report, "via keel import-csv").await;
     store.close().await;
+    let n = saved?;
     println!("Imported {n} check-ins.");
     Ok(())
 }

@@ -32,6 +32,15 @@ impl From<ValidationErrors> for CliError {
     }
 }
 
+impl From<keel_app::AppError> for CliError {
+    fn from(e: keel_app::AppError) -> Self {
+        match e {
+            keel_app::AppError::Invalid(e) => e.into(),
+            keel_app::AppError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<keel_store::StoreError> for CliError {
     fn from(e: keel_store::StoreError) -> Self {
         CliError::Other(e.into())

@@ -320,23 +320,26 @@ pub async fn post_log(
         }
     }
     let today = state.today();
-    let parsed =
-        keel_core::activity::Activity::parse(&Value::Object(m), today, &state.library, |_| 1);
-    let activity = match parsed {
-        Ok(a) => a,
-        Err(errors) => {
-            let date = sent_date(&values, today);
-            let sent = Sent::Log(&values, &errors);
-            return fresh_today(&state, &auth, &headers, date, Some(sent), None).await;
-        }
-    };
-    match state.store.log_activity(auth.user, &activity).await {
-        Ok(_) => Redirect::to(&format!(
+    let logged = keel_app::activities::log_activity(
+        &state.store,
+        &state.library,
+        auth.user,
+        &Value::Object(m),
+        today,
+    )
+    .await;
+    match logged {
+        Ok((activity, _)) => Redirect::to(&format!(
             "/?date={}&saved=logged#item-{}",
             activity.date, activity.exercise_id
         ))
         .into_response(),
-        Err(e) => crate::pages::kit::error_page(e),
+        Err(keel_app::AppError::Invalid(errors)) => {
+            let date = sent_date(&values, today);
+            let sent = Sent::Log(&values, &errors);
+            fresh_today(&state, &auth, &headers, date, Some(sent), None).await
+        }
+        Err(keel_app::AppError::Store(e)) => crate::pages::kit::error_page(e),
     }
 }
 
