@@ -83,41 +83,29 @@ impl Store {
     }
 }
 
-/// What a save reads before its write besides the days: the day's own creation time if it
-/// was checked in already (kept when it is replaced) and the rules acknowledged within the
-/// mute window. Keyed lookups, one row.
+/// What a save reads before its write, in one row: the day's own creation time if it was
+/// checked in already (kept when it is replaced), the rules acknowledged within the mute
+/// window, and her days the rules look at (from [`HISTORY_DAYS`] before the day up to, not
+/// including, the day) as one JSON array of `[date, pain, day_type]`. One row, because every
+/// statement is a hand-off to the SQLite driver's thread and back, and a year of rows one by
+/// one was most of a save (docs/benchmarks.md). Keyed lookups and a primary-key range.
 fn context_query(postgres: bool) -> &'static str {
-    macro_rules! context {
-        ($agg:literal) => {
-            concat!(
-                "SELECT (SELECT created_at FROM checkins WHERE user_id = $1 AND date = $2) AS existing,
-                   (SELECT ", $agg, "(rule, ',') FROM acknowledgements
-                     WHERE user_id = $1 AND acknowledged_on <= $2 AND acknowledged_on >= $3) AS muted"
-            )
-        };
-    }
     if postgres {
-        context!("string_agg")
+        "SELECT (SELECT created_at FROM checkins WHERE user_id = $1 AND date = $2) AS existing,
+           (SELECT string_agg(rule, ',') FROM acknowledgements
+             WHERE user_id = $1 AND acknowledged_on <= $2 AND acknowledged_on >= $3) AS muted,
+           (SELECT COALESCE(json_agg(json_build_array(date, pain, day_type) ORDER BY date), '[]')::TEXT
+             FROM checkins WHERE user_id = $1 AND date >= $4 AND date < $2) AS days"
     } else {
-        context!("group_concat")
+        "SELECT (SELECT created_at FROM checkins WHERE user_id = $1 AND date = $2) AS existing,
+           (SELECT group_concat(rule, ',') FROM acknowledgements
+             WHERE user_id = $1 AND acknowledged_on <= $2 AND acknowledged_on >= $3) AS muted,
+           (SELECT json_group_array(json_array(date, pain, day_type))
+             FROM checkins WHERE user_id = $1 AND date >= $4 AND date < $2) AS days"
     }
 }
 
-/// Her days the save's rules look at: from [`HISTORY_DAYS`] before its day up to (not
-/// including) the day, as one JSON array of `[date, pain, day_type]` in one row. A year of
-/// rows one by one costs the SQLite driver a hand-off between threads per row, most of a
-/// save (docs/benchmarks.md); one row costs one.
-fn days_query(postgres: bool) -> &'static str {
-    if postgres {
-        "SELECT COALESCE(json_agg(json_build_array(date, pain, day_type) ORDER BY date), '[]')::TEXT AS days
-         FROM checkins WHERE user_id = $1 AND date >= $2 AND date < $3"
-    } else {
-        "SELECT json_group_array(json_array(date, pain, day_type)) AS days
-         FROM checkins WHERE user_id = $1 AND date >= $2 AND date < $3"
-    }
-}
-
-/// Reads [`days_query`]'s array, oldest first.
+/// Reads [`context_query`]'s array of days, oldest first.
 fn parse_days(json: &str) -> Result<Vec<RecentDay>, StoreError> {
     let rows: Vec<(String, i64, String)> = serde_json::from_str(json).map_err(corrupt)?;
     let mut days = rows
@@ -235,20 +223,14 @@ pub(crate) async fn assess_and_write(
         .bind(user.0)
         .bind(date)
         .bind(earliest_ack)
+        .bind((check_in.date - Duration::days(HISTORY_DAYS)).to_string())
         .fetch_one(&mut *conn)
         .await?;
     let context = Context {
         existing: row.try_get("existing")?,
         muted: row.try_get("muted")?,
     };
-    let from = check_in.date - Duration::days(HISTORY_DAYS);
-    let days: String = sqlx::query_scalar(days_query(postgres))
-        .bind(user.0)
-        .bind(from.to_string())
-        .bind(check_in.date.to_string())
-        .fetch_one(&mut *conn)
-        .await?;
-    let days = parse_days(&days)?;
+    let days = parse_days(&row.try_get::<String, _>("days")?)?;
     let (c, saved) = assess(check_in, &days, context)?;
     sqlx::query(UPSERT)
         .bind(user.0)

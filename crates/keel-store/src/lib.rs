@@ -147,6 +147,9 @@ impl Store {
             let pg = sqlx::postgres::PgConnectOptions::from_str(url).map_err(config)?;
             let pool = AnyPoolOptions::new()
                 .before_acquire(not_in_transaction)
+                // No ping before each use (a round trip to the server per query): a
+                // connection the server dropped fails its next query and leaves the pool.
+                .test_before_acquire(false)
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
@@ -182,6 +185,9 @@ impl Store {
         let options = AnyConnectOptions::from_url(&sqlite.to_url_lossy()).map_err(config)?;
         let pool = AnyPoolOptions::new()
             .before_acquire(not_in_transaction)
+            // No ping before each use: an embedded database cannot drop a connection, and
+            // the ping is a hand-off to the connection's thread and back, as dear as a query.
+            .test_before_acquire(false)
             .max_connections(4)
             .after_connect(|conn, _| {
                 Box::pin(async move {

@@ -41,3 +41,65 @@ pub fn to_json(data: &UserData, exported_at: &str) -> Value {
 pub fn now_stamp() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true)
 }
+
+/// The formats she can take her data away in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Keel's own JSON, which imports back.
+    Json,
+    /// CSV files, one per kind of record, zipped.
+    Csv,
+    /// An HL7 FHIR R4 Bundle.
+    Fhir,
+}
+
+impl Format {
+    /// `json`, `csv` or `fhir`.
+    pub fn from_name(name: &str) -> Option<Format> {
+        match name {
+            "json" => Some(Format::Json),
+            "csv" => Some(Format::Csv),
+            "fhir" => Some(Format::Fhir),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Fhir => "fhir",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Json => "application/json",
+            Format::Csv => "application/zip",
+            Format::Fhir => "application/fhir+json",
+        }
+    }
+
+    /// The file's name for an export made on `day` (YYYY-MM-DD).
+    pub fn file_name(self, day: &str) -> String {
+        match self {
+            Format::Json => format!("keel-export-{day}.json"),
+            Format::Csv => format!("keel-export-{day}.zip"),
+            Format::Fhir => format!("keel-fhir-{day}.json"),
+        }
+    }
+}
+
+/// Her data written out in `format`, stamped `exported_at`. CPU work (a large CSV zip takes a
+/// while): callers on an async thread run it on a blocking one.
+pub fn render(data: &UserData, format: Format, exported_at: &str) -> Result<Vec<u8>, String> {
+    match format {
+        Format::Csv => to_csv_zip(data),
+        Format::Fhir => {
+            serde_json::to_vec_pretty(&to_fhir(data, exported_at)).map_err(|e| e.to_string())
+        }
+        Format::Json => {
+            serde_json::to_vec_pretty(&to_json(data, exported_at)).map_err(|e| e.to_string())
+        }
+    }
+}

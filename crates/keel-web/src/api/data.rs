@@ -9,6 +9,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use keel_app::export::Format;
 use keel_core::ValidationErrors;
 use keel_core::validate::unknown_fields;
 use keel_store::StoreError;
@@ -36,43 +37,34 @@ pub async fn export(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let format = q.get("format").map(String::as_str).unwrap_or("json");
-    if !["json", "csv", "fhir"].contains(&format) {
+    let Some(format) = Format::from_name(q.get("format").map_or("json", String::as_str)) else {
         return ApiError::Validation(ValidationErrors::single(
             "format",
             "must be json, csv or fhir",
         ))
         .into_response();
-    }
+    };
     let data = match state.store.user_data(auth.user, &state.library).await {
         Ok(d) => d,
         Err(e) => return ApiError::Store(e).into_response(),
     };
-    let _ = state.store.audit(auth.user, "export", format).await;
+    let _ = state.store.audit(auth.user, "export", format.name()).await;
     let stamp = keel_app::export::now_stamp();
-    let day = stamp.get(..10).unwrap_or_default().to_string();
-    let (body, kind, name) = match format {
-        "csv" => match keel_app::export::to_csv_zip(&data) {
-            Ok(b) => (b, "application/zip", format!("keel-export-{day}.zip")),
-            Err(e) => {
-                tracing::error!(error = %e, "csv export failed");
-                return ApiError::Store(StoreError::Other("export failed".into())).into_response();
-            }
-        },
-        "fhir" => (
-            keel_app::export::to_fhir(&data, &stamp)
-                .to_string()
-                .into_bytes(),
-            "application/fhir+json",
-            format!("keel-fhir-{day}.json"),
-        ),
-        _ => (
-            serde_json::to_vec_pretty(&keel_app::export::to_json(&data, &stamp))
-                .unwrap_or_default(),
-            "application/json",
-            format!("keel-export-{day}.json"),
-        ),
+    let name = format.file_name(stamp.get(..10).unwrap_or_default());
+    let rendered =
+        tokio::task::spawn_blocking(move || keel_app::export::render(&data, format, &stamp)).await;
+    let body = match rendered {
+        Ok(Ok(body)) => body,
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "export failed");
+            return ApiError::Store(StoreError::Other("export failed".into())).into_response();
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "export failed");
+            return ApiError::Store(StoreError::Other("export failed".into())).into_response();
+        }
     };
+    let kind = format.content_type();
     (
         [
             (header::CONTENT_TYPE, kind.to_string()),

@@ -97,21 +97,23 @@ pub async fn pdf(
         Ok(r) => r,
         Err(refused) => return refused,
     };
-    match pdf_report(&data) {
-        Ok(bytes) => (
+    let (from, to) = (data.from, data.to);
+    match tokio::task::spawn_blocking(move || pdf_report(&data)).await {
+        Ok(Ok(bytes)) => (
             [
                 (header::CONTENT_TYPE, "application/pdf".to_string()),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename=\"keel-report-{}-{}.pdf\"",
-                        data.from, data.to
-                    ),
+                    format!("attachment; filename=\"keel-report-{}-{}.pdf\"", from, to),
                 ),
             ],
             bytes,
         )
             .into_response(),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "report rendering failed");
+            crate::pages::kit::error_page(StoreError::Other("report rendering failed".into()))
+        }
         Err(e) => {
             tracing::error!(error = %e, "report rendering failed");
             crate::pages::kit::error_page(StoreError::Other("report rendering failed".into()))

@@ -37,13 +37,9 @@ pub async fn export(args: ExportArgs) -> Result<(), CliError> {
         .ok();
     store.close().await;
     let stamp = keel_app::export::now_stamp();
-    let bytes = match format.as_str() {
-        "csv" => keel_app::export::to_csv_zip(&data).map_err(|e| anyhow::anyhow!(e))?,
-        "fhir" => serde_json::to_vec_pretty(&keel_app::export::to_fhir(&data, &stamp))
-            .map_err(anyhow::Error::from)?,
-        _ => serde_json::to_vec_pretty(&keel_app::export::to_json(&data, &stamp))
-            .map_err(anyhow::Error::from)?,
-    };
+    let kind = keel_app::export::Format::from_name(&format)
+        .ok_or_else(|| CliError::Input("format: must be json, csv or fhir".into()))?;
+    let bytes = keel_app::export::render(&data, kind, &stamp).map_err(|e| anyhow::anyhow!(e))?;
     std::fs::write(&output, bytes)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
     println!(
