@@ -158,19 +158,19 @@ pub fn family_levels(
     // The store returns the log in this order already; the adaptive sort then costs one pass.
     sorted.sort_by(|a, b| (a.date, &a.exercise_id).cmp(&(b.date, &b.exercise_id)));
     // Pain by day as a dense table over the span the log covers, for constant-time lookups.
+    // Days are counted from the common era once each: date arithmetic per lookup was most of
+    // the cost over a long log.
     let first = sorted.first().map(|a| a.date).unwrap_or(date);
-    let span = usize::try_from((date - first).num_days() + 2).unwrap_or(0);
+    let day = |d: NaiveDate| i64::from(d.num_days_from_ce() - first.num_days_from_ce());
+    let span = usize::try_from(day(date) + 2).unwrap_or(0);
     let mut pain = vec![None; span];
     for (d, p) in pain_by_date.range(first..) {
-        if let Some(slot) = usize::try_from((*d - first).num_days())
-            .ok()
-            .and_then(|i| pain.get_mut(i))
-        {
+        if let Some(slot) = usize::try_from(day(*d)).ok().and_then(|i| pain.get_mut(i)) {
             *slot = Some(*p);
         }
     }
-    let pain_on = |d: NaiveDate| {
-        usize::try_from((d - first).num_days())
+    let pain_on = |i: i64| {
+        usize::try_from(i)
             .ok()
             .and_then(|i| pain.get(i).copied().flatten())
     };
@@ -187,7 +187,8 @@ pub fn family_levels(
         if last_judged[i] == Some(a.date) {
             continue;
         }
-        let rise = match (pain_on(a.date), pain_on(a.date + Duration::days(1))) {
+        let today = day(a.date);
+        let rise = match (pain_on(today), pain_on(today + 1)) {
             (Some(p), Some(n)) => Some(i16::from(n) - i16::from(p)),
             _ => None,
         };
