@@ -281,7 +281,15 @@ pub fn error_page(error: impl Into<ApiError>) -> Response {
     }
     let status = error.status();
     let problem = error.problem();
-    let title = status.canonical_reason().unwrap_or("Error");
+    let title = match status.as_u16() {
+        400 => "That could not be read",
+        403 => "That is not allowed here",
+        404 => "Not found",
+        409 => "That clashes with what is stored",
+        413 => "That is too large",
+        422 => "Some of that is not valid",
+        _ => "Something went wrong",
+    };
     let page = layout(
         title,
         html! {

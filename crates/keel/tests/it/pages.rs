@@ -335,3 +335,32 @@ both_backends! {
     assert!(html.contains("<caption>The week, day by day</caption>"));
 }
 }
+
+both_backends! {
+    /// A page that cannot do what was asked answers an HTML page (its status, a sentence she
+    /// can act on, a way back), never a problem document; the API keeps problem+json.
+    async fn pages_answer_errors_as_pages_and_the_api_as_problems(db: &TestDb) {
+        let s = Server::start(&db.url);
+        for (path, status, says) in [
+            ("/report?from=nope", 422, "from: must be a date written YYYY-MM-DD"),
+            ("/report?from=2026-11-20&to=2026-11-01", 422, "from: must not be after to"),
+            ("/checkin", 405, "nothing was saved"),
+            ("/no/such/page", 404, "There is nothing at this address"),
+        ] {
+            let r = s.get(path).await;
+            assert_eq!(r.status().as_u16(), status, "{path}");
+            assert_eq!(r.headers()["content-type"], "text/html; charset=utf-8", "{path}");
+            let html = r.text().await.unwrap();
+            assert!(html.contains(says), "{path}: {html}");
+            assert!(html.contains(r#"href="/""#), "{path}: a way back");
+            assert!(!html.contains("urn:keel:problem") && !html.contains("Unprocessable"), "{path}");
+        }
+        for (path, status) in [("/api/v1/plan/nope", 422), ("/api/v1/nothing", 404)] {
+            let r = s.get(path).await;
+            assert_eq!(r.status().as_u16(), status, "{path}");
+            assert_eq!(r.headers()["content-type"], "application/problem+json", "{path}");
+        }
+        let r = s.client.get(s.url("/api/v1/checkins/x")).send().await.unwrap();
+        assert!(r.headers()["content-type"].to_str().unwrap().contains("json"), "API fallbacks stay JSON");
+    }
+}
