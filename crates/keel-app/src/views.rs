@@ -7,7 +7,8 @@ use keel_core::plan::{self, PlanContext, PlanItem};
 use keel_core::triage::TriageResult;
 use keel_core::{DayType, DayTypeDecision, Library};
 use keel_store::{
-    Acknowledgement, BoneRecord, PlanRecord, Saved, Store, StoreError, StoredCheckIn, UserId,
+    Acknowledgement, BoneRecord, PlanInputs, PlanRecord, Saved, Store, StoreError, StoredCheckIn,
+    UserId,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -119,12 +120,7 @@ pub async fn plan_for(
     user: UserId,
     date: NaiveDate,
 ) -> Result<Option<PlanView>, StoreError> {
-    let Some(stored) = store.check_in(user, date).await? else {
-        return Ok(None);
-    };
-    plan_for_stored(store, library, user, &stored)
-        .await
-        .map(Some)
+    Ok(day_plan(store, library, user, date).await?.1)
 }
 
 /// How far back progression looks (two years of sessions).
@@ -224,6 +220,16 @@ async fn context_parts(
     bone: Option<&BoneAssessment>,
 ) -> Result<(PlanContext, LevelsAndLog), StoreError> {
     let read = levels_and_log(store, library, user, date).await?;
+    Ok((plan_context(record, bone, &read), read))
+}
+
+/// What the plan composer needs: her levels, her preferences, and the movements the bone rule
+/// takes out.
+fn plan_context(
+    record: &PlanRecord,
+    bone: Option<&BoneAssessment>,
+    read: &LevelsAndLog,
+) -> PlanContext {
     let mut ctx = PlanContext {
         levels: read.levels.iter().map(|l| (l.family, l.level)).collect(),
         excluded_tags: Default::default(),
@@ -234,7 +240,7 @@ async fn context_parts(
         ctx.excluded_tags
             .extend(CAUTION_EXCLUDED_TAGS.iter().map(|t| t.to_string()));
     }
-    Ok((ctx, read))
+    ctx
 }
 
 /// Builds the plan view for a check-in already loaded.
@@ -257,9 +263,47 @@ pub async fn plan_from_record(
     stored: &StoredCheckIn,
     record: &PlanRecord,
 ) -> Result<PlanView, StoreError> {
+    let read = levels_and_log(store, library, user, stored.check_in.date).await?;
+    Ok(plan_view(library, stored, record, read))
+}
+
+/// A day's plan, and what it was made from, in one read of the store (see
+/// [`Store::plan_inputs`]): the plan is `None` without a check-in that day.
+pub async fn day_plan(
+    store: &Store,
+    library: &Library,
+    user: UserId,
+    date: NaiveDate,
+) -> Result<(PlanInputs, Option<PlanView>), StoreError> {
+    let from = date - chrono::Duration::days(PROGRESSION_DAYS);
+    let inputs = store.plan_inputs(user, date, from, library).await?;
+    let plan = inputs.stored.as_ref().map(|stored| {
+        let read = LevelsAndLog {
+            levels: family_levels(&inputs.activities, &inputs.pain, date, library)
+                .into_values()
+                .collect(),
+            logged_today: inputs
+                .activities
+                .iter()
+                .filter(|a| a.date == date)
+                .cloned()
+                .collect(),
+        };
+        plan_view(library, stored, &inputs.record, read)
+    });
+    Ok((inputs, plan))
+}
+
+/// The plan view from a check-in, her record and the levels and log of its day.
+fn plan_view(
+    library: &Library,
+    stored: &StoredCheckIn,
+    record: &PlanRecord,
+    read: LevelsAndLog,
+) -> PlanView {
     let date = stored.check_in.date;
     let bone = bone_assessment(&record.bone, date);
-    let (ctx, read) = context_parts(store, library, user, date, record, bone.as_ref()).await?;
+    let ctx = plan_context(record, bone.as_ref(), &read);
     let acks: Vec<AcknowledgementView> = record
         .acknowledgements
         .iter()
@@ -273,7 +317,7 @@ pub async fn plan_from_record(
     if bone.is_some_and(|b| b.exercise_caution) {
         view.exclusion_rule = Some("BONE-EXERCISE-CAUTION".into());
     }
-    Ok(view)
+    view
 }
 
 impl PlanView {

@@ -22,6 +22,36 @@ fn family_from(name: &str) -> Result<ExerciseFamily, StoreError> {
     serde_json::from_value(serde_json::Value::from(name)).map_err(corrupt)
 }
 
+/// A logged activity's columns, as read.
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct ActivityColumns {
+    pub date: String,
+    pub exercise_id: String,
+    pub family: String,
+    pub level: i64,
+    pub sets: Option<i64>,
+    pub reps: Option<i64>,
+    pub hold_seconds: Option<i64>,
+    pub minutes: Option<i64>,
+    pub pain_during: i64,
+    pub effort: Option<i64>,
+}
+
+pub(crate) fn activity_from(c: ActivityColumns) -> Result<Activity, StoreError> {
+    Ok(Activity {
+        date: parse_date(c.date)?,
+        exercise_id: c.exercise_id,
+        family: family_from(&c.family)?,
+        level: c.level as u8,
+        sets: c.sets.map(|v| v as u8),
+        reps: c.reps.map(|v| v as u8),
+        hold_seconds: c.hold_seconds.map(|v| v as u16),
+        minutes: c.minutes.map(|v| v as u16),
+        pain_during: c.pain_during as u8,
+        effort: c.effort.map(|v| v as u8),
+    })
+}
+
 impl Store {
     /// Logs an exercise done; the same exercise on the same date replaces the entry.
     pub async fn log_activity(&self, user: UserId, a: &Activity) -> Result<bool, StoreError> {
@@ -72,18 +102,17 @@ impl Store {
              FROM activities WHERE user_id = $1 AND date >= $2 AND date <= $3 ORDER BY date, exercise_id",
             &[user.0.into(), from.to_string().into(), to.to_string().into()],
             |r| {
-                let opt = |name: &str| r.get::<Option<i64>>(name);
-                Ok(Activity {
-                    date: parse_date(r.get("date")?)?,
+                activity_from(ActivityColumns {
+                    date: r.get("date")?,
                     exercise_id: r.get("exercise_id")?,
-                    family: family_from(&r.get::<String>("family")?)?,
-                    level: r.get::<i64>("level")? as u8,
-                    sets: opt("sets")?.map(|v| v as u8),
-                    reps: opt("reps")?.map(|v| v as u8),
-                    hold_seconds: opt("hold_seconds")?.map(|v| v as u16),
-                    minutes: opt("minutes")?.map(|v| v as u16),
-                    pain_during: r.get::<i64>("pain_during")? as u8,
-                    effort: opt("effort")?.map(|v| v as u8),
+                    family: r.get("family")?,
+                    level: r.get("level")?,
+                    sets: r.get("sets")?,
+                    reps: r.get("reps")?,
+                    hold_seconds: r.get("hold_seconds")?,
+                    minutes: r.get("minutes")?,
+                    pain_during: r.get("pain_during")?,
+                    effort: r.get("effort")?,
                 })
             },
         )

@@ -265,20 +265,39 @@ pub(crate) async fn load_check_in(
 const CHECK_IN: &str = "SELECT date, body, triage, decision, created_at, updated_at FROM checkins WHERE user_id = $1 AND date = $2";
 
 fn stored_from_row(row: &Row) -> Result<StoredCheckIn, StoreError> {
-    let date = parse_date(row.get("date")?)?;
-    let body: String = row.get("body")?;
-    let body: serde_json::Value = serde_json::from_str(&body).map_err(corrupt)?;
+    stored_from_parts(StoredColumns {
+        date: row.get("date")?,
+        body: row.get("body")?,
+        triage: row.get("triage")?,
+        decision: row.get("decision")?,
+        created_at: row.get("created_at")?,
+        updated_at: row.get("updated_at")?,
+    })
+}
+
+/// A stored check-in's columns, as read.
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct StoredColumns {
+    pub date: String,
+    pub body: String,
+    pub triage: String,
+    pub decision: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub(crate) fn stored_from_parts(c: StoredColumns) -> Result<StoredCheckIn, StoreError> {
+    let date = parse_date(c.date)?;
+    let body: serde_json::Value = serde_json::from_str(&c.body).map_err(corrupt)?;
     // The stored body went through the same constructor when it was saved; parsing it again
     // with its own date as "today" keeps one definition of a valid check-in.
     let check_in = CheckIn::parse(&body, date).map_err(|e| StoreError::Corrupt(e.summary()))?;
-    let triage: String = row.get("triage")?;
-    let decision: String = row.get("decision")?;
     Ok(StoredCheckIn {
         check_in,
-        triage: serde_json::from_str(&triage).map_err(corrupt)?,
-        decision: serde_json::from_str(&decision).map_err(corrupt)?,
-        created_at: row.get("created_at")?,
-        updated_at: row.get("updated_at")?,
+        triage: serde_json::from_str(&c.triage).map_err(corrupt)?,
+        decision: serde_json::from_str(&c.decision).map_err(corrupt)?,
+        created_at: c.created_at,
+        updated_at: c.updated_at,
     })
 }
 

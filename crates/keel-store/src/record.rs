@@ -5,10 +5,15 @@ use keel_core::Library;
 use keel_core::bone::{DexaResult, HeightMeasurement};
 use keel_core::preferences::Preferences;
 
-use crate::activity::preferences_from;
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use keel_core::activity::Activity;
+
+use crate::activity::{ActivityColumns, activity_from, preferences_from};
 use crate::bone::{dexa_site, profile_from};
-use crate::checkins::parse_date;
-use crate::{Acknowledgement, BoneRecord, Store, StoreError, UserId};
+use crate::checkins::{corrupt, parse_date, stored_from_parts};
+use crate::{Acknowledgement, BoneRecord, Store, StoreError, StoredCheckIn, UserId};
 
 /// What the plan reads besides the check-in and the log.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -44,31 +49,140 @@ impl Store {
                 ))
             })
             .await?;
-        let mut record = PlanRecord::default();
-        for (kind, a, b, x) in rows {
-            let missing = || StoreError::Corrupt(format!("{kind} row without a value"));
-            match kind.as_str() {
-                "dexa" => record.bone.dexa.push(DexaResult {
-                    date: parse_date(a.clone())?,
-                    site: dexa_site(b.as_deref().ok_or_else(missing)?)?,
-                    t_score: x.ok_or_else(missing)?,
-                }),
-                "height" => record.bone.heights.push(HeightMeasurement {
-                    date: parse_date(a.clone())?,
-                    cm: x.ok_or_else(missing)?,
-                }),
-                "ack" => record.acknowledgements.push(Acknowledgement::new(
-                    a,
-                    parse_date(b.clone().ok_or_else(missing)?)?,
-                )),
-                "preferences" => record.preferences = preferences_from(&a, library)?,
-                "profile" => {
-                    record.bone.profile = profile_from(&a, b.as_deref().ok_or_else(missing)?)?
-                }
-                other => return Err(StoreError::Corrupt(format!("record kind {other}"))),
-            }
+        record_from(rows, library)
+    }
+}
+
+/// Her record from [`PLAN_RECORD`]'s rows: (kind, a, b, x).
+fn record_from(
+    rows: Vec<(String, String, Option<String>, Option<f64>)>,
+    library: &Library,
+) -> Result<PlanRecord, StoreError> {
+    let mut record = PlanRecord::default();
+    for (kind, a, b, x) in rows {
+        let missing = || StoreError::Corrupt(format!("{kind} row without a value"));
+        match kind.as_str() {
+            "dexa" => record.bone.dexa.push(DexaResult {
+                date: parse_date(a.clone())?,
+                site: dexa_site(b.as_deref().ok_or_else(missing)?)?,
+                t_score: x.ok_or_else(missing)?,
+            }),
+            "height" => record.bone.heights.push(HeightMeasurement {
+                date: parse_date(a.clone())?,
+                cm: x.ok_or_else(missing)?,
+            }),
+            "ack" => record.acknowledgements.push(Acknowledgement::new(
+                a,
+                parse_date(b.clone().ok_or_else(missing)?)?,
+            )),
+            "preferences" => record.preferences = preferences_from(&a, library)?,
+            "profile" => record.bone.profile = profile_from(&a, b.as_deref().ok_or_else(missing)?)?,
+            other => return Err(StoreError::Corrupt(format!("record kind {other}"))),
         }
-        Ok(record)
+    }
+    Ok(record)
+}
+
+/// Everything a day's plan reads, from one statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanInputs {
+    /// The day's check-in, if she checked in.
+    pub stored: Option<StoredCheckIn>,
+    pub record: PlanRecord,
+    /// The log from `from` up to the day, in date and exercise order.
+    pub activities: Vec<Activity>,
+    /// Pain by day from the first logged day on (nothing without a log).
+    pub pain: BTreeMap<NaiveDate, u8>,
+}
+
+/// [`PlanInputs`] as one row of JSON: every statement costs the SQLite driver a hand-off to its
+/// connection's thread and back (and sqlx a ping as the connection goes back to the pool), and
+/// a plan was four of them. $1 the user, $2 the day, $3 the first day of the log read.
+fn plan_inputs_query(postgres: bool) -> String {
+    let record = PLAN_RECORD.trim_end_matches(" ORDER BY kind, a, b");
+    if postgres {
+        format!(
+            "SELECT \
+  (SELECT json_build_array(date, body, triage, decision, created_at, updated_at)::TEXT FROM checkins WHERE user_id = $1 AND date = $2) AS check_in, \
+  (SELECT COALESCE(json_agg(json_build_array(kind, a, b, x) ORDER BY kind, a, b), '[]')::TEXT FROM ({record}) r) AS record, \
+  (SELECT COALESCE(json_agg(json_build_array(date, exercise_id, family, level, sets, reps, hold_seconds, minutes, pain_during, effort) ORDER BY date, exercise_id), '[]')::TEXT \
+     FROM activities WHERE user_id = $1 AND date >= $3 AND date <= $2) AS activities, \
+  (SELECT COALESCE(json_agg(json_build_array(date, pain)), '[]')::TEXT FROM checkins WHERE user_id = $1 AND date <= $2 \
+     AND date >= (SELECT MIN(date) FROM activities WHERE user_id = $1 AND date >= $3 AND date <= $2)) AS pain"
+        )
+    } else {
+        format!(
+            "SELECT \
+  (SELECT json_array(date, body, triage, decision, created_at, updated_at) FROM checkins WHERE user_id = $1 AND date = $2) AS check_in, \
+  (SELECT json_group_array(json_array(kind, a, b, x)) FROM ({record} ORDER BY kind, a, b)) AS record, \
+  (SELECT json_group_array(json_array(date, exercise_id, family, level, sets, reps, hold_seconds, minutes, pain_during, effort)) \
+     FROM (SELECT * FROM activities WHERE user_id = $1 AND date >= $3 AND date <= $2 ORDER BY date, exercise_id)) AS activities, \
+  (SELECT json_group_array(json_array(date, pain)) FROM checkins WHERE user_id = $1 AND date <= $2 \
+     AND date >= (SELECT MIN(date) FROM activities WHERE user_id = $1 AND date >= $3 AND date <= $2)) AS pain"
+        )
+    }
+}
+
+impl Store {
+    /// Everything a day's plan reads (see [`PlanInputs`]), the log from `from` on, in one
+    /// statement.
+    pub async fn plan_inputs(
+        &self,
+        user: UserId,
+        date: NaiveDate,
+        from: NaiveDate,
+        library: &Library,
+    ) -> Result<PlanInputs, StoreError> {
+        static QUERIES: std::sync::OnceLock<[String; 2]> = std::sync::OnceLock::new();
+        let queries = QUERIES.get_or_init(|| [plan_inputs_query(false), plan_inputs_query(true)]);
+        let sql = &queries[usize::from(self.backend == crate::Backend::Postgres)];
+        let rows = self
+            .read_rows(
+                sql,
+                &[
+                    user.0.into(),
+                    date.to_string().into(),
+                    from.to_string().into(),
+                ],
+                |row| {
+                    Ok((
+                        row.get::<Option<String>>("check_in")?,
+                        row.get::<String>("record")?,
+                        row.get::<String>("activities")?,
+                        row.get::<String>("pain")?,
+                    ))
+                },
+            )
+            .await?;
+        let Some((check_in, record, activities, pain)) = rows.into_iter().next() else {
+            return Err(StoreError::Corrupt("no row for the plan's inputs".into()));
+        };
+        fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+            serde_json::from_str(text).map_err(corrupt)
+        }
+        let stored = match check_in {
+            Some(c) => Some(stored_from_parts(json(&c)?)?),
+            None => None,
+        };
+        let activities: Vec<ActivityColumns> = json(&activities)?;
+        let pain: Vec<(String, i64)> = json(&pain)?;
+        Ok(PlanInputs {
+            stored,
+            record: record_from(json(&record)?, library)?,
+            activities: activities
+                .into_iter()
+                .map(activity_from)
+                .collect::<Result<_, _>>()?,
+            pain: pain
+                .into_iter()
+                .map(|(d, p)| {
+                    Ok((
+                        parse_date(d)?,
+                        u8::try_from(p).map_err(|_| StoreError::Corrupt(format!("pain {p}")))?,
+                    ))
+                })
+                .collect::<Result<_, StoreError>>()?,
+        })
     }
 }
 
@@ -78,6 +192,7 @@ mod tests {
     use crate::LOCAL_USER;
     use crate::test_support::{add_user, day, temp_store};
     use keel_core::CheckIn;
+    use keel_core::activity::Activity;
     use keel_core::bone::{BoneProfile, DexaSite};
     use serde_json::json;
 
@@ -237,6 +352,134 @@ mod tests {
             .unwrap();
         store.add_height(other, &h).await.unwrap();
         assert_eq!(rev(LOCAL_USER).await, last);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// What one statement reads for a day's plan is what the separate reads give, and only
+    /// hers, on SQLite and (with `KEEL_TEST_POSTGRES_URL`) on PostgreSQL.
+    #[tokio::test]
+    async fn plan_inputs_read_what_the_separate_reads_read() {
+        let (sqlite, dir) = temp_store("plan-inputs").await;
+        let mut stores = vec![("sqlite", sqlite, None)];
+        if let Ok(url) = std::env::var("KEEL_TEST_POSTGRES_URL") {
+            use sqlx::Connection;
+            let name = format!("keel_store_plan_inputs_{}", std::process::id());
+            let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                .execute(&mut admin)
+                .await
+                .unwrap();
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .await
+                .unwrap();
+            let (base, _) = url.rsplit_once('/').unwrap();
+            let store = Store::open(&format!("{base}/{name}")).await.unwrap();
+            stores.push(("postgres", store, Some((admin, name))));
+        }
+        let library = Library::builtin();
+        for (backend, store, _) in &stores {
+            let other = UserId(2);
+            add_user(store, 2).await;
+            let on = day("2026-11-20");
+            let empty = store
+                .plan_inputs(LOCAL_USER, on, day("2024-11-20"), &library)
+                .await
+                .unwrap();
+            assert_eq!(empty.stored, None, "{backend}");
+            assert!(
+                empty.activities.is_empty() && empty.pain.is_empty(),
+                "{backend}"
+            );
+            for (d, pain) in [
+                ("2026-11-10", 4),
+                ("2026-11-12", 6),
+                ("2026-11-19", 2),
+                ("2026-11-20", 3),
+            ] {
+                let c = CheckIn::parse(
+                    &json!({"date": d, "pain": pain, "night_pain": pain == 6}),
+                    on,
+                )
+                .unwrap();
+                store.record_check_in(LOCAL_USER, &c).await.unwrap();
+                store.record_check_in(other, &c).await.unwrap();
+            }
+            for (d, id, pain_during) in [
+                ("2026-11-12", "glute-bridge", 2),
+                ("2026-11-12", "dead-bug", 3),
+                ("2026-11-19", "clamshell", 1),
+            ] {
+                let a = Activity::parse(&json!({"date": d, "exercise_id": id, "pain_during": pain_during, "sets": 2, "reps": 10}), on, &library, |_| 1).unwrap();
+                store.log_activity(LOCAL_USER, &a).await.unwrap();
+            }
+            store
+                .add_height(
+                    LOCAL_USER,
+                    &HeightMeasurement {
+                        date: day("2026-01-10"),
+                        cm: 165.0,
+                    },
+                )
+                .await
+                .unwrap();
+            store
+                .add_dexa(
+                    LOCAL_USER,
+                    &DexaResult {
+                        date: day("2025-06-01"),
+                        site: DexaSite::LumbarSpine,
+                        t_score: -2.6,
+                    },
+                )
+                .await
+                .unwrap();
+            store
+                .acknowledge(LOCAL_USER, "RF-NIGHT-PAIN", day("2026-11-12"))
+                .await
+                .unwrap();
+            let from = day("2026-11-11");
+            let inputs = store
+                .plan_inputs(LOCAL_USER, on, from, &library)
+                .await
+                .unwrap();
+            assert_eq!(
+                inputs.stored,
+                store.check_in(LOCAL_USER, on).await.unwrap(),
+                "{backend}"
+            );
+            assert!(inputs.stored.is_some(), "{backend}");
+            assert_eq!(
+                inputs.record,
+                store.plan_record(LOCAL_USER, &library).await.unwrap(),
+                "{backend}"
+            );
+            let log = store.activities(LOCAL_USER, from, on).await.unwrap();
+            assert_eq!(inputs.activities, log, "{backend}");
+            assert_eq!(log.len(), 3, "{backend}");
+            // Pain from the first logged day (the 12th) on, not from the window's start.
+            let (pain, _) = store
+                .daily_figures(LOCAL_USER, day("2026-11-12"), on)
+                .await
+                .unwrap();
+            assert_eq!(inputs.pain, pain, "{backend}");
+            assert_eq!(inputs.pain.len(), 3, "{backend}");
+            let theirs = store.plan_inputs(other, on, from, &library).await.unwrap();
+            assert!(
+                theirs.activities.is_empty() && theirs.record == PlanRecord::default(),
+                "{backend}"
+            );
+            assert!(theirs.pain.is_empty(), "{backend}: no log, no pain read");
+        }
+        for (_, store, pg) in stores {
+            store.close().await;
+            if let Some((mut admin, name)) = pg {
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .unwrap();
+            }
+        }
         let _ = std::fs::remove_dir_all(dir);
     }
 }

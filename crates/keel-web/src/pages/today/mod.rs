@@ -274,16 +274,10 @@ async fn today_data(
     user: keel_store::UserId,
     date: NaiveDate,
 ) -> Result<TodayData, keel_store::StoreError> {
-    let stored = state.store.check_in(user, date).await?;
-    // One read of her record serves both the plan and the bone screening reminder.
-    let record = state.store.plan_record(user, &state.library).await?;
-    let bone = views::bone_assessment(&record.bone, date);
-    let plan = match &stored {
-        Some(s) => {
-            Some(views::plan_from_record(&state.store, &state.library, user, s, &record).await?)
-        }
-        None => None,
-    };
+    // One read serves the day's check-in, its plan and the bone screening reminder.
+    let (inputs, plan) = views::day_plan(&state.store, &state.library, user, date).await?;
+    let bone = views::bone_assessment(&inputs.record.bone, date);
+    let stored = inputs.stored;
     let due = keel_app::progress::questionnaires(&state.store, user, date)
         .await?
         .into_iter()
