@@ -155,8 +155,12 @@ pub fn family_levels(
     let mut last_judged: Vec<Option<NaiveDate>> = vec![None; PROGRESSING.len()];
 
     let mut sorted: Vec<&Activity> = activities.iter().filter(|a| a.date < date).collect();
-    // The store returns the log in this order already; the adaptive sort then costs one pass.
-    sorted.sort_by(|a, b| (a.date, &a.exercise_id).cmp(&(b.date, &b.exercise_id)));
+    // By day, then by exercise within a family: families are judged apart, so their order
+    // within a day changes nothing, and comparing the family first spares most comparisons of
+    // exercise names (which were a fifth of the time over a long log).
+    sorted.sort_by(|a, b| {
+        (a.date, a.family, &a.exercise_id).cmp(&(b.date, b.family, &b.exercise_id))
+    });
     // Pain by day as a dense table over the span the log covers, for constant-time lookups.
     // Days are counted from the common era once each: date arithmetic per lookup was most of
     // the cost over a long log.

@@ -231,3 +231,51 @@ fn log_entries_are_validated_against_the_library() {
         );
     }
 }
+
+/// The levels do not depend on the order the log comes in: days in order, and within a day
+/// each family's sessions by exercise name, however they were given.
+#[test]
+fn levels_do_not_depend_on_the_order_of_the_log() {
+    use ExerciseFamily::{DeepCore, Glutes, Thoracic};
+    let library = Library::builtin();
+    let mut log = Vec::new();
+    for d in 0..40 {
+        // Two exercises of one family on a day: the first by name is the one judged.
+        log.push(session(
+            d,
+            "dead-bug",
+            DeepCore,
+            1 + (d as u8 / 12).min(2),
+            if d % 7 == 3 { 7 } else { 2 },
+        ));
+        log.push(session(
+            d,
+            "bird-dog",
+            DeepCore,
+            1 + (d as u8 / 12).min(2),
+            1,
+        ));
+        log.push(session(
+            d,
+            "glute-bridge",
+            Glutes,
+            1 + (d as u8 / 12).min(2),
+            if d % 5 == 0 { 6 } else { 1 },
+        ));
+        log.push(session(d, "towel-extension", Thoracic, 1, 0));
+    }
+    let mut pain = steady_pain(60, 2);
+    pain.insert(day(20), 5);
+    let sorted = family_levels(&log, &pain, day(41), &library);
+    let mut reversed = log.clone();
+    reversed.reverse();
+    assert_eq!(family_levels(&reversed, &pain, day(41), &library), sorted);
+    let mut by_family = log.clone();
+    by_family.sort_by(|a, b| {
+        (b.family, &a.exercise_id, a.date).cmp(&(a.family, &b.exercise_id, b.date))
+    });
+    assert_eq!(family_levels(&by_family, &pain, day(41), &library), sorted);
+    // The judged session is the first by name: "bird-dog" (pain 1) before "dead-bug".
+    let core = &sorted[&DeepCore];
+    assert!(core.level >= 2, "{core:?}");
+}
