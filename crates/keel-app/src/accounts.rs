@@ -36,15 +36,13 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 /// must not hold an async worker (and every request queued behind it).
 pub async fn hash_password_apart(password: &str) -> Result<String, String> {
     let password = password.to_string();
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| e.to_string())?
+    crate::apart(move || hash_password(&password)).await
 }
 
 /// [`verify_password`] on a blocking thread (see [`hash_password_apart`]).
 pub async fn verify_password_apart(password: &str, hash: &str) -> bool {
     let (password, hash) = (password.to_string(), hash.to_string());
-    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+    crate::apart(move || Ok(verify_password(&password, &hash)))
         .await
         .unwrap_or(false)
 }
@@ -123,6 +121,16 @@ pub async fn change_password(
         )
         .await?;
     Ok(Ok(()))
+}
+
+/// Revokes one of her tokens, and says so in her security log; `false` if she has no such
+/// token.
+pub async fn revoke_token(store: &Store, user: UserId, id: &str) -> Result<bool, StoreError> {
+    let revoked = store.revoke_token(user, id).await?;
+    if revoked {
+        store.audit(user, "token-revoked", id).await?;
+    }
+    Ok(revoked)
 }
 
 /// Makes a personal API token named `name` with `scope` (read or write): the stored record

@@ -19,3 +19,13 @@ pub mod secret;
 pub mod views;
 
 pub use error::AppError;
+
+/// Runs CPU work (password hashing, a PDF, a large export) on a blocking thread, so that it
+/// does not hold an async worker and every request queued behind it.
+pub async fn apart<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| e.to_string())?
+}

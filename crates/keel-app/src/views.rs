@@ -133,41 +133,40 @@ pub async fn levels_on(
     user: UserId,
     date: NaiveDate,
 ) -> Result<Vec<FamilyLevel>, StoreError> {
-    Ok(levels_and_log(store, library, user, date).await?.levels)
+    let inputs = inputs_on(store, library, user, date).await?;
+    Ok(levels_and_log(&inputs, date, library).levels)
 }
 
-/// What [`levels_and_log`] read.
+/// What a day's plan is made from (see [`Store::plan_inputs`]), with the log of the
+/// progression window.
+async fn inputs_on(
+    store: &Store,
+    library: &Library,
+    user: UserId,
+    date: NaiveDate,
+) -> Result<PlanInputs, StoreError> {
+    let from = date - chrono::Duration::days(PROGRESSION_DAYS);
+    store.plan_inputs(user, date, from, library).await
+}
+
+/// The levels on a date and what was logged that day.
 struct LevelsAndLog {
     levels: Vec<FamilyLevel>,
     logged_today: Vec<Activity>,
 }
 
-/// The levels on a date and what was logged that day, from one read of the log.
-async fn levels_and_log(
-    store: &Store,
-    library: &Library,
-    user: UserId,
-    date: NaiveDate,
-) -> Result<LevelsAndLog, StoreError> {
-    let from = date - chrono::Duration::days(PROGRESSION_DAYS);
-    let activities = store.activities(user, from, date).await?;
-    let logged_today: Vec<Activity> = activities
-        .iter()
-        .filter(|a| a.date == date)
-        .cloned()
-        .collect();
-    // Pain matters only from the first logged session on: without a log, read nothing more.
-    let pain = match activities.first() {
-        Some(first) => store.daily_figures(user, first.date, date).await?.0,
-        None => Default::default(),
-    };
-    let levels = family_levels(&activities, &pain, date, library)
-        .into_values()
-        .collect();
-    Ok(LevelsAndLog {
-        levels,
-        logged_today,
-    })
+fn levels_and_log(inputs: &PlanInputs, date: NaiveDate, library: &Library) -> LevelsAndLog {
+    LevelsAndLog {
+        levels: family_levels(&inputs.activities, &inputs.pain, date, library)
+            .into_values()
+            .collect(),
+        logged_today: inputs
+            .activities
+            .iter()
+            .filter(|a| a.date == date)
+            .cloned()
+            .collect(),
+    }
 }
 
 /// The week holding `date`, against the activity targets.
@@ -201,26 +200,13 @@ pub async fn context_for(
     user: UserId,
     date: NaiveDate,
 ) -> Result<PlanContext, StoreError> {
-    let record = store.plan_record(user, library).await?;
-    let bone = bone_assessment(&record.bone, date);
-    Ok(
-        context_parts(store, library, user, date, &record, bone.as_ref())
-            .await?
-            .0,
-    )
-}
-
-/// The plan context, the family levels and that day's log.
-async fn context_parts(
-    store: &Store,
-    library: &Library,
-    user: UserId,
-    date: NaiveDate,
-    record: &PlanRecord,
-    bone: Option<&BoneAssessment>,
-) -> Result<(PlanContext, LevelsAndLog), StoreError> {
-    let read = levels_and_log(store, library, user, date).await?;
-    Ok((plan_context(record, bone, &read), read))
+    let inputs = inputs_on(store, library, user, date).await?;
+    let bone = bone_assessment(&inputs.record.bone, date);
+    Ok(plan_context(
+        &inputs.record,
+        bone.as_ref(),
+        &levels_and_log(&inputs, date, library),
+    ))
 }
 
 /// What the plan composer needs: her levels, her preferences, and the movements the bone rule
@@ -243,30 +229,6 @@ fn plan_context(
     ctx
 }
 
-/// Builds the plan view for a check-in already loaded.
-pub async fn plan_for_stored(
-    store: &Store,
-    library: &Library,
-    user: UserId,
-    stored: &StoredCheckIn,
-) -> Result<PlanView, StoreError> {
-    let record = store.plan_record(user, library).await?;
-    plan_from_record(store, library, user, stored, &record).await
-}
-
-/// Builds the plan view when the caller has already read her record (bone record,
-/// preferences, acknowledgements): the journal's log is the only other read.
-pub async fn plan_from_record(
-    store: &Store,
-    library: &Library,
-    user: UserId,
-    stored: &StoredCheckIn,
-    record: &PlanRecord,
-) -> Result<PlanView, StoreError> {
-    let read = levels_and_log(store, library, user, stored.check_in.date).await?;
-    Ok(plan_view(library, stored, record, read))
-}
-
 /// A day's plan, and what it was made from, in one read of the store (see
 /// [`Store::plan_inputs`]): the plan is `None` without a check-in that day.
 pub async fn day_plan(
@@ -275,21 +237,14 @@ pub async fn day_plan(
     user: UserId,
     date: NaiveDate,
 ) -> Result<(PlanInputs, Option<PlanView>), StoreError> {
-    let from = date - chrono::Duration::days(PROGRESSION_DAYS);
-    let inputs = store.plan_inputs(user, date, from, library).await?;
+    let inputs = inputs_on(store, library, user, date).await?;
     let plan = inputs.stored.as_ref().map(|stored| {
-        let read = LevelsAndLog {
-            levels: family_levels(&inputs.activities, &inputs.pain, date, library)
-                .into_values()
-                .collect(),
-            logged_today: inputs
-                .activities
-                .iter()
-                .filter(|a| a.date == date)
-                .cloned()
-                .collect(),
-        };
-        plan_view(library, stored, &inputs.record, read)
+        plan_view(
+            library,
+            stored,
+            &inputs.record,
+            levels_and_log(&inputs, date, library),
+        )
     });
     Ok((inputs, plan))
 }
@@ -352,17 +307,14 @@ pub async fn sessions_calendar(
     let mut plans = Vec::new();
     let ctx = context_for(store, library, user, today).await?;
     for date in keel_core::calendar::next_seven_days(today) {
-        let plan = match store.check_in(user, date).await? {
-            Some(stored) => {
-                let v = plan_for_stored(store, library, user, &stored).await?;
-                plan::Plan {
-                    date,
-                    day_type: v.day_type,
-                    rule: v.rule,
-                    reason: v.reason,
-                    items: v.items,
-                }
-            }
+        let plan = match day_plan(store, library, user, date).await?.1 {
+            Some(v) => plan::Plan {
+                date,
+                day_type: v.day_type,
+                rule: v.rule,
+                reason: v.reason,
+                items: v.items,
+            },
             None => {
                 let decision = DayTypeDecision {
                     day_type: DayType::Steady,

@@ -130,12 +130,13 @@ struct Context {
     muted: Option<String>,
 }
 
-/// The dates the context takes after the user: the day, and the earliest acknowledgement that
-/// still mutes.
-fn context_dates(date: NaiveDate) -> [String; 2] {
+/// The dates the context takes after the user: the day, the earliest acknowledgement that
+/// still mutes, and the first of the days the rules read.
+fn context_dates(date: NaiveDate) -> [String; 3] {
     [
         date.to_string(),
         (date - Duration::days(keel_core::rules::MUTE_DAYS - 1)).to_string(),
+        (date - Duration::days(HISTORY_DAYS)).to_string(),
     ]
 }
 
@@ -218,12 +219,12 @@ pub(crate) async fn assess_and_write(
     check_in: &CheckIn,
 ) -> Result<Saved, StoreError> {
     let postgres = conn.backend_name().eq_ignore_ascii_case("postgresql");
-    let [date, earliest_ack] = context_dates(check_in.date);
+    let [date, earliest_ack, first_day] = context_dates(check_in.date);
     let row = sqlx::query(context_query(postgres))
         .bind(user.0)
         .bind(date)
         .bind(earliest_ack)
-        .bind((check_in.date - Duration::days(HISTORY_DAYS)).to_string())
+        .bind(first_day)
         .fetch_one(&mut *conn)
         .await?;
     let context = Context {

@@ -23,37 +23,19 @@ pub struct PlanRecord {
     pub acknowledgements: Vec<Acknowledgement>,
 }
 
-/// Five small per-user reads as one round trip: each branch is a primary-key range on
-/// `user_id`, tagged by `kind`, in the order the separate reads give.
-const PLAN_RECORD: &str = "\
-SELECT 'dexa' AS kind, date AS a, site AS b, t_score AS x FROM dexa_results WHERE user_id = $1 \
+/// Five small per-user reads as one `UNION ALL`: each branch is a primary-key range on
+/// `user_id`, tagged by `kind` (a macro, so that the statements below can take it in whole).
+macro_rules! plan_record {
+    () => {
+        "SELECT 'dexa' AS kind, date AS a, site AS b, t_score AS x FROM dexa_results WHERE user_id = $1 \
 UNION ALL SELECT 'height', date, CAST(NULL AS TEXT), cm FROM height_measurements WHERE user_id = $1 \
 UNION ALL SELECT 'ack', rule, acknowledged_on, CAST(NULL AS DOUBLE PRECISION) FROM acknowledgements WHERE user_id = $1 \
 UNION ALL SELECT 'preferences', body, CAST(NULL AS TEXT), CAST(NULL AS DOUBLE PRECISION) FROM preferences WHERE user_id = $1 \
-UNION ALL SELECT 'profile', body, updated_at, CAST(NULL AS DOUBLE PRECISION) FROM profiles WHERE user_id = $1 \
-ORDER BY kind, a, b";
-
-impl Store {
-    pub async fn plan_record(
-        &self,
-        user: UserId,
-        library: &Library,
-    ) -> Result<PlanRecord, StoreError> {
-        let rows = self
-            .read_rows(PLAN_RECORD, &[user.0.into()], |row| {
-                Ok((
-                    row.get::<String>("kind")?,
-                    row.get::<String>("a")?,
-                    row.get::<Option<String>>("b")?,
-                    row.get::<Option<f64>>("x")?,
-                ))
-            })
-            .await?;
-        record_from(rows, library)
-    }
+UNION ALL SELECT 'profile', body, updated_at, CAST(NULL AS DOUBLE PRECISION) FROM profiles WHERE user_id = $1"
+    };
 }
 
-/// Her record from [`PLAN_RECORD`]'s rows: (kind, a, b, x).
+/// Her record from `plan_record!`'s rows: (kind, a, b, x), in kind, a, b order.
 fn record_from(
     rows: Vec<(String, String, Option<String>, Option<f64>)>,
     library: &Library,
@@ -98,30 +80,29 @@ pub struct PlanInputs {
 /// [`PlanInputs`] as one row of JSON: every statement costs the SQLite driver a hand-off to its
 /// connection's thread and back (and sqlx a ping as the connection goes back to the pool), and
 /// a plan was four of them. $1 the user, $2 the day, $3 the first day of the log read.
-fn plan_inputs_query(postgres: bool) -> String {
-    let record = PLAN_RECORD.trim_end_matches(" ORDER BY kind, a, b");
-    if postgres {
-        format!(
-            "SELECT \
+const PLAN_INPUTS_POSTGRES: &str = concat!(
+    "SELECT \
   (SELECT json_build_array(date, body, triage, decision, created_at, updated_at)::TEXT FROM checkins WHERE user_id = $1 AND date = $2) AS check_in, \
-  (SELECT COALESCE(json_agg(json_build_array(kind, a, b, x) ORDER BY kind, a, b), '[]')::TEXT FROM ({record}) r) AS record, \
+  (SELECT COALESCE(json_agg(json_build_array(kind, a, b, x) ORDER BY kind, a, b), '[]')::TEXT FROM (",
+    plan_record!(),
+    ") r) AS record, \
   (SELECT COALESCE(json_agg(json_build_array(date, exercise_id, family, level, sets, reps, hold_seconds, minutes, pain_during, effort) ORDER BY date, exercise_id), '[]')::TEXT \
      FROM activities WHERE user_id = $1 AND date >= $3 AND date <= $2) AS activities, \
   (SELECT COALESCE(json_agg(json_build_array(date, pain)), '[]')::TEXT FROM checkins WHERE user_id = $1 AND date <= $2 \
      AND date >= (SELECT MIN(date) FROM activities WHERE user_id = $1 AND date >= $3 AND date <= $2)) AS pain"
-        )
-    } else {
-        format!(
-            "SELECT \
+);
+
+const PLAN_INPUTS_SQLITE: &str = concat!(
+    "SELECT \
   (SELECT json_array(date, body, triage, decision, created_at, updated_at) FROM checkins WHERE user_id = $1 AND date = $2) AS check_in, \
-  (SELECT json_group_array(json_array(kind, a, b, x)) FROM ({record} ORDER BY kind, a, b)) AS record, \
+  (SELECT json_group_array(json_array(kind, a, b, x)) FROM (",
+    plan_record!(),
+    " ORDER BY kind, a, b)) AS record, \
   (SELECT json_group_array(json_array(date, exercise_id, family, level, sets, reps, hold_seconds, minutes, pain_during, effort)) \
      FROM (SELECT * FROM activities WHERE user_id = $1 AND date >= $3 AND date <= $2 ORDER BY date, exercise_id)) AS activities, \
   (SELECT json_group_array(json_array(date, pain)) FROM checkins WHERE user_id = $1 AND date <= $2 \
      AND date >= (SELECT MIN(date) FROM activities WHERE user_id = $1 AND date >= $3 AND date <= $2)) AS pain"
-        )
-    }
-}
+);
 
 impl Store {
     /// Everything a day's plan reads (see [`PlanInputs`]), the log from `from` on, in one
@@ -133,9 +114,10 @@ impl Store {
         from: NaiveDate,
         library: &Library,
     ) -> Result<PlanInputs, StoreError> {
-        static QUERIES: std::sync::OnceLock<[String; 2]> = std::sync::OnceLock::new();
-        let queries = QUERIES.get_or_init(|| [plan_inputs_query(false), plan_inputs_query(true)]);
-        let sql = &queries[usize::from(self.backend == crate::Backend::Postgres)];
+        let sql = match self.backend {
+            crate::Backend::Postgres => PLAN_INPUTS_POSTGRES,
+            crate::Backend::Sqlite => PLAN_INPUTS_SQLITE,
+        };
         let rows = self
             .read_rows(
                 sql,
@@ -196,6 +178,16 @@ mod tests {
     use keel_core::bone::{BoneProfile, DexaSite};
     use serde_json::json;
 
+    /// Her record as a day's plan reads it.
+    async fn record_of(store: &Store, user: UserId, library: &Library) -> PlanRecord {
+        let on = day("2026-11-01");
+        store
+            .plan_inputs(user, on, on, library)
+            .await
+            .unwrap()
+            .record
+    }
+
     #[tokio::test]
     async fn one_query_reads_what_the_separate_reads_read_and_only_hers() {
         let (store, dir) = temp_store("plan-record").await;
@@ -203,7 +195,7 @@ mod tests {
         let other = UserId(2);
         add_user(&store, 2).await;
         assert_eq!(
-            store.plan_record(LOCAL_USER, &library).await.unwrap(),
+            record_of(&store, LOCAL_USER, &library).await,
             PlanRecord::default(),
             "nothing stored, nothing read"
         );
@@ -265,7 +257,7 @@ mod tests {
             .await
             .unwrap();
 
-        let record = store.plan_record(LOCAL_USER, &library).await.unwrap();
+        let record = record_of(&store, LOCAL_USER, &library).await;
         assert_eq!(record.bone, store.bone_record(LOCAL_USER).await.unwrap());
         assert_eq!(
             record.preferences,
@@ -285,7 +277,7 @@ mod tests {
         assert_eq!(record.preferences, prefs);
         assert_eq!(record.acknowledgements.len(), 1);
 
-        let theirs = store.plan_record(other, &library).await.unwrap();
+        let theirs = record_of(&store, other, &library).await;
         assert_eq!(theirs.bone.heights.len(), 1);
         assert!(theirs.bone.dexa.is_empty() && theirs.acknowledgements.is_empty());
         let _ = std::fs::remove_dir_all(dir);
@@ -450,8 +442,18 @@ mod tests {
             );
             assert!(inputs.stored.is_some(), "{backend}");
             assert_eq!(
-                inputs.record,
-                store.plan_record(LOCAL_USER, &library).await.unwrap(),
+                inputs.record.bone,
+                store.bone_record(LOCAL_USER).await.unwrap(),
+                "{backend}"
+            );
+            assert_eq!(
+                inputs.record.preferences,
+                store.preferences(LOCAL_USER, &library).await.unwrap(),
+                "{backend}"
+            );
+            assert_eq!(
+                inputs.record.acknowledgements,
+                store.acknowledgements(LOCAL_USER).await.unwrap(),
                 "{backend}"
             );
             let log = store.activities(LOCAL_USER, from, on).await.unwrap();

@@ -4,8 +4,9 @@
 
 use chrono::{SecondsFormat, Utc};
 use keel_core::CheckIn;
+use keel_core::Library;
 use keel_core::bone::BoneProfile;
-use keel_store::UserData;
+use keel_store::{Store, StoreError, UserData, UserId};
 use serde_json::{Value, json};
 
 mod csv;
@@ -102,4 +103,19 @@ pub fn render(data: &UserData, format: Format, exported_at: &str) -> Result<Vec<
             serde_json::to_vec_pretty(&to_json(data, exported_at)).map_err(|e| e.to_string())
         }
     }
+}
+
+/// Her data for an export in `format`, noted in her security log (`via` says through what).
+pub async fn read_for_export(
+    store: &Store,
+    library: &Library,
+    user: UserId,
+    format: Format,
+    via: &str,
+) -> Result<UserData, StoreError> {
+    let data = store.user_data(user, library).await?;
+    store
+        .audit(user, "export", &format!("{} {via}", format.name()))
+        .await?;
+    Ok(data)
 }

@@ -258,8 +258,7 @@ pub async fn api_revoke_token(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    if state.store.revoke_token(auth.user, &id).await? {
-        state.store.audit(auth.user, "token-revoked", &id).await?;
+    if keel_app::accounts::revoke_token(&state.store, auth.user, &id).await? {
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
         Err(ApiError::NotFound("No such token.".into()))

@@ -44,21 +44,23 @@ pub async fn export(
         ))
         .into_response();
     };
-    let data = match state.store.user_data(auth.user, &state.library).await {
+    let read = keel_app::export::read_for_export(
+        &state.store,
+        &state.library,
+        auth.user,
+        format,
+        "via the API",
+    )
+    .await;
+    let data = match read {
         Ok(d) => d,
         Err(e) => return ApiError::Store(e).into_response(),
     };
-    let _ = state.store.audit(auth.user, "export", format.name()).await;
     let stamp = keel_app::export::now_stamp();
     let name = format.file_name(stamp.get(..10).unwrap_or_default());
-    let rendered =
-        tokio::task::spawn_blocking(move || keel_app::export::render(&data, format, &stamp)).await;
-    let body = match rendered {
-        Ok(Ok(body)) => body,
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "export failed");
-            return ApiError::Store(StoreError::Other("export failed".into())).into_response();
-        }
+    let body = match keel_app::apart(move || keel_app::export::render(&data, format, &stamp)).await
+    {
+        Ok(body) => body,
         Err(e) => {
             tracing::error!(error = %e, "export failed");
             return ApiError::Store(StoreError::Other("export failed".into())).into_response();

@@ -279,11 +279,8 @@ pub async fn post_revoke_token(
     Path(id): Path<String>,
     _form: CheckedForm,
 ) -> Response {
-    match state.store.revoke_token(auth.user, &id).await {
-        Ok(true) => {
-            let _ = state.store.audit(auth.user, "token-revoked", &id).await;
-            Redirect::to("/account#tokens-title").into_response()
-        }
+    match keel_app::accounts::revoke_token(&state.store, auth.user, &id).await {
+        Ok(true) => Redirect::to("/account#tokens-title").into_response(),
         Ok(false) => crate::pages::kit::not_found().await,
         Err(e) => crate::pages::kit::error_page(e),
     }

@@ -98,8 +98,8 @@ pub async fn pdf(
         Err(refused) => return refused,
     };
     let (from, to) = (data.from, data.to);
-    match tokio::task::spawn_blocking(move || pdf_report(&data)).await {
-        Ok(Ok(bytes)) => (
+    match keel_app::apart(move || pdf_report(&data)).await {
+        Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, "application/pdf".to_string()),
                 (
@@ -110,10 +110,6 @@ pub async fn pdf(
             bytes,
         )
             .into_response(),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "report rendering failed");
-            crate::pages::kit::error_page(StoreError::Other("report rendering failed".into()))
-        }
         Err(e) => {
             tracing::error!(error = %e, "report rendering failed");
             crate::pages::kit::error_page(StoreError::Other("report rendering failed".into()))

@@ -118,9 +118,10 @@ pub(crate) async fn checkin(args: CheckinArgs) -> Result<(), CliError> {
         output::json(&CheckInRecord::from_saved(&saved));
     } else {
         output::saved(&saved);
-        let plan =
-            views::plan_for_stored(&store, &Library::builtin(), LOCAL_USER, &saved.stored).await?;
-        output::plan(&plan);
+        let date = saved.stored.check_in.date;
+        if let Some(plan) = views::plan_for(&store, &Library::builtin(), LOCAL_USER, date).await? {
+            output::plan(&plan);
+        }
     }
     store.close().await;
     Ok(())

@@ -30,15 +30,13 @@ pub async fn export(args: ExportArgs) -> Result<(), CliError> {
     let id = target_user(&store, user.as_deref()).await?;
     let library = Library::builtin();
     let started = std::time::Instant::now();
-    let data = store.user_data(id, &library).await?;
-    store
-        .audit(id, "export", &format!("{format} via keel export"))
-        .await
-        .ok();
-    store.close().await;
-    let stamp = keel_app::export::now_stamp();
     let kind = keel_app::export::Format::from_name(&format)
         .ok_or_else(|| CliError::Input("format: must be json, csv or fhir".into()))?;
+    let data =
+        keel_app::export::read_for_export(&store, &library, id, kind, "via keel export").await;
+    store.close().await;
+    let data = data?;
+    let stamp = keel_app::export::now_stamp();
     let bytes = keel_app::export::render(&data, kind, &stamp).map_err(|e| anyhow::anyhow!(e))?;
     std::fs::write(&output, bytes)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", output.display()))?;
