@@ -2,7 +2,8 @@
 
 use chrono::NaiveDate;
 use keel_core::activity::{Activity, FamilyLevel, WeekSummary, family_levels, week_summary};
-use keel_core::bone::{self, BoneAssessment, CAUTION_EXCLUDED_TAGS};
+use keel_core::bone::{self, BoneAssessment};
+use keel_core::movement::Movement;
 use keel_core::plan::{self, PlanContext, PlanItem};
 use keel_core::triage::TriageResult;
 use keel_core::{DayType, DayTypeDecision, Library};
@@ -72,10 +73,13 @@ pub struct PlanView {
     pub action: String,
     /// Findings she has acknowledged ("I have seen a clinician"): still listed, but muted.
     pub acknowledged: Vec<AcknowledgementView>,
-    /// Movements left out of the plan, and the rule that left them out.
-    pub excluded_movements: Vec<String>,
+    /// Movements left out of the plan, and the rule that left them out (the first of
+    /// `exclusion_rules`).
+    pub excluded_movements: Vec<Movement>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusion_rule: Option<String>,
+    /// Every rule that left movements out: BONE-EXERCISE-CAUTION, RF-FRACTURE-RISK.
+    pub exclusion_rules: Vec<String>,
     /// Each family's level and why (the progression rule).
     pub levels: Vec<FamilyLevel>,
     /// What she has logged as done that day.
@@ -202,31 +206,50 @@ pub async fn context_for(
 ) -> Result<PlanContext, StoreError> {
     let inputs = inputs_on(store, library, user, date).await?;
     let bone = bone_assessment(&inputs.record.bone, date);
-    Ok(plan_context(
+    let (ctx, _) = plan_context(
+        inputs.stored.as_ref(),
         &inputs.record,
         bone.as_ref(),
         &levels_and_log(&inputs, date, library),
-    ))
+    );
+    Ok(ctx)
 }
 
-/// What the plan composer needs: her levels, her preferences, and the movements the bone rule
-/// takes out.
+/// Whether RF-FRACTURE-RISK is open on the day of `stored`: found that day and not acknowledged.
+fn fracture_risk_open(stored: Option<&StoredCheckIn>, record: &PlanRecord) -> bool {
+    stored.is_some_and(|s| {
+        let date = s.check_in.date;
+        s.triage
+            .findings
+            .iter()
+            .any(|f| f.rule == plan::FRACTURE_RISK_RULE)
+            && !record
+                .acknowledgements
+                .iter()
+                .any(|a| a.rule == plan::FRACTURE_RISK_RULE && a.is_active_on(date))
+    })
+}
+
+/// What the plan composer needs: her levels, her preferences, and the movements the safety
+/// rules take out (with the rules that took them out).
 fn plan_context(
+    stored: Option<&StoredCheckIn>,
     record: &PlanRecord,
     bone: Option<&BoneAssessment>,
     read: &LevelsAndLog,
-) -> PlanContext {
-    let mut ctx = PlanContext {
+) -> (PlanContext, Vec<&'static str>) {
+    let (excluded_movements, rules) = plan::safety_exclusions(
+        bone,
+        record.bone.profile.vertebral_fracture,
+        fracture_risk_open(stored, record),
+    );
+    let ctx = PlanContext {
         levels: read.levels.iter().map(|l| (l.family, l.level)).collect(),
-        excluded_tags: Default::default(),
+        excluded_movements,
         excluded_exercises: record.preferences.excluded_exercises.clone(),
         missing_equipment: record.preferences.missing_equipment.clone(),
     };
-    if bone.is_some_and(|b| b.exercise_caution) {
-        ctx.excluded_tags
-            .extend(CAUTION_EXCLUDED_TAGS.iter().map(|t| t.to_string()));
-    }
-    ctx
+    (ctx, rules)
 }
 
 /// A day's plan, and what it was made from, in one read of the store (see
@@ -258,7 +281,7 @@ fn plan_view(
 ) -> PlanView {
     let date = stored.check_in.date;
     let bone = bone_assessment(&record.bone, date);
-    let ctx = plan_context(record, bone.as_ref(), &read);
+    let (ctx, rules) = plan_context(Some(stored), record, bone.as_ref(), &read);
     let acks: Vec<AcknowledgementView> = record
         .acknowledgements
         .iter()
@@ -269,9 +292,8 @@ fn plan_view(
     view.acknowledged = acks;
     view.levels = read.levels;
     view.logged = read.logged_today;
-    if bone.is_some_and(|b| b.exercise_caution) {
-        view.exclusion_rule = Some("BONE-EXERCISE-CAUTION".into());
-    }
+    view.exclusion_rule = rules.first().map(|r| r.to_string());
+    view.exclusion_rules = rules.iter().map(|r| r.to_string()).collect();
     view
 }
 
@@ -286,8 +308,9 @@ impl PlanView {
             action: stored.triage.level.action().to_string(),
             triage: stored.triage.clone(),
             acknowledged: Vec::new(),
-            excluded_movements: ctx.excluded_tags.iter().cloned().collect(),
+            excluded_movements: ctx.excluded_movements.iter().copied().collect(),
             exclusion_rule: None,
+            exclusion_rules: Vec::new(),
             levels: Vec::new(),
             logged: Vec::new(),
             items: p.items,

@@ -7,7 +7,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::library::{ExerciseFamily, Library};
+use crate::library::{ExerciseFamily, Library, STRENGTH_FAMILIES};
 use crate::validate::{FieldReader, ValidationErrors, as_object};
 
 /// One exercise done on a day, as she reports it.
@@ -98,6 +98,7 @@ pub const PROGRESSING: &[ExerciseFamily] = &[
     ExerciseFamily::HipFlexor,
     ExerciseFamily::Walking,
     ExerciseFamily::BoneLoading,
+    ExerciseFamily::Impact,
     ExerciseFamily::Balance,
 ];
 
@@ -259,12 +260,6 @@ pub fn family_levels(
 /// Moderate activity per week and muscle-strengthening days (WHO-PA), hip flexor daily (SEED).
 pub const WEEKLY_MODERATE_MINUTES: u32 = 150;
 pub const WEEKLY_STRENGTH_DAYS: u32 = 2;
-
-const STRENGTH_FAMILIES: &[ExerciseFamily] = &[
-    ExerciseFamily::DeepCore,
-    ExerciseFamily::Glutes,
-    ExerciseFamily::BoneLoading,
-];
 
 /// One day of the week's summary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

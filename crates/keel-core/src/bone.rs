@@ -2,8 +2,12 @@
 //! interval, height loss and the exercise caution; the stateless contract's parser and her
 //! stored profile are read in `input`.
 
+use std::collections::BTreeSet;
+
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
+
+use crate::movement::Movement;
 
 mod input;
 
@@ -172,8 +176,39 @@ impl BoneAssessment {
     }
 }
 
-/// Movements the plan drops under BONE-EXERCISE-CAUTION.
-pub const CAUTION_EXCLUDED_TAGS: &[&str] = &["loaded_flexion", "loaded_rotation", "high_impact"];
+/// Movements the plan always drops under BONE-EXERCISE-CAUTION: (a) spinal flexion under load
+/// or to end range, (b) rotation under load or to end range, (c) high impact. Flexion and rotation
+/// mobility stay, within the range of an exercise's smallest level (whose tags hold neither end
+/// range nor load).
+pub const CAUTION_EXCLUDED: [Movement; 5] = [
+    Movement::EndRangeFlexion,
+    Movement::EndRangeRotation,
+    Movement::LoadedFlexion,
+    Movement::LoadedRotation,
+    Movement::HighImpact,
+];
+
+/// The height-loss rules: either one on record also drops moderate impact.
+pub const HEIGHT_LOSS_RULES: [&str; 2] = ["BONE-HEIGHT-PROSPECTIVE", "BONE-HEIGHT-HISTORICAL"];
+
+/// Whether moderate impact (heel drops) goes too: only with a vertebral fracture or a
+/// height-loss finding, not for low density alone.
+fn drops_moderate_impact(a: &BoneAssessment, vertebral_fracture: bool) -> bool {
+    vertebral_fracture || HEIGHT_LOSS_RULES.iter().any(|r| a.has(r))
+}
+
+/// The movements BONE-EXERCISE-CAUTION takes out of her plan; empty when the rule does not
+/// apply. `vertebral_fracture` is her recorded answer (the assessment does not carry it).
+pub fn caution_exclusions(a: &BoneAssessment, vertebral_fracture: bool) -> BTreeSet<Movement> {
+    if !a.exercise_caution {
+        return BTreeSet::new();
+    }
+    let mut out: BTreeSet<Movement> = CAUTION_EXCLUDED.into_iter().collect();
+    if drops_moderate_impact(a, vertebral_fracture) {
+        out.insert(Movement::ModerateImpact);
+    }
+    out
+}
 
 /// One decimal, as OST is shown.
 fn one_decimal(x: f64) -> f64 {
@@ -375,8 +410,16 @@ pub fn assess(input: &BoneInput) -> BoneAssessment {
     );
     let exercise_caution = osteoporosis || input.vertebral_fracture || height_loss;
     if exercise_caution {
-        add("BONE-EXERCISE-CAUTION",
-            "To protect your spine, your plan leaves out loaded or repeated bending and twisting (sit-ups, crunches, toe touches, loaded rotation) and high-impact jumps, and keeps strength, balance, posture and back-extensor work.".into(),
+        let heel_drops = if input.vertebral_fracture || height_loss {
+            "Heel drops are left out too, because of the fracture or height loss on record."
+        } else {
+            "Heel drops, a gentler impact, stay in."
+        };
+        add(
+            "BONE-EXERCISE-CAUTION",
+            format!(
+                "To protect your spine, your plan leaves out bending and twisting under load or as far as the back goes (sit-ups, crunches, toe touches, loaded twists, a full-range cat or open book, wide knee rocking) and jumping. Bending and turning stay small and pain-free. {heel_drops} Strength, balance, posture and back-extensor work stay in."
+            ),
         );
     }
 

@@ -10,6 +10,7 @@ pub mod desk;
 pub mod json;
 pub mod level;
 pub mod library;
+pub mod movement;
 pub mod pain;
 pub mod plan;
 pub mod preferences;

@@ -1,10 +1,12 @@
-//! The exercise library: families, level ladders, doses, cues and contraindications, as data.
+//! The exercise library: families, level ladders, doses, cues and the movements
+//! each level involves, as data.
 
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
 use crate::daytype::DayType;
+use crate::movement::Movement;
 
 /// Kinds of exercise the plan draws from (clinical-rules.md section 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -18,6 +20,7 @@ pub enum ExerciseFamily {
     Walking,
     FlareMobility,
     BoneLoading,
+    Impact,
     Balance,
 }
 
@@ -30,20 +33,12 @@ impl ExerciseFamily {
             ExerciseFamily::HipFlexor => "Hip flexor stretch",
             ExerciseFamily::Walking => "Walking",
             ExerciseFamily::FlareMobility => "Gentle mobility",
-            ExerciseFamily::BoneLoading => "Bone loading",
+            ExerciseFamily::BoneLoading => "Strength for bone",
+            ExerciseFamily::Impact => "Impact for bone",
             ExerciseFamily::Balance => "Balance",
         }
     }
 }
-
-/// Movements an exercise involves that some people must avoid.
-pub const CONTRAINDICATION_TAGS: &[&str] = &[
-    "loaded_flexion",
-    "loaded_rotation",
-    "high_impact",
-    "prone_lying",
-    "kneeling",
-];
 
 /// How much of one level to do.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,6 +57,9 @@ pub struct Level {
     pub bouts: Option<u8>,
     #[serde(default)]
     pub per_side: bool,
+    /// Movements of this level on top of the exercise's own (a bigger range, a load).
+    #[serde(default)]
+    pub tags: Vec<Movement>,
 }
 
 impl Level {
@@ -112,10 +110,18 @@ pub struct Exercise {
     pub day_types: Vec<DayType>,
     pub why: String,
     pub equipment: Vec<String>,
-    pub contraindications: Vec<String>,
+    /// Movements of every level.
+    pub tags: Vec<Movement>,
+    /// The drawings of the exercise: `["position"]`, or `["start", "end"]` where the movement
+    /// matters.
+    pub pictures: Vec<String>,
     pub cues: Vec<String>,
     pub mistake: String,
     pub levels: Vec<Level>,
+    /// The library's safety notes that apply to it (getting to the floor, breathing, pain
+    /// limits), filled in when the library is read.
+    #[serde(skip)]
+    pub safety: Vec<String>,
 }
 
 impl Exercise {
@@ -129,19 +135,58 @@ impl Exercise {
         self.levels.len() as u8
     }
 
-    pub fn avoids(&self, excluded_tags: &BTreeSet<String>) -> bool {
-        !self
-            .contraindications
+    /// The movements of level `n` (1-based): the exercise's own and the level's.
+    pub fn tags_at(&self, n: u8) -> BTreeSet<Movement> {
+        self.tags
             .iter()
-            .any(|t| excluded_tags.contains(t))
+            .chain(self.level(n).tags.iter())
+            .copied()
+            .collect()
     }
+
+    /// Every movement of any level.
+    pub fn all_tags(&self) -> BTreeSet<Movement> {
+        (1..=self.top_level())
+            .flat_map(|n| self.tags_at(n))
+            .collect()
+    }
+
+    /// The highest level at or below `wanted` free of every `excluded` movement, if any is.
+    pub fn level_within(&self, wanted: u8, excluded: &BTreeSet<Movement>) -> Option<u8> {
+        (1..=wanted.clamp(1, self.top_level()))
+            .rev()
+            .find(|n| self.tags_at(*n).is_disjoint(excluded))
+    }
+}
+
+/// Safety notes written once in the library file and attached to the exercises they concern.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SafetyNotes {
+    /// Getting down to the floor and up again the spine-sparing way: every floor exercise.
+    pub floor: String,
+    /// Breathing on strength work.
+    pub breathing: String,
+    /// The pain limits of the progression rule: every exercise with a ladder to climb.
+    pub pain: String,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LibraryFile {
+    notes: SafetyNotes,
     exercise: Vec<Exercise>,
 }
+
+/// Families whose work is strength: their exercises carry the breathing note.
+pub const STRENGTH_FAMILIES: &[ExerciseFamily] = &[
+    ExerciseFamily::DeepCore,
+    ExerciseFamily::Glutes,
+    ExerciseFamily::BoneLoading,
+];
+
+/// The picture slots an exercise may have.
+const PICTURE_SLOTS: &[&[&str]] = &[&["position"], &["start", "end"]];
 
 /// A validated exercise library.
 #[derive(Debug, Clone, PartialEq)]
@@ -160,13 +205,44 @@ pub enum LibraryError {
 
 /// Fewest levels a ladder may have.
 pub const MIN_LEVELS: usize = 3;
+/// Most cues an exercise may have.
+pub const MAX_CUES: usize = 6;
+
+/// The notes that concern an exercise: the floor note for floor work, the breathing note for
+/// strength work, and the pain limits for everything but the reminder to change position.
+fn safety_notes(e: &Exercise, notes: &SafetyNotes) -> Vec<String> {
+    let mut out = Vec::new();
+    if e.all_tags().contains(&Movement::Floor) {
+        out.push(notes.floor.clone());
+    }
+    if STRENGTH_FAMILIES.contains(&e.family) {
+        out.push(notes.breathing.clone());
+    }
+    let reminder =
+        e.family == ExerciseFamily::FlareMobility && e.levels.iter().all(|l| l.minutes.is_some());
+    if !reminder {
+        out.push(notes.pain.clone());
+    }
+    out
+}
 
 impl Library {
     pub fn from_toml(text: &str) -> Result<Library, LibraryError> {
         let file: LibraryFile =
             toml::from_str(text).map_err(|e| LibraryError::Syntax(e.to_string()))?;
         let mut seen = BTreeSet::new();
-        for e in &file.exercise {
+        let notes = file.notes;
+        if [&notes.floor, &notes.breathing, &notes.pain]
+            .iter()
+            .any(|n| n.trim().is_empty())
+        {
+            return Err(LibraryError::Invalid {
+                id: "notes".into(),
+                problem: "needs floor, breathing and pain notes".into(),
+            });
+        }
+        let mut exercises = file.exercise;
+        for e in &mut exercises {
             let fail = |problem: &str| LibraryError::Invalid {
                 id: e.id.clone(),
                 problem: problem.to_string(),
@@ -177,8 +253,20 @@ impl Library {
             if !seen.insert(e.id.clone()) {
                 return Err(fail("id is used twice"));
             }
-            if !(2..=4).contains(&e.cues.len()) || e.cues.iter().any(|c| c.trim().is_empty()) {
-                return Err(fail("needs 2 to 4 cues"));
+            if !(2..=MAX_CUES).contains(&e.cues.len()) || e.cues.iter().any(|c| c.trim().is_empty())
+            {
+                return Err(fail("needs 2 to 6 cues"));
+            }
+            if !PICTURE_SLOTS.contains(
+                &e.pictures
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .as_slice(),
+            ) {
+                return Err(fail(
+                    "pictures must be [\"position\"] or [\"start\", \"end\"]",
+                ));
             }
             if e.why.trim().is_empty() || e.mistake.trim().is_empty() || e.name.trim().is_empty() {
                 return Err(fail("needs a name, a why and a common mistake"));
@@ -192,20 +280,22 @@ impl Library {
                     l.name
                 )));
             }
-            if let Some(t) = e
-                .contraindications
+            if let Some(l) = e
+                .levels
                 .iter()
-                .find(|t| !CONTRAINDICATION_TAGS.contains(&t.as_str()))
+                .find(|l| l.tags.iter().any(|t| e.tags.contains(t)))
             {
-                return Err(fail(&format!("unknown contraindication tag '{t}'")));
+                return Err(fail(&format!(
+                    "level '{}' repeats a tag the exercise already has",
+                    l.name
+                )));
             }
             if e.day_types.is_empty() || e.day_types.contains(&DayType::Stop) {
                 return Err(fail("day_types must name flare, gentle, steady or strong"));
             }
+            e.safety = safety_notes(e, &notes);
         }
-        Ok(Library {
-            exercises: file.exercise,
-        })
+        Ok(Library { exercises })
     }
 
     /// The library shipped in `content/exercises.toml`.
@@ -250,106 +340,6 @@ impl Library {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shipped_library_is_valid_and_complete() {
-        let lib = Library::builtin();
-        // the five families of section 3 have at least three exercises each
-        for family in [
-            ExerciseFamily::DeepCore,
-            ExerciseFamily::Glutes,
-            ExerciseFamily::Thoracic,
-            ExerciseFamily::HipFlexor,
-            ExerciseFamily::Walking,
-        ] {
-            let n = lib
-                .exercises()
-                .iter()
-                .filter(|e| e.family == family)
-                .count();
-            assert!(n >= 3, "{family:?} has {n}");
-        }
-        // every family a day type uses has an exercise for it
-        for (day, families) in crate::plan::SESSION_FAMILIES {
-            for family in *families {
-                assert!(
-                    !lib.candidates(*family, *day).is_empty(),
-                    "{day:?} needs {family:?}"
-                );
-            }
-        }
-        for e in lib.exercises() {
-            assert!(e.levels.len() >= 3, "{}", e.id);
-            assert!(e.cues.len() >= 2, "{}", e.id);
-        }
-    }
-
-    #[test]
-    fn duplicate_ids_are_refused() {
-        let one = r#"
-[[exercise]]
-id = "a"
-name = "A"
-family = "walking"
-why = "w"
-equipment = []
-contraindications = []
-cues = ["one", "two"]
-mistake = "m"
-levels = [{ name = "1", minutes = 1 }, { name = "2", minutes = 2 }, { name = "3", minutes = 3 }]
-"#;
-        assert!(Library::from_toml(one).is_ok());
-        let twice = format!("{one}{one}");
-        assert!(matches!(
-            Library::from_toml(&twice),
-            Err(LibraryError::Invalid { .. })
-        ));
-        let bad_tag = one.replace(
-            "contraindications = []",
-            "contraindications = [\"jumping\"]",
-        );
-        assert!(Library::from_toml(&bad_tag).is_err());
-        let one_cue = one.replace("cues = [\"one\", \"two\"]", "cues = [\"one\"]");
-        assert!(Library::from_toml(&one_cue).is_err());
-        let two_levels = one.replace(", { name = \"3\", minutes = 3 }", "");
-        assert!(Library::from_toml(&two_levels).is_err());
-        let no_dose = one.replace("{ name = \"1\", minutes = 1 }", "{ name = \"1\" }");
-        assert!(Library::from_toml(&no_dose).is_err());
-        assert!(matches!(
-            Library::from_toml("exercise = 3"),
-            Err(LibraryError::Syntax(_))
-        ));
-    }
-
-    #[test]
-    fn doses_read_plainly() {
-        let l = |sets, reps, hold, minutes, bouts, per_side| Level {
-            name: String::new(),
-            sets,
-            reps,
-            hold_seconds: hold,
-            minutes,
-            bouts,
-            per_side,
-        };
-        assert_eq!(
-            l(Some(2), Some(8), None, None, None, true).dose(),
-            "2 x 8 each side"
-        );
-        assert_eq!(
-            l(Some(1), None, Some(60), None, None, true).dose(),
-            "hold 60 s each side"
-        );
-        assert_eq!(
-            l(Some(2), None, Some(90), None, None, false).dose(),
-            "2 x 90 s hold"
-        );
-        assert_eq!(l(None, None, None, Some(20), None, false).dose(), "20 min");
-        assert_eq!(
-            l(None, None, None, Some(5), Some(2), false).dose(),
-            "5 min, 2 times through the day"
-        );
-    }
-}
+pub(crate) mod expected;
+#[cfg(test)]
+mod tests;

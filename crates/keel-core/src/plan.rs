@@ -5,30 +5,89 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::bone::{self, BoneAssessment, CAUTION_EXCLUDED};
 use crate::daytype::{DayType, DayTypeDecision};
-use crate::library::{Exercise, ExerciseFamily, Library};
+use crate::library::{Exercise, ExerciseFamily, Level, Library};
+use crate::movement::Movement;
 
 use DayType::{Flare, Gentle, Steady, Strong};
-use ExerciseFamily::{BoneLoading, DeepCore, FlareMobility, Glutes, HipFlexor, Thoracic, Walking};
+use ExerciseFamily::{
+    Balance, BoneLoading, DeepCore, FlareMobility, Glutes, HipFlexor, Impact, Thoracic, Walking,
+};
 
-/// The families each day type draws on, in the order they appear in the session.
+/// The families each day type draws on, in the order they appear in the session. Strength for
+/// bone comes on steady days too, at a lighter dose, so that two strength days a week are within
+/// reach when strong days are rare; balance comes on every day but a flare.
 pub const SESSION_FAMILIES: &[(DayType, &[ExerciseFamily])] = &[
     (Flare, &[Walking, FlareMobility]),
-    (Gentle, &[Walking, Thoracic, HipFlexor, DeepCore]),
-    (Steady, &[Walking, DeepCore, Glutes, Thoracic, HipFlexor]),
+    (Gentle, &[Walking, Thoracic, HipFlexor, DeepCore, Balance]),
+    (
+        Steady,
+        &[
+            Walking,
+            DeepCore,
+            Glutes,
+            BoneLoading,
+            Thoracic,
+            HipFlexor,
+            Balance,
+        ],
+    ),
     (
         Strong,
-        &[Walking, DeepCore, Glutes, Thoracic, HipFlexor, BoneLoading],
+        &[
+            Walking,
+            DeepCore,
+            Glutes,
+            BoneLoading,
+            Impact,
+            Thoracic,
+            HipFlexor,
+            Balance,
+        ],
     ),
 ];
+
+/// The rule that says how a possible compression fracture limits a flare day.
+pub const FRACTURE_RISK_RULE: &str = "RF-FRACTURE-RISK";
+
+/// Movements left out while RF-FRACTURE-RISK is open, on top of the bone caution's: no flexion
+/// or rotation mobility, so a flare session is walking and position changes only (section 3).
+pub const FRACTURE_RISK_EXCLUDED: [Movement; 3] = [
+    Movement::FlexionMobility,
+    Movement::RotationMobility,
+    Movement::ModerateImpact,
+];
+
+/// The movements the safety rules take out of her plan, and the rules that took them out:
+/// BONE-EXERCISE-CAUTION from her bone record (`vertebral_fracture` is her recorded answer), and
+/// RF-FRACTURE-RISK while it is open (found and not acknowledged).
+pub fn safety_exclusions(
+    bone: Option<&BoneAssessment>,
+    vertebral_fracture: bool,
+    fracture_risk_open: bool,
+) -> (BTreeSet<Movement>, Vec<&'static str>) {
+    let mut movements = BTreeSet::new();
+    let mut rules = Vec::new();
+    if let Some(a) = bone.filter(|a| a.exercise_caution) {
+        movements.extend(bone::caution_exclusions(a, vertebral_fracture));
+        rules.push("BONE-EXERCISE-CAUTION");
+    }
+    if fracture_risk_open {
+        movements.extend(CAUTION_EXCLUDED);
+        movements.extend(FRACTURE_RISK_EXCLUDED);
+        rules.push(FRACTURE_RISK_RULE);
+    }
+    (movements, rules)
+}
 
 /// What the plan must respect about her.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanContext {
     /// Current level per family (1 when absent).
     pub levels: BTreeMap<ExerciseFamily, u8>,
-    /// Contraindication tags to avoid (from the bone assessment or her own choice).
-    pub excluded_tags: BTreeSet<String>,
+    /// Movements to leave out (from [`safety_exclusions`]).
+    pub excluded_movements: BTreeSet<Movement>,
     /// Exercises she has chosen never to see.
     pub excluded_exercises: BTreeSet<String>,
     /// Equipment she does not have.
@@ -36,18 +95,17 @@ pub struct PlanContext {
 }
 
 impl PlanContext {
-    /// Whether an exercise fits her: no excluded movement, not excluded, equipment at hand.
+    /// Whether an exercise fits her: not excluded, equipment at hand, and at least its first
+    /// level free of every excluded movement.
     pub fn allows(&self, e: &Exercise) -> bool {
-        e.avoids(&self.excluded_tags)
-            && !self.excluded_exercises.contains(&e.id)
+        !self.excluded_exercises.contains(&e.id)
             && !e
                 .equipment
                 .iter()
                 .any(|q| self.missing_equipment.contains(q))
+            && e.level_within(1, &self.excluded_movements).is_some()
     }
-}
 
-impl PlanContext {
     pub fn level(&self, family: ExerciseFamily) -> u8 {
         self.levels.get(&family).copied().unwrap_or(1).max(1)
     }
@@ -69,6 +127,8 @@ pub struct PlanItem {
     pub hold_seconds: Option<u16>,
     pub minutes: Option<u16>,
     pub cues: Vec<String>,
+    /// Safety notes that apply to it: getting to the floor, breathing, pain limits.
+    pub safety: Vec<String>,
     pub mistake: String,
     /// Why this item is in today's plan.
     pub why: String,
@@ -89,7 +149,8 @@ pub struct Plan {
 }
 
 /// Composes the session for a day. Deterministic: the same decision, context and date give
-/// the same plan; the exercise within a family rotates by date for variety.
+/// the same plan; the exercise within a family rotates by date for variety. No item holds a
+/// movement of `ctx.excluded_movements` at the level it is planned at.
 pub fn compose(
     library: &Library,
     date: NaiveDate,
@@ -121,19 +182,19 @@ pub fn compose(
         if day_type == Flare && *family == FlareMobility {
             // A flare day takes all of the gentle mobility: each is short and unloaded.
             for e in candidates {
-                items.push(item(e, 1, flare_why(e), false));
+                items.push(item(e, 1, flare_why(e), Dose::AsLevel, false));
             }
             continue;
         }
         let pick =
             candidates[(day_number + slot as i64).rem_euclid(candidates.len() as i64) as usize];
         let current = ctx.level(*family);
-        let (level, why, attempt) = match (day_type, family) {
-            (Flare, _) => (1, flare_why(pick), false),
+        let (wanted, why, dose) = match (day_type, family) {
+            (Flare, _) => (1, flare_why(pick), Dose::AsLevel),
             (Gentle, Walking) => (
                 1,
                 "A 20-minute walk keeps you moving on a lighter day.".into(),
-                false,
+                Dose::AsLevel,
             ),
             (Gentle, DeepCore) => {
                 let lower = current.saturating_sub(1).max(1);
@@ -142,7 +203,7 @@ pub fn compose(
                     format!(
                         "Deep core one level below your usual (level {lower}), to keep the habit without strain."
                     ),
-                    false,
+                    Dose::AsLevel,
                 )
             }
             (Strong, f) if *f == attempt_family && current < pick.top_level() => (
@@ -151,35 +212,66 @@ pub fn compose(
                     "A strong day: try level {} today. Go back to level {current} if pain during it passes 5/10.",
                     current + 1
                 ),
-                true,
+                Dose::AsLevel,
+            ),
+            (Steady, BoneLoading) => (
+                current,
+                "Strength for bone at a lighter dose (one set fewer) on a steady day, so two strength days a week are within reach even when strong days are rare.".into(),
+                Dose::OneSetFewer,
             ),
             (Strong, BoneLoading) => (
                 current,
-                "Bone loading on a strong day: muscles pulling on bone help keep it dense.".into(),
-                false,
+                "Strength for bone on a strong day: muscles pulling on bone help keep it dense. The last two repetitions should feel hard.".into(),
+                Dose::AsLevel,
+            ),
+            (Strong, Impact) => (
+                current,
+                "A small jolt through the heels on a strong day: impact tells the hip and spine bones to stay strong.".into(),
+                Dose::AsLevel,
+            ),
+            (_, Balance) => (
+                current,
+                "A few minutes of balance: steadier on your feet, fewer falls that break bones.".into(),
+                Dose::AsLevel,
             ),
             (_, Walking) => (
                 current,
                 "20-30 minutes of walking a day is the backbone of recovery.".into(),
-                false,
+                Dose::AsLevel,
             ),
             (_, HipFlexor) => (
                 current,
                 "A daily stretch for hips that sitting has tightened.".into(),
-                false,
+                Dose::AsLevel,
             ),
             (_, Thoracic) => (
                 current,
                 "Keeps the upper back mobile so the lower back does less.".into(),
-                false,
+                Dose::AsLevel,
             ),
             (_, f) => (
                 current,
                 format!("{} at your current level ({current}).", f.label()),
-                false,
+                Dose::AsLevel,
             ),
         };
-        items.push(item(pick, level, why, attempt));
+        let wanted = wanted.min(pick.top_level());
+        let level = pick
+            .level_within(wanted, &ctx.excluded_movements)
+            .unwrap_or(1);
+        let (why, attempt) = if level < wanted {
+            (
+                format!(
+                    "Kept to level {level} ({}): a smaller, pain-free range that protects your spine.",
+                    pick.level(level).name
+                ),
+                false,
+            )
+        } else {
+            let attempt = day_type == Strong && *family == attempt_family && level > current;
+            (why, attempt)
+        };
+        items.push(item(pick, level, why, dose, attempt));
     }
     Plan {
         date,
@@ -188,6 +280,14 @@ pub fn compose(
         reason: decision.reason.clone(),
         items,
     }
+}
+
+/// How the planned dose relates to the level's.
+#[derive(Clone, Copy, PartialEq)]
+enum Dose {
+    AsLevel,
+    /// One set fewer (at least one): strength work on a steady day.
+    OneSetFewer,
 }
 
 fn flare_why(e: &Exercise) -> String {
@@ -200,8 +300,11 @@ fn flare_why(e: &Exercise) -> String {
     }
 }
 
-fn item(e: &Exercise, level: u8, why: String, progression_attempt: bool) -> PlanItem {
-    let l = e.level(level);
+fn item(e: &Exercise, level: u8, why: String, dose: Dose, progression_attempt: bool) -> PlanItem {
+    let mut l: Level = e.level(level).clone();
+    if dose == Dose::OneSetFewer {
+        l.sets = l.sets.map(|s| s.saturating_sub(1).max(1));
+    }
     PlanItem {
         exercise_id: e.id.clone(),
         name: e.name.clone(),
@@ -214,6 +317,7 @@ fn item(e: &Exercise, level: u8, why: String, progression_attempt: bool) -> Plan
         hold_seconds: l.hold_seconds,
         minutes: l.minutes,
         cues: e.cues.clone(),
+        safety: e.safety.clone(),
         mistake: e.mistake.clone(),
         why,
         progression_attempt,
@@ -221,288 +325,4 @@ fn item(e: &Exercise, level: u8, why: String, progression_attempt: bool) -> Plan
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn decision(day_type: DayType) -> DayTypeDecision {
-        DayTypeDecision {
-            day_type,
-            rule: day_type.rule_id().into(),
-            reason: "test".into(),
-        }
-    }
-
-    fn date() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
-    }
-
-    fn families(plan: &Plan) -> Vec<ExerciseFamily> {
-        plan.items.iter().map(|i| i.family).collect()
-    }
-
-    #[test]
-    fn stop_day_has_no_plan() {
-        let p = compose(
-            &Library::builtin(),
-            date(),
-            &decision(DayType::Stop),
-            &PlanContext::default(),
-        );
-        assert!(p.items.is_empty());
-        assert_eq!(p.rule, "DT-STOP");
-    }
-
-    #[test]
-    fn flare_day_is_short_walks_and_gentle_mobility_only() {
-        let lib = Library::builtin();
-        let p = compose(&lib, date(), &decision(Flare), &PlanContext::default());
-        assert_eq!(p.items[0].exercise_id, "walk-short-bouts");
-        assert!(p.items.iter().any(|i| i.exercise_id == "cat-cow"));
-        assert!(p.items.iter().any(|i| i.exercise_id == "pelvic-tilt"));
-        assert!(p.items.iter().any(|i| i.exercise_id == "position-change"));
-        for i in &p.items {
-            assert!(
-                matches!(i.family, Walking | FlareMobility),
-                "{}",
-                i.exercise_id
-            );
-        }
-    }
-
-    #[test]
-    fn gentle_day_has_walk_thoracic_hip_flexor_and_core_one_level_down() {
-        let mut ctx = PlanContext::default();
-        ctx.levels.insert(DeepCore, 3);
-        let p = compose(&Library::builtin(), date(), &decision(Gentle), &ctx);
-        assert_eq!(families(&p), [Walking, Thoracic, HipFlexor, DeepCore]);
-        assert_eq!(p.items[0].dose, "20 min");
-        assert_eq!(p.items[3].level, 2);
-        let p1 = compose(
-            &Library::builtin(),
-            date(),
-            &decision(Gentle),
-            &PlanContext::default(),
-        );
-        assert_eq!(p1.items[3].level, 1);
-    }
-
-    #[test]
-    fn steady_day_has_the_five_families_at_current_level() {
-        let mut ctx = PlanContext::default();
-        ctx.levels.insert(Glutes, 2);
-        let p = compose(&Library::builtin(), date(), &decision(Steady), &ctx);
-        assert_eq!(
-            families(&p),
-            [Walking, DeepCore, Glutes, Thoracic, HipFlexor]
-        );
-        assert_eq!(p.items[2].level, 2);
-        assert!(p.items.iter().all(|i| !i.progression_attempt));
-        assert!(
-            p.items
-                .iter()
-                .all(|i| !i.why.is_empty() && i.cues.len() >= 2)
-        );
-    }
-
-    #[test]
-    fn strong_day_adds_bone_loading_and_one_progression_attempt() {
-        let p = compose(
-            &Library::builtin(),
-            date(),
-            &decision(Strong),
-            &PlanContext::default(),
-        );
-        assert_eq!(
-            families(&p),
-            [Walking, DeepCore, Glutes, Thoracic, HipFlexor, BoneLoading]
-        );
-        let attempts: Vec<_> = p.items.iter().filter(|i| i.progression_attempt).collect();
-        assert_eq!(attempts.len(), 1);
-        assert_eq!(attempts[0].level, 2);
-    }
-
-    /// The exercises each contraindication tag and each piece of equipment rules out, written
-    /// out by hand from content/exercises.toml: the plan is held to this table, not to the
-    /// predicate it filters with.
-    const TAGGED: &[(&str, &[&str])] = &[
-        ("kneeling", &["bird-dog", "low-lunge-stretch", "cat-cow"]),
-        ("high_impact", &["heel-drops"]),
-        ("loaded_flexion", &["curl-up"]),
-        ("loaded_rotation", &["band-woodchop"]),
-        ("prone_lying", &["prone-press-up"]),
-    ];
-    const NEEDS: &[(&str, &[&str])] = &[
-        (
-            "resistance_band",
-            &["pallof-press", "band-row", "band-woodchop"],
-        ),
-        ("bench", &["hip-thrust"]),
-        ("chair", &["seated-extension", "sit-to-stand"]),
-        ("cushion", &["low-lunge-stretch"]),
-        ("bed", &["edge-of-bed-stretch"]),
-        ("towel", &["towel-extension"]),
-        (
-            "mat",
-            &[
-                "dead-bug",
-                "bird-dog",
-                "heel-slide",
-                "glute-bridge",
-                "clamshell",
-                "open-book",
-                "cat-cow",
-                "pelvic-tilt",
-                "knee-rocking",
-                "curl-up",
-                "prone-press-up",
-            ],
-        ),
-    ];
-
-    /// The exercises `ctx` rules out, by the hand-written tables.
-    fn ruled_out(ctx: &PlanContext) -> BTreeSet<&'static str> {
-        let mut out = BTreeSet::new();
-        for (tag, ids) in TAGGED {
-            if ctx.excluded_tags.contains(*tag) {
-                out.extend(ids.iter().copied());
-            }
-        }
-        for (thing, ids) in NEEDS {
-            if ctx.missing_equipment.contains(*thing) {
-                out.extend(ids.iter().copied());
-            }
-        }
-        out
-    }
-
-    #[test]
-    fn the_hand_written_tables_match_the_library() {
-        let lib = Library::builtin();
-        for e in lib.exercises() {
-            let tagged: Vec<&str> = TAGGED
-                .iter()
-                .filter(|(_, ids)| ids.contains(&e.id.as_str()))
-                .map(|(t, _)| *t)
-                .collect();
-            let mut tags: Vec<&str> = e.contraindications.iter().map(String::as_str).collect();
-            tags.sort();
-            let mut tagged = tagged;
-            tagged.sort();
-            assert_eq!(tags, tagged, "{}", e.id);
-            let mut needs: Vec<&str> = NEEDS
-                .iter()
-                .filter(|(_, ids)| ids.contains(&e.id.as_str()))
-                .map(|(t, _)| *t)
-                .collect();
-            needs.sort();
-            let mut equipment: Vec<&str> = e.equipment.iter().map(String::as_str).collect();
-            equipment.sort();
-            assert_eq!(equipment, needs, "{}", e.id);
-        }
-    }
-
-    #[test]
-    fn excluded_movements_never_appear() {
-        let lib = Library::builtin();
-        for (tag, ids) in TAGGED {
-            let mut ctx = PlanContext::default();
-            ctx.excluded_tags.insert((*tag).into());
-            let mut seen_without = BTreeSet::new();
-            for d in 0..30 {
-                let day = date() + chrono::Duration::days(d);
-                for dt in [Flare, Gentle, Steady, Strong] {
-                    let p = compose(&lib, day, &decision(dt), &ctx);
-                    for i in &p.items {
-                        assert!(
-                            !ids.contains(&i.exercise_id.as_str()),
-                            "{tag}: {} on {dt:?}",
-                            i.exercise_id
-                        );
-                    }
-                    let free = compose(&lib, day, &decision(dt), &PlanContext::default());
-                    seen_without.extend(free.items.into_iter().map(|i| i.exercise_id));
-                }
-            }
-            // Not vacuous: without the exclusion, some of these do appear in a month of plans.
-            assert!(
-                ids.iter().any(|id| seen_without.contains(*id)),
-                "{tag}: {ids:?} never planned at all"
-            );
-        }
-    }
-
-    #[test]
-    fn excluded_exercises_and_missing_equipment_are_respected() {
-        let lib = Library::builtin();
-        let mut ctx = PlanContext::default();
-        ctx.excluded_exercises.insert("dead-bug".into());
-        ctx.missing_equipment.insert("resistance_band".into());
-        ctx.missing_equipment.insert("bench".into());
-        for d in 0..30 {
-            let day = date() + chrono::Duration::days(d);
-            let p = compose(&lib, day, &decision(Strong), &ctx);
-            let out = ruled_out(&ctx);
-            for i in &p.items {
-                assert_ne!(i.exercise_id, "dead-bug");
-                assert!(!out.contains(i.exercise_id.as_str()), "{}", i.exercise_id);
-            }
-        }
-    }
-
-    use proptest::prelude::*;
-
-    fn arb_context() -> impl Strategy<Value = PlanContext> {
-        let lib = Library::builtin();
-        let ids: Vec<String> = lib.exercises().iter().map(|e| e.id.clone()).collect();
-        let equipment: Vec<String> = lib.equipment().into_iter().map(String::from).collect();
-        let tags: Vec<String> = crate::library::CONTRAINDICATION_TAGS
-            .iter()
-            .map(|t| t.to_string())
-            .collect();
-        (
-            proptest::sample::subsequence(tags.clone(), 0..=tags.len()),
-            proptest::sample::subsequence(ids.clone(), 0..=8),
-            proptest::sample::subsequence(equipment.clone(), 0..=equipment.len()),
-            proptest::collection::vec(1u8..=3, 8),
-        )
-            .prop_map(|(tags, ids, equipment, levels)| PlanContext {
-                levels: [
-                    DeepCore,
-                    Glutes,
-                    Thoracic,
-                    HipFlexor,
-                    Walking,
-                    FlareMobility,
-                    BoneLoading,
-                ]
-                .into_iter()
-                .zip(levels)
-                .collect(),
-                excluded_tags: tags.into_iter().collect(),
-                excluded_exercises: ids.into_iter().collect(),
-                missing_equipment: equipment.into_iter().collect(),
-            })
-    }
-
-    proptest! {
-        #[test]
-        fn no_plan_ever_holds_an_exercise_she_cannot_do(
-            ctx in arb_context(),
-            offset in 0i64..3650,
-            dt in proptest::sample::select(vec![Flare, Gentle, Steady, Strong]),
-        ) {
-            let lib = Library::builtin();
-            let day = date() + chrono::Duration::days(offset);
-            let p = compose(&lib, day, &decision(dt), &ctx);
-            let out = ruled_out(&ctx);
-            for i in &p.items {
-                let e = lib.get(&i.exercise_id).unwrap();
-                prop_assert!(!out.contains(e.id.as_str()), "{} on {:?}", e.id, dt);
-                prop_assert!(!ctx.excluded_exercises.contains(&e.id), "{} on {:?}", e.id, dt);
-                prop_assert!(e.day_types.contains(&dt));
-                prop_assert!(i.level >= 1 && i.level <= e.top_level());
-                prop_assert!(!i.why.is_empty());
-            }
-        }
-    }
-}
+mod tests;

@@ -105,7 +105,7 @@ fn status_block(assessment: Option<&BoneAssessment>, record: &BoneRecord) -> Mar
                         dd { (record.dexa.len()) }
                     }
                     @if a.exercise_caution {
-                        p { "Your plan leaves out " (movement_list(&bone::CAUTION_EXCLUDED_TAGS.iter().map(|t| t.to_string()).collect::<Vec<_>>())) " to protect your spine." }
+                        p { "Your plan leaves out " (movement_list(&bone::caution_exclusions(a, record.profile.vertebral_fracture).into_iter().collect::<Vec<_>>())) " to protect your spine." }
                     }
                     @if a.findings.is_empty() {
                         p { "No bone-health rule applies to what you have recorded." }

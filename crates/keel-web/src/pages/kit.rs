@@ -9,6 +9,7 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use keel_app::views::DISCLAIMER;
+use keel_core::movement::Movement;
 use keel_core::rules::Question;
 use keel_core::{CheckIn, ValidationErrors};
 use maud::{DOCTYPE, Markup, html};
@@ -175,19 +176,8 @@ pub(crate) fn with_csrf_cookie(
     response
 }
 
-pub(crate) fn movement_list(tags: &[String]) -> String {
-    let words: Vec<&str> = tags
-        .iter()
-        .map(|t| match t.as_str() {
-            "loaded_flexion" => "bending under load",
-            "loaded_rotation" => "twisting under load",
-            "high_impact" => "high-impact jumps",
-            "prone_lying" => "lying face down",
-            "kneeling" => "kneeling",
-            other => other,
-        })
-        .collect();
-    words.join(", ")
+pub(crate) fn movement_list(movements: &[Movement]) -> String {
+    keel_core::movement::in_words(movements.iter().copied())
 }
 
 pub(crate) fn field_error(errors: &ValidationErrors, field: &str) -> Markup {

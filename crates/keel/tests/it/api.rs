@@ -72,7 +72,8 @@ both_backends! {
     assert_eq!(plan["day_type"], "steady");
     assert!(plan["reason"].as_str().unwrap().contains("2/10"));
     let plan_items = plan["items"].as_array().unwrap();
-    assert_eq!(plan_items.len(), 5);
+    // walk, deep core, glutes, strength for bone, upper back, hip flexors, balance
+    assert_eq!(plan_items.len(), 7);
     for item in plan_items {
         assert!(!item["dose"].as_str().unwrap().is_empty());
         assert!(item["cues"].as_array().unwrap().len() >= 2);
@@ -439,14 +440,90 @@ both_backends! {
     assert_eq!(plan["exclusion_rule"], "BONE-EXERCISE-CAUTION");
     assert_eq!(
         plan["excluded_movements"],
-        json!(["high_impact", "loaded_flexion", "loaded_rotation"])
+        json!(["end_range_flexion", "end_range_rotation", "loaded_flexion", "loaded_rotation", "high_impact"])
     );
-    for item in plan["items"].as_array().unwrap() {
-        let id = item["exercise_id"].as_str().unwrap();
-        assert!(
-            !["heel-drops", "band-woodchop", "curl-up"].contains(&id),
-            "{id} must not appear"
-        );
+    let ids: Vec<&str> = plan["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["exercise_id"].as_str().unwrap())
+        .collect();
+    for id in ["band-woodchop", "curl-up"] {
+        assert!(!ids.contains(&id), "{id} must not appear");
     }
+    // low density alone keeps the moderate impact of heel drops
+    assert!(ids.contains(&"heel-drops"), "{ids:?}");
+    for item in plan["items"].as_array().unwrap() {
+        if ["open-book", "cat-cow", "knee-rocking"].contains(&item["exercise_id"].as_str().unwrap()) {
+            assert_eq!(item["level"], 1, "{item}");
+        }
+    }
+
+    // a vertebral fracture on record takes heel drops out too
+    let r = s
+        .client
+        .put(s.url("/api/v1/profile"))
+        .json(&json!({"age": 62, "weight_kg": 61.0, "height_cm": 160.0, "vertebral_fracture": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200, "{:?}", r.text().await);
+    let plan: Value = s
+        .get(&format!("/api/v1/plan/{}", today()))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(plan["excluded_movements"].as_array().unwrap().contains(&json!("moderate_impact")));
+    assert!(
+        !plan["items"].as_array().unwrap().iter().any(|i| i["exercise_id"] == "heel-drops"),
+        "{plan}"
+    );
+}
+}
+
+both_backends! {
+    async fn an_open_fracture_risk_leaves_walking_and_position_changes_only(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
+    let r = s
+        .post_json(
+            "/api/v1/checkins",
+            &json!({"pain": 5, "onset": "sudden", "known_low_bone_density": true}),
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 201);
+    let plan_of = || async {
+        let v: Value = s
+            .get(&format!("/api/v1/plan/{}", today()))
+            .await
+            .json()
+            .await
+            .unwrap();
+        v
+    };
+    let plan = plan_of().await;
+    assert_eq!(plan["day_type"], "flare");
+    assert_eq!(plan["triage"]["findings"][0]["rule"], "RF-FRACTURE-RISK");
+    assert_eq!(plan["exclusion_rules"], json!(["RF-FRACTURE-RISK"]));
+    let ids: Vec<&str> = plan["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["exercise_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["walk-short-bouts", "position-change"]);
+    // the Today page says why
+    let page = s.get(&format!("/?date={}", today())).await.text().await.unwrap();
+    assert!(page.contains("walking and changes of position only"), "{page}");
+
+    // once she has seen a clinician about it, the day is judged by her pain again (5/10: gentle)
+    let r = s
+        .post_json("/api/v1/acknowledgements", &json!({"rule": "RF-FRACTURE-RISK"}))
+        .await;
+    assert_eq!(r.status().as_u16(), 201);
+    let plan = plan_of().await;
+    assert_eq!(plan["day_type"], "gentle");
+    assert_eq!(plan["exclusion_rules"], json!([]));
+    assert!(plan["items"].as_array().unwrap().len() > 2, "{plan}");
 }
 }

@@ -391,6 +391,12 @@ fn plan_block(plan: &PlanView, token: &str, sent: Option<Sent<'_>>) -> Markup {
                             p class="why" { (item.why) }
                             ul class="cues" { @for c in &item.cues { li { (c) } } }
                             p class="mistake" { strong { "Watch out: " } (item.mistake) }
+                            @if !item.safety.is_empty() {
+                                details class="safety" {
+                                    summary { "Doing it safely" }
+                                    ul { @for n in &item.safety { li { (n) } } }
+                                }
+                            }
                             @if let Some(l) = plan.levels.iter().find(|l| l.family == item.family) {
                                 p class="level-reason" { (l.reason) }
                             }
@@ -398,9 +404,14 @@ fn plan_block(plan: &PlanView, token: &str, sent: Option<Sent<'_>>) -> Markup {
                         }
                     }
                 }
-                @if let Some(rule) = &plan.exclusion_rule {
+                @if plan.exclusion_rules.iter().any(|r| r == keel_core::plan::FRACTURE_RISK_RULE) {
                     p class="hint" {
-                        "To protect your spine, this plan leaves out " (movement_list(&plan.excluded_movements)) ". "
+                        "Until a clinician has checked your back for a possible fracture, today is walking and changes of position only: no bending, twisting or loaded exercise. "
+                        span class="rule" { "(rule " (keel_core::plan::FRACTURE_RISK_RULE) ")" }
+                    }
+                } @else if let Some(rule) = &plan.exclusion_rule {
+                    p class="hint" {
+                        "To protect your spine, this plan leaves out " (movement_list(&plan.excluded_movements)) ". Bending and turning stay small and pain-free. "
                         span class="rule" { "(rule " (rule) ")" }
                     }
                 }
