@@ -12,6 +12,7 @@ pub mod desk;
 mod error;
 pub mod export;
 pub mod import;
+pub mod journal;
 pub mod progress;
 pub mod report;
 pub mod schema;

@@ -47,6 +47,7 @@ pub(crate) fn layout_in(active: &str, title: &str, main: Markup) -> Markup {
                     nav aria-label="Main" {
                         a class="brand" href="/" { "Keel" }
                         a href="/" aria-current=[(active == "today").then_some("page")] { "Today" }
+                        a href="/journal" aria-current=[(active == "journal").then_some("page")] { "Journal" }
                         a href="/week" aria-current=[(active == "week").then_some("page")] { "Week" }
                         a href="/progress" aria-current=[(active == "progress").then_some("page")] { "Progress" }
                         a href="/bone" aria-current=[(active == "bone").then_some("page")] { "Bone" }

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod bone;
 pub mod breaks;
 pub mod desk;
+pub mod journal;
 pub mod kit;
 pub mod progress;
 pub mod report;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/delete", post(account::post_delete))
         .route("/log", post(today::post_log))
         .route("/week", get(week::page))
+        .route("/journal", get(journal::page))
         .route("/progress", get(progress::page))
         .route("/report", get(report::page))
         .route("/report.pdf", get(report::pdf))

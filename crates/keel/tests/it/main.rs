@@ -10,6 +10,7 @@ mod desk;
 mod emergency;
 mod hardening;
 mod helpers;
+mod journal;
 mod metrics;
 mod pages;
 mod plan;

@@ -111,16 +111,34 @@ pub(crate) fn today_markup(
     let emergency = plan
         .as_ref()
         .is_some_and(|p| p.triage.level == TriageLevel::Emergency);
+    let previous = date.pred_opt();
+    let next = date.succ_opt().filter(|d| *d <= today);
     let body = html! {
         h1 { (heading) }
         @if emergency { (result) }
-        @if let Some(n) = notice {
+        nav class="daynav" aria-label="Days" {
+            @if let Some(p) = previous { a href={"/?date=" (p)} { "← " (p.format("%a %-d %b")) } }
+            a href={"/journal?month=" (date.format("%Y-%m"))} { "Journal" }
+            @if let Some(n) = next {
+                a href=(if n == today { "/".to_string() } else { format!("/?date={n}") }) { (n.format("%a %-d %b")) " →" }
+            } @else { span {} }
+        }
+        @if let Some(n) = notice.filter(|_| !emergency) {
             p class="notice" role="status" { (n) }
         }
-        @if !due.is_empty() && is_today {
-            p class="reminder" { "Due: " (due.join(" and ")) ". " a href="/progress#q-title" { "Answer on the Progress page" } " (a minute each)." }
+        @if stored.is_none() {
+            (check_in_form(date, form.values, form.errors, token, false))
         }
-        @if let Some(b) = bone.as_ref().filter(|b| b.dexa_due) {
+        @if !emergency { (result) }
+        @if stored.is_some() {
+            (check_in_form(date, form.values, form.errors, token, true))
+        }
+        @if !due.is_empty() && is_today && !emergency {
+            aside class="reminder" aria-label="Reminders" {
+                @for d in due.iter() { p { (d) " is due. " a href="/progress#q-title" { "Answer it on Progress" } } }
+            }
+        }
+        @if let Some(b) = bone.as_ref().filter(|b| b.dexa_due && !emergency) {
             section class="alert soon" aria-labelledby="bone-due-title" {
                 h2 id="bone-due-title" { "A bone density scan is due" }
                 @for f in b.findings.iter().filter(|f| matches!(f.rule.as_str(), "BONE-DEXA-50" | "BONE-DEXA-RISK" | "BONE-DEXA-65" | "BONE-REPEAT-DUE" | "BONE-OST")) {
@@ -129,8 +147,6 @@ pub(crate) fn today_markup(
                 p { a href="/bone" { "See your bone health and record a result" } }
             }
         }
-        @if !emergency { (result) }
-        (check_in_form(date, form.values, form.errors, token, stored.is_some()))
     };
     layout(&heading, body)
 }
@@ -392,7 +408,7 @@ fn plan_block(plan: &PlanView, token: &str, sent: Option<Sent<'_>>) -> Markup {
                             ul class="cues" { @for c in &item.cues { li { (c) } } }
                             p class="mistake" { strong { "Watch out: " } (item.mistake) }
                             @if !item.safety.is_empty() {
-                                details class="safety" {
+                                details class="how-safe" {
                                     summary { "Doing it safely" }
                                     ul { @for n in &item.safety { li { (n) } } }
                                 }

@@ -282,7 +282,7 @@ async fn today_data(
         .await?
         .into_iter()
         .filter(|q| q.due)
-        .map(|q| q.instrument.name)
+        .map(|q| reminder_words(&q.instrument))
         .collect();
     Ok(TodayData {
         stored,
@@ -290,6 +290,22 @@ async fn today_data(
         bone,
         due,
     })
+}
+
+/// A questionnaire reminder in her words: how long, how often, what it is about.
+fn reminder_words(i: &keel_core::progress::Instrument) -> String {
+    let often = match i.every_days {
+        7 => "weekly",
+        30 => "monthly",
+        _ => "regular",
+    };
+    let about = match i.id.as_str() {
+        "peg" => "pain check",
+        "mrs" => "check of menopause symptoms",
+        _ => "check",
+    };
+    let minutes = i.items.len().div_ceil(6).max(1);
+    format!("A {minutes}-minute {often} {about}")
 }
 
 pub async fn post_log(
