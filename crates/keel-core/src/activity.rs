@@ -153,6 +153,11 @@ pub fn family_levels(
         })
         .collect();
     let tops: Vec<u8> = PROGRESSING.iter().map(|f| library.top_level(*f)).collect();
+    let exercise_tops: std::collections::HashMap<&str, u8> = library
+        .exercises()
+        .iter()
+        .map(|e| (e.id.as_str(), e.top_level()))
+        .collect();
     let mut last_judged: Vec<Option<NaiveDate>> = vec![None; PROGRESSING.len()];
 
     let mut sorted: Vec<&Activity> = activities.iter().filter(|a| a.date < date).collect();
@@ -185,7 +190,11 @@ pub fn family_levels(
             continue;
         };
         let state = &mut states[i];
-        if a.level != state.level {
+        // A session at an exercise's own top counts at the family's level above it.
+        let at = exercise_tops
+            .get(a.exercise_id.as_str())
+            .map_or(state.level, |top| state.level.min(*top));
+        if a.level != at {
             continue;
         }
         // One judgement per family and day: several exercises of a family on a day are one session.

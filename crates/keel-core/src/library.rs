@@ -320,13 +320,14 @@ impl Library {
             .collect()
     }
 
-    /// The highest level every exercise of a family reaches.
+    /// The highest level a family climbs to: the top of its longest ladder. An exercise with
+    /// a shorter ladder is done at its own top level beyond that.
     pub fn top_level(&self, family: ExerciseFamily) -> u8 {
         self.exercises
             .iter()
             .filter(|e| e.family == family)
             .map(Exercise::top_level)
-            .min()
+            .max()
             .unwrap_or(1)
     }
 

@@ -127,11 +127,29 @@ fn sessions_at_another_level_and_repeats_in_a_day_do_not_count() {
 
 #[test]
 fn the_top_of_the_ladder_holds() {
+    // dead bug's ladder has five levels, the longest of the deep core family
     let pain = steady_pain(40, 2);
-    let acts: Vec<Activity> = (0..9).map(|d| core(d, (d / 3 + 1) as u8, 2)).collect();
-    let l = level_on(&acts, &pain, 20);
-    assert_eq!(l.level, 3);
+    let acts: Vec<Activity> = (0..18)
+        .map(|d| core(d, (d / 3 + 1).min(5) as u8, 2))
+        .collect();
+    let l = level_on(&acts, &pain, 30);
+    assert_eq!(l.level, 5);
     assert!(l.reason.contains("top level"), "{}", l.reason);
+}
+
+#[test]
+fn a_session_at_a_shorter_ladder_s_top_counts_at_the_family_level() {
+    // at deep core level 4 (past bird dog's three levels), bird dog is done at its level 3
+    let pain = steady_pain(40, 2);
+    let mut acts: Vec<Activity> = (0..9).map(|d| core(d, (d / 3 + 1) as u8, 2)).collect();
+    assert_eq!(level_on(&acts, &pain, 12).level, 4);
+    acts.extend((9..12).map(|d| session(d, "bird-dog", ExerciseFamily::DeepCore, 3, 2)));
+    assert_eq!(level_on(&acts, &pain, 15).level, 5);
+    // while at level 2, a bird dog at level 3 is a step up tried, not a session at the level
+    let early = [core(0, 1, 2), core(1, 1, 2), core(2, 1, 2)];
+    let mut tried = early.to_vec();
+    tried.extend((3..6).map(|d| session(d, "bird-dog", ExerciseFamily::DeepCore, 3, 2)));
+    assert_eq!(level_on(&tried, &pain, 10).level, 2);
 }
 
 #[test]
@@ -207,7 +225,7 @@ fn log_entries_are_validated_against_the_library() {
             "effort",
         ),
         (
-            json!({"exercise_id": "dead-bug", "pain_during": 1, "level": 4}),
+            json!({"exercise_id": "dead-bug", "pain_during": 1, "level": 6}),
             "level",
         ),
         (

@@ -11,6 +11,7 @@ pub(crate) type Expected = (
 
 const END_FLEXION: &[&str] = &["end_range_flexion"];
 const END_ROTATION: &[&str] = &["end_range_rotation"];
+const SINGLE_LEG: &[&str] = &["single_leg_load"];
 
 pub(crate) const EXPECTED_TAGS: &[Expected] = &[
     // deep core
@@ -64,4 +65,24 @@ pub(crate) const EXPECTED_TAGS: &[Expected] = &[
     // balance
     ("single-leg-stand", &["single_leg_load"], &[]),
     ("heel-to-toe-walk", &[], &[]),
+    // added in the library review
+    (
+        "calf-raise",
+        &[],
+        &[(3, SINGLE_LEG), (4, SINGLE_LEG), (5, SINGLE_LEG)],
+    ),
+    ("step-up", &["single_leg_load"], &[]),
+    ("split-squat", &[], &[]),
+    ("suitcase-carry", &[], &[]),
+    ("overhead-press", &[], &[]),
+    ("band-pull-apart", &[], &[]),
+    ("chin-tuck", &[], &[]),
+    ("standing-back-extension", &[], &[]),
+    ("pelvic-floor", &[], &[]),
+    (
+        "side-plank",
+        &[],
+        &[(3, &["floor", "kneeling"]), (4, &["floor"])],
+    ),
+    ("dynamic-balance", &[], &[]),
 ];

@@ -139,12 +139,24 @@ fn strong_day_adds_bone_loading_and_one_progression_attempt() {
 const NEEDS: &[(&str, &[&str])] = &[
     (
         "resistance_band",
-        &["pallof-press", "band-row", "band-woodchop"],
+        &[
+            "pallof-press",
+            "band-row",
+            "band-woodchop",
+            "band-pull-apart",
+        ],
     ),
+    ("step", &["step-up"]),
     ("bench", &["hip-thrust"]),
     (
         "chair",
-        &["seated-extension", "sit-to-stand", "single-leg-hinge"],
+        &[
+            "seated-extension",
+            "sit-to-stand",
+            "single-leg-hinge",
+            "split-squat",
+            "overhead-press",
+        ],
     ),
     ("cushion", &["low-lunge-stretch"]),
     ("bed", &["edge-of-bed-stretch"]),
@@ -163,6 +175,7 @@ const NEEDS: &[(&str, &[&str])] = &[
             "knee-rocking",
             "curl-up",
             "prone-press-up",
+            "side-plank",
         ],
     ),
 ];
