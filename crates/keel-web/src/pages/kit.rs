@@ -242,26 +242,6 @@ pub(crate) fn invalid(errors: &ValidationErrors, field: &str) -> Option<&'static
     errors.message_for(field).map(|_| "true")
 }
 
-pub(crate) fn number_input(
-    values: &FormValues,
-    errors: &ValidationErrors,
-    name: &str,
-    label: &str,
-    (min, max, step): (u32, u32, &str),
-    hint: &str,
-) -> Markup {
-    html! {
-        div class="field" {
-            label for=(name) { (label) }
-            span class="hint" id={(name) "-hint"} { (hint) }
-            input type="number" id=(name) name=(name) min=(min) max=(max) step=(step) inputmode="decimal"
-                value=[values.get(name)] aria-invalid=[invalid(errors, name)]
-                aria-describedby=[described_by(errors, name).or(Some(format!("{name}-hint")))];
-            (field_error(errors, name))
-        }
-    }
-}
-
 /// What a page answers when it cannot do what was asked: an HTML page with the status, one
 /// sentence she can act on, and a way back; never a JSON problem. Internal detail is logged
 /// (by [`ApiError`]'s own rendering rules), never shown.

@@ -364,3 +364,40 @@ both_backends! {
         assert!(r.headers()["content-type"].to_str().unwrap().contains("json"), "API fallbacks stay JSON");
     }
 }
+
+both_backends! {
+    async fn same_as_yesterday_fills_the_day_but_never_a_safety_answer(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
+    let yesterday = crate::helpers::days_ago(1);
+    let mut body = serde_json::json!({"date": yesterday, "pain": 4, "sleep": 5, "energy": 6,
+        "walking_minutes": 25, "locations": ["neck"], "onset": "sudden", "night_pain": true});
+    for q in ["saddle_numbness", "bladder_change", "bowel_change", "sexual_change", "both_legs_symptoms",
+              "leg_weakness_worsening", "serious_accident", "chest_pain"] {
+        body[q] = serde_json::json!(false);
+    }
+    let r = s.post_json("/api/v1/checkins", &body).await;
+    assert_eq!(r.status().as_u16(), 201);
+
+    let (status, html) = page(&s, "/?same=yesterday").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Filled in from yesterday"), "{html}");
+    // whether the input with this id carries `checked` (within its own tag)
+    let checked = |id: &str| {
+        let at = html.find(&format!("id=\"{id}\" name=")).unwrap_or_else(|| panic!("{id}"));
+        let tag = &html[at..at + html[at..].find('>').unwrap()];
+        tag.contains("checked")
+    };
+    for id in ["pain-4", "sleep-5", "energy-6", "loc-neck"] {
+        assert!(checked(id), "{id} filled from yesterday");
+    }
+    // 25 minutes is not a preset: it goes in the "other" field
+    assert!(html.contains("id=\"walking_minutes_other\" name=\"walking_minutes_other\" min=\"0\" inputmode=\"decimal\" value=\"25\""), "{html}");
+    // the safety answers, the onset among them, are asked again
+    for id in ["rf-night_pain", "screen-none", "onset-sudden"] {
+        assert!(!checked(id), "{id} must not be filled from yesterday");
+    }
+    // and with no check-in the day before, she is told so
+    let (_, html) = page(&s, &format!("/?date={yesterday}&same=yesterday")).await;
+    assert!(html.contains("no check-in for yesterday"), "{html}");
+    }
+}

@@ -4,7 +4,6 @@
 use crate::csrf;
 use crate::pages::kit::{
     FormValues, described_by, field_error, field_label, invalid, layout, movement_list,
-    number_input,
 };
 use chrono::NaiveDate;
 use keel_app::views::PlanView;
@@ -437,6 +436,90 @@ fn plan_block(plan: &PlanView, token: &str, sent: Option<Sent<'_>>) -> Markup {
     }
 }
 
+/// The fields "same as yesterday" may fill: none of them a safety answer.
+pub(crate) const SAME_AS_YESTERDAY: &[&str] = &[
+    "pain",
+    "locations",
+    "stiffness_minutes",
+    "sleep",
+    "energy",
+    "sitting_hours",
+    "walking_minutes",
+];
+
+/// A short line for each emergency question, for the compact group; the full question is the
+/// line's title.
+fn emergency_line(q: Question) -> &'static str {
+    match q {
+        Question::SaddleNumbness => "Numbness between your legs, around your genitals or bottom",
+        Question::BladderChange => "New trouble passing urine, or leaking",
+        Question::BowelChange => "New loss of bowel control",
+        Question::SexualChange => "A new change in sexual sensation or function",
+        Question::BothLegsSymptoms => "Pain, tingling, numbness or weakness in both legs",
+        Question::LegWeaknessWorsening => "Leg weakness getting worse, or a foot that drags",
+        Question::SeriousAccident => "Pain that began after a serious accident or heavy blow",
+        Question::ChestPain => "Chest pain as well",
+        other => other.text(),
+    }
+}
+
+/// A 0-10 row of tap targets.
+fn scale(
+    values: &FormValues,
+    errors: &ValidationErrors,
+    name: &str,
+    legend: &str,
+    hint: &str,
+) -> Markup {
+    html! {
+        fieldset class="tap" aria-invalid=[invalid(errors, name)] aria-describedby=[described_by(errors, name)] {
+            legend { (legend) span class="hint" { (hint) } }
+            div class="scale" {
+                @for i in 0..=10 {
+                    @let v = i.to_string();
+                    input type="radio" id={(name) "-" (i)} name=(name) value=(v) checked[values.has(name, &v)];
+                    label for={(name) "-" (i)} { (i) }
+                }
+            }
+            (field_error(errors, name))
+        }
+    }
+}
+
+/// Presets as tap targets, and a small field for any other value (which wins when filled).
+fn presets(
+    values: &FormValues,
+    errors: &ValidationErrors,
+    name: &str,
+    legend: &str,
+    options: &[(&str, &str)],
+    unit: &str,
+) -> Markup {
+    let current = values.get(name).unwrap_or("");
+    let preset = options.iter().any(|(v, _)| *v == current);
+    let other = format!("{name}_other");
+    let other_value = values
+        .get(&other)
+        .or((!preset && !current.is_empty()).then_some(current));
+    html! {
+        fieldset class="tap" aria-invalid=[invalid(errors, name)] aria-describedby=[described_by(errors, name)] {
+            legend { (legend) }
+            div class="chips" {
+                @for (v, label) in options {
+                    input type="radio" id={(name) "-" (v)} name=(name) value=(v) checked[preset && current == *v];
+                    label for={(name) "-" (v)} { (label) }
+                }
+                span class="other" {
+                    label for=(other) { "Other" }
+                    input type="number" id=(other) name=(other) min="0" inputmode="decimal" value=[other_value] aria-label={(legend) ", other (" (unit) ")"};
+                    span { (unit) }
+                }
+            }
+            (field_error(errors, name))
+        }
+    }
+}
+
 fn check_in_form(
     date: NaiveDate,
     values: &FormValues,
@@ -445,8 +528,15 @@ fn check_in_form(
     has_stored: bool,
 ) -> Markup {
     let open = !has_stored || !errors.is_empty();
+    let others_open = Question::ALL
+        .iter()
+        .any(|q| !q.is_emergency() && values.has("rf", q.name()));
+    let day = values
+        .get("date")
+        .and_then(keel_core::validate::parse_date)
+        .unwrap_or(date);
     html! {
-        details class="checkin" open[open] {
+        details class="checkin" open[open] id="checkin" {
             summary { h2 { @if has_stored { "Update this check-in" } @else { "Check in" } } }
             @if !errors.is_empty() {
                 div class="error-summary" role="alert" tabindex="-1" {
@@ -454,76 +544,62 @@ fn check_in_form(
                     ul { @for e in errors.errors() { li { (field_label(&e.field)) " " (e.message) } } }
                 }
             }
+            @if !has_stored {
+                p class="same" { a href={"/?date=" (day) "&same=yesterday#checkin"} { "Same as yesterday" } span class="hint" { " fills pain, sleep, energy and the rest; never the safety questions" } }
+            }
             form method="post" action="/checkin" novalidate {
                 (csrf::field(token))
                 input type="hidden" name="asked_other" value="1";
-                div class="field" {
-                    label for="date" { "Date" }
-                    input type="date" id="date" name="date" value=(values.get("date").unwrap_or(&date.to_string()))
-                        aria-invalid=[invalid(errors, "date")] aria-describedby=[described_by(errors, "date")];
-                    (field_error(errors, "date"))
-                }
-                fieldset class="pain" aria-invalid=[invalid(errors, "pain")] aria-describedby=[described_by(errors, "pain")] {
-                    legend { "Pain right now" span class="hint" { "0 is no pain, 10 the worst you can imagine" } }
-                    div class="scale" {
-                        @for i in 0..=10 {
-                            @let v = i.to_string();
-                            input type="radio" id={"pain-" (i)} name="pain" value=(v) checked[values.has("pain", &v)];
-                            label for={"pain-" (i)} { (i) }
-                        }
-                    }
-                    (field_error(errors, "pain"))
-                }
-                fieldset {
-                    legend { "Where does it hurt?" }
-                    @for (name, loc) in Location::ALL {
-                        div class="choice" {
+                input type="hidden" name="date" value=(day);
+                (field_error(errors, "date"))
+                (scale(values, errors, "pain", "Pain right now", "0 none, 10 the worst"))
+                fieldset class="tap" {
+                    legend { "Where?" }
+                    div class="chips" {
+                        @for (name, loc) in Location::ALL {
                             input type="checkbox" id={"loc-" (name)} name="locations" value=(name) checked[values.has("locations", name)];
                             label for={"loc-" (name)} { (loc.label()) }
                         }
                     }
                     (field_error(errors, "locations"))
                 }
-                fieldset {
+                fieldset class="tap" {
                     legend { "How did this pain start?" }
-                    @for (value, label) in [("gradual", "Gradually"), ("sudden", "Suddenly"), ("", "Not sure")] {
-                        div class="choice" {
-                            input type="radio" id={"onset-" (if value.is_empty() { "unsure" } else { value })} name="onset" value=(value)
-                                checked[values.get("onset").unwrap_or("") == value];
-                            label for={"onset-" (if value.is_empty() { "unsure" } else { value })} { (label) }
+                    div class="chips" {
+                        @for (value, label) in [("gradual", "Gradually"), ("sudden", "Suddenly"), ("", "Not sure")] {
+                            @let id = if value.is_empty() { "onset-unsure" } else if value == "sudden" { "onset-sudden" } else { "onset-gradual" };
+                            input type="radio" id=(id) name="onset" value=(value) checked[values.get("onset").unwrap_or("") == value];
+                            label for=(id) { (label) }
                         }
                     }
                     (field_error(errors, "onset"))
                 }
-                (number_input(values, errors, "stiffness_minutes", "Morning stiffness", (0, 600, "1"), "Minutes until your back loosened up"))
-                (number_input(values, errors, "sleep", "Sleep last night", (0, 10, "1"), "0 is very poor, 10 is great"))
-                (number_input(values, errors, "energy", "Energy today", (0, 10, "1"), "0 is exhausted, 10 is full of energy"))
-                (number_input(values, errors, "sitting_hours", "Sitting yesterday", (0, 24, "0.5"), "Hours, roughly"))
-                (number_input(values, errors, "walking_minutes", "Walking yesterday", (0, 1440, "1"), "Minutes"))
+                (scale(values, errors, "sleep", "Sleep last night", "0 very poor, 10 great"))
+                (scale(values, errors, "energy", "Energy today", "0 exhausted, 10 full"))
+                (presets(values, errors, "stiffness_minutes", "Morning stiffness", &[("0", "None"), ("15", "15 min"), ("30", "30 min"), ("60", "1 hour"), ("120", "2 hours")], "min"))
+                (presets(values, errors, "walking_minutes", "Walking today", &[("0", "None"), ("10", "10 min"), ("20", "20 min"), ("30", "30 min"), ("45", "45 min"), ("60", "1 hour")], "min"))
+                (presets(values, errors, "sitting_hours", "Sitting today", &[("2", "2 h"), ("4", "4 h"), ("6", "6 h"), ("8", "8 h"), ("10", "10 h")], "h"))
                 fieldset class="safety" aria-describedby=[described_by(errors, "emergency_screen")] {
-                    legend { "Safety questions: is any of this new for you?" }
-                    p class="hint" { "These signs need help straight away. Tick any that apply." }
-                    @for q in Question::EMERGENCY {
-                        div class="choice" {
-                            input type="checkbox" id={"rf-" (q.name())} name="rf" value=(q.name()) checked[values.has("rf", q.name())];
-                            label for={"rf-" (q.name())} { (q.text()) }
-                        }
-                    }
-                    div class="screen" {
-                        div class="choice" {
-                            input type="radio" id="screen-none" name="emergency_screen" value="none" checked[values.has("emergency_screen", "none")];
-                            label for="screen-none" { "None of these apply to me" }
-                        }
-                        div class="choice" {
-                            input type="radio" id="screen-some" name="emergency_screen" value="some" checked[values.has("emergency_screen", "some")];
-                            label for="screen-some" { "Yes, I have ticked what applies" }
-                        }
+                    legend { "Is any of this new today?" }
+                    div class="chips screen" {
+                        input type="radio" id="screen-none" name="emergency_screen" value="none" checked[values.has("emergency_screen", "none")];
+                        label for="screen-none" { "None of these" }
+                        input type="radio" id="screen-some" name="emergency_screen" value="some" checked[values.has("emergency_screen", "some")];
+                        label for="screen-some" { "Yes: I tick it below" }
                     }
                     (field_error(errors, "emergency_screen"))
+                    ul class="signs" {
+                        @for q in Question::EMERGENCY {
+                            li class="choice" {
+                                input type="checkbox" id={"rf-" (q.name())} name="rf" value=(q.name()) checked[values.has("rf", q.name())];
+                                label for={"rf-" (q.name())} title=(q.text()) { (emergency_line(*q)) }
+                            }
+                        }
+                    }
                 }
-                fieldset {
-                    legend { "Other things to tell a clinician about" }
-                    p class="hint" { "Tick any that apply." }
+                details class="more" open[others_open] {
+                    summary { "Anything else new? " span class="hint" { "fever, weight loss, night pain, a fall, one leg weak…" } }
+                    p class="hint" { "Tick any that apply. Left unticked, each counts as no." }
                     @for q in Question::ALL.iter().filter(|q| !q.is_emergency()) {
                         div class="choice" {
                             input type="checkbox" id={"rf-" (q.name())} name="rf" value=(q.name()) checked[values.has("rf", q.name())];
@@ -531,14 +607,17 @@ fn check_in_form(
                         }
                     }
                 }
-                div class="field" {
-                    label for="notes" { "Notes" }
-                    span class="hint" id="notes-hint" { "Anything else about today (up to " (NOTES_MAX_CHARS) " characters)" }
-                    textarea id="notes" name="notes" rows="3" maxlength=(NOTES_MAX_CHARS)
-                        aria-invalid=[invalid(errors, "notes")] aria-describedby=[described_by(errors, "notes").or(Some("notes-hint".into()))] {
-                        (values.get("notes").unwrap_or(""))
+                details class="more" open[values.get("notes").is_some_and(|n| !n.is_empty()) || invalid(errors, "notes").is_some()] {
+                    summary { "Add a note" }
+                    div class="field" {
+                        label for="notes" { "Notes" }
+                        span class="hint" id="notes-hint" { "Anything else about today (up to " (NOTES_MAX_CHARS) " characters)" }
+                        textarea id="notes" name="notes" rows="3" maxlength=(NOTES_MAX_CHARS)
+                            aria-invalid=[invalid(errors, "notes")] aria-describedby=[described_by(errors, "notes").or(Some("notes-hint".into()))] {
+                            (values.get("notes").unwrap_or(""))
+                        }
+                        (field_error(errors, "notes"))
                     }
-                    (field_error(errors, "notes"))
                 }
                 button type="submit" { "Save check-in" }
             }

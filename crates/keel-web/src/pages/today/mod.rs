@@ -27,6 +27,9 @@ const INT_FIELDS: &[&str] = &[
 
 const TEXT_FIELDS: &[&str] = &["date", "onset", "notes"];
 
+/// Fields asked as presets with an "other" field beside them.
+const PRESET_FIELDS: &[&str] = &["stiffness_minutes", "walking_minutes", "sitting_hours"];
+
 /// Turns the posted form into the JSON the core validates, so the page, the API and the CLI
 /// share one set of rules. Adds the form's own safety rule: when she records pain, the
 /// emergency questions must be answered (ticked, or "none of these").
@@ -53,6 +56,16 @@ fn form_to_json(values: &FormValues) -> (Value, ValidationErrors) {
             if let Value::Array(items) = list {
                 items.push(Value::from(v));
             }
+        }
+    }
+    // A value typed into a group's "other" field wins over its presets.
+    for k in PRESET_FIELDS {
+        if let Some(v) = values
+            .get(&format!("{k}_other"))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
+            m.insert((*k).into(), keel_core::validate::number_from_text(v));
         }
     }
     let ticked: Vec<Question> = values
@@ -133,6 +146,9 @@ pub async fn today(
         // Shown once, right after one of her own writes.
         return fresh_today(&state, &auth, &headers, date, None, notice).await;
     }
+    if q.get("same").map(String::as_str) == Some("yesterday") {
+        return same_as_yesterday(&state, &auth, &headers, date).await;
+    }
     let page = state
         .views
         .get_or_load(
@@ -159,6 +175,44 @@ pub async fn today(
     }
 }
 
+/// The day's form filled with yesterday's answers to the questions that are not about safety
+/// (pain, where, sleep, energy, stiffness, sitting, walking); never a safety answer, which she
+/// gives again each day.
+async fn same_as_yesterday(
+    state: &AppState,
+    auth: &crate::auth::Auth,
+    headers: &HeaderMap,
+    date: NaiveDate,
+) -> Response {
+    let yesterday = date.pred_opt().unwrap_or(date);
+    let previous = match state.store.check_in(auth.user, yesterday).await {
+        Ok(p) => p,
+        Err(e) => return crate::pages::kit::error_page(e),
+    };
+    let Some(previous) = previous else {
+        let notice = "There is no check-in for yesterday to copy.";
+        return fresh_today_with(state, auth, headers, date, None, Some(notice), None).await;
+    };
+    let mut values = FormValues(vec![("date".into(), date.to_string())]);
+    values.0.extend(
+        FormValues::from_check_in(&previous.check_in)
+            .0
+            .into_iter()
+            .filter(|(k, _)| markup::SAME_AS_YESTERDAY.contains(&k.as_str())),
+    );
+    let notice = "Filled in from yesterday: change anything that is different, answer the safety questions, then save.";
+    fresh_today_with(
+        state,
+        auth,
+        headers,
+        date,
+        None,
+        Some(notice),
+        Some(&values),
+    )
+    .await
+}
+
 async fn fresh_today(
     state: &AppState,
     auth: &crate::auth::Auth,
@@ -167,11 +221,23 @@ async fn fresh_today(
     sent: Option<Sent<'_>>,
     notice: Option<&str>,
 ) -> Response {
+    fresh_today_with(state, auth, headers, date, sent, notice, None).await
+}
+
+async fn fresh_today_with(
+    state: &AppState,
+    auth: &crate::auth::Auth,
+    headers: &HeaderMap,
+    date: NaiveDate,
+    sent: Option<Sent<'_>>,
+    notice: Option<&str>,
+    prefill: Option<&FormValues>,
+) -> Response {
     let data = match today_data(state, auth.user, date).await {
         Ok(d) => d,
         Err(e) => return crate::pages::kit::error_page(e),
     };
-    let fresh = data.form_values(date);
+    let fresh = prefill.map_or_else(|| data.form_values(date), |p| FormValues(p.0.clone()));
     let none = ValidationErrors::new();
     let (values, errors) = match sent {
         Some(Sent::CheckIn(values, errors)) => (values, errors),
