@@ -185,6 +185,10 @@ pub fn assess(d: &DeskInput) -> DeskAssessment {
         _ => None,
     };
 
+    let seat_lowered = matches!(
+        (seat, d.seat_height_cm),
+        (Some((rec, _)), Some(now)) if now - rec > TOLERANCE_CM
+    );
     if let (Some((rec, _)), Some(now)) = (seat, d.seat_height_cm) {
         let diff = now - rec;
         if diff.abs() > TOLERANCE_CM {
@@ -204,10 +208,18 @@ pub fn assess(d: &DeskInput) -> DeskAssessment {
         let diff = now - rec;
         if diff.abs() > TOLERANCE_CM {
             let fix = if diff > 0.0 {
-                format!(
-                    "Your desk is about {:.0} cm above elbow height. Lower it if it adjusts; otherwise raise your chair by that much and support your feet on a footrest.",
-                    diff
-                )
+                if seat_lowered {
+                    // The seat advice above says lower the seat: never also "raise your chair".
+                    format!(
+                        "Your desk is about {:.0} cm above elbow height once your seat is set as above. Lower the desk if it adjusts; if it does not, a keyboard tray or a lower table brings the keyboard to elbow height.",
+                        diff
+                    )
+                } else {
+                    format!(
+                        "Your desk is about {:.0} cm above elbow height. Lower it if it adjusts; otherwise raise your chair by that much and support your feet on a footrest.",
+                        diff
+                    )
+                }
             } else {
                 format!(
                     "Your desk is about {:.0} cm below elbow height. Raise it if it adjusts (desk risers work), so that your forearms rest level.",
@@ -438,10 +450,22 @@ pub const BREAK_MINUTES: u16 = 2;
 pub fn break_routine(library: &crate::library::Library, n: usize) -> Option<BreakRoutine> {
     let id = BREAK_EXERCISES[n % BREAK_EXERCISES.len()];
     let e = library.get(id)?;
+    // A walk in the library is a session of its own; a break's walk is two minutes.
+    let (name, cues) = if e.family == crate::library::ExerciseFamily::Walking {
+        (
+            "A two-minute walk".to_string(),
+            vec![
+                "Stand up and walk at an easy pace for about two minutes: round the room, along the corridor or up and down the stairs.".to_string(),
+                "Let your arms swing and look into the distance, away from the screen.".to_string(),
+            ],
+        )
+    } else {
+        (e.name.clone(), e.cues.clone())
+    };
     Some(BreakRoutine {
         exercise_id: e.id.clone(),
-        name: e.name.clone(),
-        cues: e.cues.clone(),
+        name,
+        cues,
         minutes: BREAK_MINUTES,
     })
 }

@@ -214,7 +214,7 @@ pub(crate) async fn try_login(
             }
             Ok(Outcome::Refused(
                 StatusCode::UNAUTHORIZED,
-                ValidationErrors::single("password", "the email or password is not right"),
+                ValidationErrors::single("password", "or email is not right: please try again"),
             ))
         }
     }

@@ -241,3 +241,43 @@ fn break_routines_come_from_the_library_and_take_turns() {
         BREAK_EXERCISES[0]
     );
 }
+
+#[test]
+fn a_seat_to_lower_and_a_desk_too_high_never_say_raise_the_chair() {
+    // stature 160: seat 43 (hers 49: lower it 6 cm), desk 66.2 (hers 74)
+    let a = desk(json!({"stature_cm": 160.0, "seat_height_cm": 49.0, "desk_height_cm": 74.0}));
+    assert_eq!(rules(&a), ["ERG-SEAT-HEIGHT", "ERG-DESK-HEIGHT"]);
+    assert!(
+        a.findings[0]
+            .fix
+            .starts_with("Lower your seat by about 6 cm"),
+        "{}",
+        a.findings[0].fix
+    );
+    let desk_fix = &a.findings[1].fix;
+    assert!(!desk_fix.contains("raise your chair"), "{desk_fix}");
+    assert!(desk_fix.contains("keyboard tray"), "{desk_fix}");
+    // with the seat right, a high desk still says raise the chair and use a footrest
+    let b = desk(json!({"stature_cm": 160.0, "seat_height_cm": 43.0, "desk_height_cm": 74.0}));
+    assert!(
+        b.findings[0].fix.contains("raise your chair"),
+        "{}",
+        b.findings[0].fix
+    );
+}
+
+#[test]
+fn a_break_s_cues_fit_a_two_minute_break() {
+    let lib = crate::Library::builtin();
+    for n in 0..BREAK_EXERCISES.len() {
+        let r = break_routine(&lib, n).expect("every break exercise is in the library");
+        assert_eq!(r.minutes, 2);
+        for c in &r.cues {
+            assert!(
+                !c.contains("10 minutes") && !c.contains("up to 10"),
+                "{}: {c}",
+                r.name
+            );
+        }
+    }
+}

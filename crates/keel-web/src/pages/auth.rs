@@ -5,7 +5,7 @@ use crate::csrf;
 use crate::login::{
     Outcome, address, end_session, safe_next, too_many, try_login, try_signup, with_session,
 };
-use crate::pages::kit::{CheckedForm, FormValues, field_error, layout_in, read_form};
+use crate::pages::kit::{CheckedForm, FormValues, field_error, field_label, layout_in, read_form};
 use crate::state::AppState;
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -25,7 +25,7 @@ fn credentials_form(
     html! {
         h1 { (title) }
         @if !errors.is_empty() {
-            div class="error-summary" role="alert" { ul { @for e in errors.errors() { li { (e.message) } } } }
+            div class="error-summary" role="alert" { ul { @for e in errors.errors() { li { (field_label(&e.field)) " " (e.message) } } } }
         }
         form method="post" action=(action) class="panel" novalidate {
             (csrf::field(token))
@@ -63,7 +63,7 @@ pub(crate) fn page_with_token(
     body: impl FnOnce(&str) -> Markup,
 ) -> Response {
     crate::pages::kit::page_response(state, headers, status, |t| {
-        layout_in("account", title, body(t)).into_string()
+        layout_in("signed-out", title, body(t)).into_string()
     })
 }
 

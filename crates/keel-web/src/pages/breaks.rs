@@ -172,7 +172,7 @@ async fn render_breaks(
                 button type="button" id="test-reminder" class="secondary" { "Try a reminder in 5 seconds" }
             }
         }
-        section id="break-prompt" class="alert urgent" aria-labelledby="prompt-title" hidden {
+        section id="break-prompt" class="alert prompt" aria-labelledby="prompt-title" hidden {
             h2 id="prompt-title" { "Time for a 2-minute break" }
             p { "Stand up and move: it is the single best thing for a back that sits." }
         }

@@ -27,6 +27,17 @@ pub async fn stylesheet() -> impl IntoResponse {
     )
 }
 
+/// `GET /favicon.ico`: Keel's icon (a keel under a spine, drawn for Keel).
+pub async fn favicon() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/x-icon"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        &include_bytes!("../../assets/favicon.ico")[..],
+    )
+}
+
 pub(crate) fn layout(title: &str, main: Markup) -> Markup {
     layout_in("today", title, main)
 }
@@ -40,10 +51,18 @@ pub(crate) fn layout_in(active: &str, title: &str, main: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · Keel" }
                 link rel="stylesheet" href="/static/keel.css";
+                link rel="icon" href="/favicon.ico" sizes="32x32";
             }
             body {
                 a class="skip" href="#main" { "Skip to content" }
                 header class="top" {
+                    @if active == "signed-out" {
+                        nav aria-label="Main" {
+                            a class="brand" href="/login" { "Keel" }
+                            a href="/login" { "Log in" }
+                            a href="/signup" { "Sign up" }
+                        }
+                    } @else {
                     nav aria-label="Main" {
                         a class="brand" href="/" { "Keel" }
                         a href="/" aria-current=[(active == "today").then_some("page")] { "Today" }
@@ -54,6 +73,7 @@ pub(crate) fn layout_in(active: &str, title: &str, main: Markup) -> Markup {
                         a href="/desk" aria-current=[(active == "desk").then_some("page")] { "Desk" }
                         a href="/breaks" aria-current=[(active == "breaks").then_some("page")] { "Breaks" }
                         a href="/account" aria-current=[(active == "account").then_some("page")] { "Account" }
+                    }
                     }
                 }
                 main id="main" { (main) }
@@ -261,7 +281,8 @@ pub fn error_page(error: impl Into<ApiError>) -> Response {
         422 => "Some of that is not valid",
         _ => "Something went wrong",
     };
-    let page = layout(
+    let page = layout_in(
+        "",
         title,
         html! {
             h1 { (title) }
@@ -273,7 +294,8 @@ pub fn error_page(error: impl Into<ApiError>) -> Response {
 }
 
 pub async fn not_found() -> Response {
-    let page = layout(
+    let page = layout_in(
+        "",
         "Not found",
         html! {
             h1 { "Page not found" }
@@ -286,7 +308,8 @@ pub async fn not_found() -> Response {
 /// A page address asked with a method it does not answer (a form's address opened as a
 /// link, say).
 pub fn method_not_allowed() -> Response {
-    let page = layout(
+    let page = layout_in(
+        "",
         "Not available",
         html! {
             h1 { "Nothing to show here" }

@@ -51,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .route("/bone/height", post(bone::post_height))
         .route("/bone/dexa", post(bone::post_dexa))
         .route("/static/keel.css", get(kit::stylesheet))
+        .route("/favicon.ico", get(kit::favicon))
         .route("/static/breaks.js", get(breaks::breaks_script))
         .route("/desk", get(desk::desk_page).post(desk::post_desk))
         .route("/breaks", get(breaks::breaks_page))

@@ -340,6 +340,19 @@ both_backends! {
         let r = c.post(s.url("/logout")).form(&[("csrf", token.as_str())]).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 303);
         assert_eq!(c.get(s.url("/")).send().await.unwrap().status().as_u16(), 303, "logged out");
+        // signed out, the navigation offers only what can be used
+        let html = c.get(s.url("/login")).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("href=\"/signup\""));
+        for gone in ["href=\"/week\"", "href=\"/journal\"", "href=\"/account\""] {
+            assert!(!html.contains(gone), "{gone} shown to nobody");
+        }
+        // a wrong password reads as a sentence, beside the field and in the summary
+        let token = csrf_token(&html);
+        let r = c.post(s.url("/login")).form(&[("csrf", token.as_str()), ("email", "ana@example.org"), ("password", "not the secret at all")]).send().await.unwrap();
+        assert!(matches!(r.status().as_u16(), 401 | 422), "{}", r.status());
+        let html = r.text().await.unwrap();
+        assert!(html.contains("Password or email is not right: please try again"), "{html}");
+        assert!(!html.contains("This field"), "{html}");
     }
 }
 

@@ -401,3 +401,20 @@ both_backends! {
     assert!(html.contains("no check-in for yesterday"), "{html}");
     }
 }
+
+both_backends! {
+    async fn the_icon_is_served_and_an_error_page_marks_no_page_current(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
+    let r = s.get("/favicon.ico").await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["content-type"], "image/x-icon");
+    let bytes = r.bytes().await.unwrap();
+    assert_eq!(&bytes[..4], &[0, 0, 1, 0], "an ICO file");
+    let (status, html) = page(&s, "/no-such-page").await;
+    assert_eq!(status, 404);
+    assert!(!html.contains("aria-current=\"page\""), "no page is current on a 404");
+    // the break prompt is not dressed as an urgent warning
+    let (_, html) = page(&s, "/breaks").await;
+    assert!(html.contains("id=\"break-prompt\" class=\"alert prompt\""), "{html}");
+    }
+}
