@@ -142,12 +142,32 @@ pub struct Association {
     pub summary: String,
 }
 
+/// The smallest |rho| shown as a pattern (with at least [`MIN_PAIRED_DAYS`] paired days).
+pub const PATTERN_RHO: f64 = 0.3;
+
 pub fn strength(rho: f64) -> &'static str {
     match rho.abs() {
         r if r < 0.1 => "no clear link",
         r if r < 0.3 => "weak",
         r if r < 0.5 => "moderate",
         _ => "strong",
+    }
+}
+
+/// What a computed link says: a pattern (with its caveat) only when |rho| is at least
+/// [`PATTERN_RHO`]; otherwise that there is not enough to say yet.
+pub fn pattern_summary(label: &str, r: f64, n: usize) -> String {
+    let what = label.to_lowercase();
+    if r.abs() < PATTERN_RHO {
+        format!(
+            "Not enough to say yet: over {n} days, {what} shows no link with next-day pain strong enough to notice."
+        )
+    } else {
+        let s = strength(r);
+        let way = if r < 0.0 { "lower" } else { "higher" };
+        format!(
+            "A {s} link: days with more {what} were often followed by {way} pain ({n} days). This is a pattern, not proof of cause."
+        )
     }
 }
 
@@ -179,17 +199,7 @@ pub fn associations(
                     format!("Not enough days yet: {n} of the {MIN_PAIRED_DAYS} needed to look for a link."),
                 ),
                 None => ("no clear link".to_string(), format!("{label} hardly varied, so Keel cannot tell whether it goes with how you feel.")),
-                Some(r) => {
-                    let s = strength(r);
-                    let text = if s == "no clear link" {
-                        format!("{label} shows no clear link with next-day pain over {n} days.")
-                    } else if r < 0.0 {
-                        format!("A {s} link: days with more {} were often followed by lower pain ({n} days). This is a pattern, not proof of cause.", label.to_lowercase())
-                    } else {
-                        format!("A {s} link: days with more {} were often followed by higher pain ({n} days). This is a pattern, not proof of cause.", label.to_lowercase())
-                    };
-                    (s.to_string(), text)
-                }
+                Some(r) => (strength(r).to_string(), pattern_summary(label, r, n)),
             };
             Association { factor: id.to_string(), label: label.to_string(), n, rho, strength: strength_word, summary }
         })

@@ -72,6 +72,25 @@ fn associations_need_21_paired_days_and_never_say_cause() {
 }
 
 #[test]
+fn a_pattern_is_shown_only_from_a_rho_of_0_3() {
+    for r in [0.29, -0.29, 0.0, 0.1] {
+        let text = pattern_summary("Walking", r, 30);
+        assert!(text.starts_with("Not enough to say yet"), "{r}: {text}");
+    }
+    let text = pattern_summary("Walking", -0.3, 30);
+    assert!(
+        text.starts_with("A moderate link") && text.contains("lower pain"),
+        "{text}"
+    );
+    assert!(text.contains("not proof of cause"));
+    let text = pattern_summary("Sitting", 0.55, 40);
+    assert!(
+        text.starts_with("A strong link") && text.contains("higher pain"),
+        "{text}"
+    );
+}
+
+#[test]
 fn strength_words_at_their_boundaries() {
     assert_eq!(strength(0.09), "no clear link");
     assert_eq!(strength(-0.1), "weak");

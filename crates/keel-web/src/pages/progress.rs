@@ -140,19 +140,21 @@ async fn render(
     let empty = ValidationErrors::new();
     let body = html! {
         h1 { "Progress" }
-        @if let Some(s) = saved { p class="notice" role="status" { "Saved your " (s.to_uppercase()) " answers." } }
         section class="goals" aria-label="Now" {
             div class="goal" { h2 { "Pain, last 7 days" } p class="big" { (fmt(t.pain_7_day_mean)) " / 10" } }
             div class="goal" {
                 h2 { "This episode" }
                 p class="big" { @match t.episode_days { Some(d) => { (d + 1) " days" }, None => { "No episode" } } }
-                @if let Some(s) = t.episode_start { p class="hint" { "since " (s) } }
+                @if let Some(s) = t.episode_start { p class="hint" { "since " (s.format("%-d %B")) } }
             }
             div class="goal" {
                 h2 { "Six-week trend" }
                 p { (t.trend.describe()) }
-                p class="hint" { "T1 (worsening): " (match t.trend.t1 { Some(true) => "yes", Some(false) => "no", None => "not enough data" })
-                    "; T2 (no improvement): " (match t.trend.t2 { Some(true) => "yes", Some(false) => "no", None => "not enough data" }) }
+                details class="why" {
+                    summary { "Why?" }
+                    p class="hint" { "Worsening over six weeks (T1): " (match t.trend.t1 { Some(true) => "yes", Some(false) => "no", None => "not enough data" })
+                        ". No improvement in this episode (T2): " (match t.trend.t2 { Some(true) => "yes", Some(false) => "no", None => "not enough data" }) ". Rules RF-WORSENING-6W and RF-NO-IMPROVEMENT-6W." }
+                }
             }
         }
         figure {
@@ -164,7 +166,7 @@ async fn render(
             table {
                 caption { "Daily pain, last 90 days" }
                 thead { tr { th scope="col" { "Date" } th scope="col" { "Pain" } } }
-                tbody { @for d in &view.pain_days { tr { td { (d.date) } td { (d.pain) } } } }
+                tbody { @for d in &view.pain_days { tr { td { (d.date.format("%a %-d %b")) } td { (d.pain) } } } }
             }
         }
         table {
@@ -178,29 +180,48 @@ async fn render(
         }
         section aria-labelledby="helps-title" {
             h2 id="helps-title" { "What goes with better days" }
-            p class="hint" { "How each factor on a day went with your pain the next day over the last 90 days (Spearman's rank correlation, shown from 21 paired days). A link is a pattern to notice, not proof that one thing causes the other." }
+            p class="hint" { "How each thing on a day went with your pain the next day, over the last 90 days. A link is a pattern to notice, not proof that one thing causes the other." }
             ul class="findings" {
                 @for a in &view.associations {
-                    li { strong { (a.label) ": " } (a.summary) @if let Some(r) = a.rho { " " span class="rule" { "(rho " (format!("{r:.2}")) ", n = " (a.n) ")" } } }
+                    li { strong { (a.label) ": " } (a.summary) }
+                }
+            }
+            details class="why" {
+                summary { "How this is worked out" }
+                p class="hint" { "Spearman's rank correlation between each factor and the next day's pain, from at least 21 days with both; a pattern is shown from a correlation of 0.3 either way." }
+                ul class="hint" {
+                    @for a in &view.associations {
+                        li { (a.label) ": " (a.n) " paired days" @if let Some(r) = a.rho { ", rho " (format!("{r:.2}")) } }
+                    }
                 }
             }
         }
         section aria-labelledby="q-title" {
             h2 id="q-title" { "Questionnaires" }
             @for q in &view.questionnaires {
+                div id={"q-" (q.instrument.id)} {}
+                @if saved == Some(q.instrument.id.as_str()) {
+                    p class="notice" role="status" { "Saved. Thank you: your " (q.instrument.name) " answers are in." }
+                }
                 @if let Some(last) = q.history.last() {
-                    p { strong { (q.instrument.name) } ": last score " (last.score.total) @if let Some(b) = &last.score.band { " (" (b) ")" } " on " (last.date) "." }
+                    p { strong { (q.instrument.name) } ": last score " (last.score.total) @if let Some(b) = &last.score.band { " (" (b) ")" } " on " (last.date.format("%-d %B %Y")) "." }
                 }
                 @if q.history.len() > 1 {
                     table {
                         caption { (q.instrument.name) " scores" }
                         thead { tr { th scope="col" { "Date" } th scope="col" { "Score" } th scope="col" { "Band" } } }
-                        tbody { @for h in &q.history { tr { td { (h.date) } td { (h.score.total) } td { (h.score.band.clone().unwrap_or_default()) } } } }
+                        tbody { @for h in &q.history { tr { td { (h.date.format("%-d %b %Y")) } td { (h.score.total) } td { (h.score.band.clone().unwrap_or_default()) } } } }
                     }
                 }
                 @match failed {
                     Some((id, values, errors)) if id == q.instrument.id => { (questionnaire_form(q, &token, Some(values), errors)) }
-                    _ => { (questionnaire_form(q, &token, None, &empty)) }
+                    _ if q.due => { (questionnaire_form(q, &token, None, &empty)) }
+                    _ => {
+                        details class="more" {
+                            summary { "Answer the " (q.instrument.name) " again" }
+                            (questionnaire_form(q, &token, None, &empty))
+                        }
+                    }
                 }
             }
         }
@@ -241,7 +262,7 @@ pub async fn post_questionnaire(
     )
     .await
     {
-        Ok(Ok(_)) => Redirect::to(&format!("/progress?saved={id}#q-title")).into_response(),
+        Ok(Ok(_)) => Redirect::to(&format!("/progress?saved={id}#q-{id}")).into_response(),
         Ok(Err(errors)) => {
             render(
                 auth.user,

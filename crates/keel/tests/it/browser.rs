@@ -274,3 +274,112 @@ async fn break_timer_prompts_when_the_interval_elapses() {
     let day: serde_json::Value = server.get("/api/v1/breaks").await.json().await.unwrap();
     assert_eq!(day["minutes"], 2);
 }
+
+/// Every page, with a few weeks of data, at 320 and 390 px: nothing scrolls sideways, and chart
+/// text is at least 12 px tall on screen.
+#[tokio::test]
+async fn every_page_fits_a_phone() {
+    let dir = TempDir::new("browser-fit");
+    let server = Server::start(&dir.db());
+    for d in 0..40 {
+        let body = json!({"date": crate::helpers::days_ago(d), "pain": 2 + (d % 5), "sleep": 6, "energy": 5,
+            "walking_minutes": 10 + d, "sitting_hours": 6, "locations": ["lower_back", "upper_back"]});
+        assert_eq!(
+            server
+                .post_json("/api/v1/checkins", &body)
+                .await
+                .status()
+                .as_u16(),
+            201
+        );
+    }
+    let r = server
+        .client
+        .put(server.url("/api/v1/profile"))
+        .json(
+            &json!({"age": 56, "weight_kg": 61.0, "height_cm": 160.0, "tallest_height_cm": 165.0}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    server
+        .post_json(
+            "/api/v1/dexa",
+            &json!({"date": crate::helpers::days_ago(100), "site": "total_hip", "t_score": -2.6}),
+        )
+        .await;
+    server
+        .post_json(
+            "/api/v1/activities",
+            &json!({"exercise_id": "dead-bug", "pain_during": 2}),
+        )
+        .await;
+    let yesterday = crate::helpers::days_ago(1);
+    let pages = [
+        "/".to_string(),
+        format!("/?date={yesterday}"),
+        "/journal".into(),
+        "/week".into(),
+        "/progress".into(),
+        "/bone".into(),
+        "/desk".into(),
+        "/breaks".into(),
+        "/report".into(),
+        "/account".into(),
+        "/no-such-page".into(),
+    ];
+    for width in [320, 390] {
+        let profile = dir.0.join(format!("profile-{width}"));
+        let Some(browser) = Browser::start_phone(&profile, width, 800).await else {
+            return;
+        };
+        let client = browser.client.clone();
+        let result = async {
+            let mut seen = Vec::new();
+            for path in &pages {
+                client.goto(&server.url(path)).await?;
+                let m = client
+                    .execute(
+                        "const texts = [...document.querySelectorAll('svg text')].map(t => t.getBoundingClientRect().height).filter(h => h > 0);
+                         const wide = [...document.querySelectorAll('body *')]
+                           .filter(e => e.getBoundingClientRect().right > screen.width)
+                           .slice(0, 3).map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right); wide.push('over ' + [...document.querySelectorAll('body, body *')].filter(e => e.scrollWidth > e.clientWidth + 0 && getComputedStyle(e).overflowX == 'visible').slice(0,5).map(e => e.tagName + '.' + e.className + ':' + e.scrollWidth + '/' + e.clientWidth).join(' ') + ' max ' + Math.max(...[...document.querySelectorAll('body *')].map(e => e.getBoundingClientRect().right)) + ' sw ' + screen.width + ' cw ' + document.documentElement.clientWidth);
+                         return [document.documentElement.scrollWidth, window.innerWidth,
+                                 texts.length ? Math.min(...texts) : 99, texts.length, wide.join(', ')];",
+                        vec![],
+                    )
+                    .await?;
+                seen.push((path.clone(), m));
+            }
+            Ok::<_, fantoccini::error::CmdError>(seen)
+        }
+        .await;
+        let _ = client.close().await;
+        let mut charts = 0;
+        for (path, m) in result.expect("browser steps") {
+            let wide = m[4].as_str().unwrap_or_default().to_string();
+            let v: Vec<f64> = m.as_array().unwrap()[..4]
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect();
+            assert_eq!(
+                v[1],
+                f64::from(width),
+                "{path}: the viewport, widened by {wide}"
+            );
+            assert!(
+                v[0] <= v[1],
+                "{path} scrolls sideways at {width} px: {} wide ({wide})",
+                v[0]
+            );
+            assert!(
+                v[2] >= 12.0,
+                "{path} at {width} px: chart text {} px tall",
+                v[2]
+            );
+            charts += v[3] as usize;
+        }
+        assert!(charts > 0, "some page has a chart with text");
+    }
+}
