@@ -107,6 +107,10 @@ impl FromRequestParts<AppState> for Auth {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        // Read once per request: a layer that needed it first (see `safety`) left it here.
+        if let Some(auth) = parts.extensions.get::<Auth>() {
+            return Ok(*auth);
+        }
         let path = parts.uri.path().to_string();
         let api = path.starts_with("/api/");
         let reject = |status: StatusCode, detail: &'static str| {

@@ -37,6 +37,9 @@ pub enum View {
     Today(NaiveDate, NaiveDate),
     /// `GET /api/v1/checkins`: the response body for a span.
     CheckInsJson(NaiveDate, NaiveDate),
+    /// The emergency findings of the day's check-in (empty without one), which every page
+    /// shows first (see `safety`).
+    EmergencyToday(NaiveDate),
 }
 
 #[derive(Clone)]

@@ -15,6 +15,7 @@ mod metrics;
 mod origin;
 mod pages;
 mod router;
+pub mod safety;
 mod state;
 
 pub use error::{ApiError, BODY_LIMIT_BYTES};

@@ -72,8 +72,12 @@ pub fn router(state: AppState) -> Router {
             async move { axum::Json(doc.as_ref().clone()) }
         }),
     );
+    let pages = pages::routes().layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        crate::safety::emergency_first,
+    ));
     Router::new()
-        .merge(pages::routes())
+        .merge(pages)
         .route("/metrics", get(scrape))
         .merge(api)
         .fallback(not_found)

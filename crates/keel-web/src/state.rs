@@ -46,6 +46,8 @@ pub struct Shared {
     pub(crate) csrf: csrf::Key,
     /// The server's own counts, for `/metrics`.
     pub(crate) metrics: Arc<crate::metrics::Metrics>,
+    /// The emergency and urgent-care numbers the pages offer to call.
+    pub phones: crate::safety::Phones,
 }
 
 impl std::ops::Deref for AppState {
@@ -80,6 +82,7 @@ impl AppState {
             views: Arc::new(cache::ViewCache::new(cache::DEFAULT_BYTES)),
             csrf,
             metrics: Arc::default(),
+            phones: crate::safety::Phones::default(),
         })))
     }
 

@@ -151,9 +151,12 @@ async fn render_breaks(
             .map(|a| a.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default(),
     };
+    // On an emergency day there is no break to take: no timer, no prompt, no routine.
+    let emergency = crate::safety::emergency_now().is_some();
     let body = html! {
         h1 { "Breaks" }
-        @if let Some(n) = notice { p class="notice" role="status" { (n) } }
+        @if let Some(n) = notice.filter(|_| !emergency) { p class="notice" role="status" { (n) } }
+        @if !emergency {
         section class="daytype" aria-labelledby="timer-title" {
             h2 id="timer-title" { "Your next break" }
             div id="timer" data-seconds-to-next=[secs_to_next] data-interval-seconds=(settings.interval_minutes * 60) {
@@ -186,6 +189,7 @@ async fn render_breaks(
                     button type="submit" id="took-break" { "I took my break" }
                 }
             }
+        }
         }
         p { "Breaks today: " strong { (taken.len()) } @if !taken.is_empty() { " (last at " (taken.last().map(|b| b.taken_at.format("%H:%M").to_string()).unwrap_or_default()) ")" } }
         @if input.standing_desk == Some(true) {

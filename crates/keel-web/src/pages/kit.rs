@@ -43,6 +43,14 @@ pub(crate) fn layout(title: &str, main: Markup) -> Markup {
 }
 
 pub(crate) fn layout_in(active: &str, title: &str, main: Markup) -> Markup {
+    layout_with(active, title, main, true)
+}
+
+/// The page frame. While today's check-in is an emergency (see `safety`), `main` starts with
+/// the emergency block unless `banner` is false (the Today page for today, which shows the
+/// day's findings first itself).
+pub(crate) fn layout_with(active: &str, title: &str, main: Markup, banner: bool) -> Markup {
+    let emergency = banner.then(crate::safety::emergency_now).flatten();
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -76,7 +84,10 @@ pub(crate) fn layout_in(active: &str, title: &str, main: Markup) -> Markup {
                     }
                     }
                 }
-                main id="main" { (main) }
+                main id="main" {
+                    @if let Some(e) = &emergency { (crate::safety::emergency_block(e)) }
+                    (main)
+                }
                 footer { p { (DISCLAIMER) } }
             }
         }

@@ -12,6 +12,7 @@ async fn run_serve(
     secure_cookies: bool,
     signup: &str,
     view_cache_mb: u64,
+    phones: keel_web::safety::Phones,
 ) -> Result<(), CliError> {
     init_tracing();
     let url = db.resolve()?;
@@ -20,6 +21,7 @@ async fn run_serve(
     let mut state =
         AppState::new(store.clone(), Library::builtin(), AppState::local_today()).await?;
     state.secure_cookies = secure_cookies;
+    state.phones = phones;
     state.keep_views(view_cache_mb.saturating_mul(1024 * 1024));
     state.signup = match signup {
         "invite" => keel_web::SignupMode::Invite,
@@ -87,6 +89,26 @@ pub struct ServeArgs {
     /// each user active at once; 0 keeps nothing, nor the histories kept between saves)
     #[arg(long, env = "KEEL_VIEW_CACHE_MB", default_value_t = 64)]
     pub view_cache_mb: u64,
+    /// The local emergency number the pages offer to call on an emergency day
+    #[arg(long, env = "KEEL_EMERGENCY_NUMBER", default_value = "999", value_parser = phone_number)]
+    pub emergency_number: String,
+    /// The local urgent-care line the pages offer to call after an urgent finding
+    #[arg(long, env = "KEEL_URGENT_CARE_NUMBER", default_value = "111", value_parser = phone_number)]
+    pub urgent_care_number: String,
+}
+
+/// A number to dial: digits, with spaces, hyphens and a leading + allowed (2 to 20 digits).
+fn phone_number(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    let allowed = s
+        .char_indices()
+        .all(|(i, c)| c.is_ascii_digit() || c == ' ' || c == '-' || (c == '+' && i == 0));
+    if allowed && (2..=20).contains(&digits) {
+        Ok(s.to_string())
+    } else {
+        Err("must be a number to dial, like 999, 112 or +44 20 7946 0000".into())
+    }
 }
 
 pub async fn serve(args: ServeArgs) -> Result<(), CliError> {
@@ -96,6 +118,12 @@ pub async fn serve(args: ServeArgs) -> Result<(), CliError> {
         secure_cookies,
         signup,
         view_cache_mb,
+        emergency_number,
+        urgent_care_number,
     } = args;
-    run_serve(db, addr, secure_cookies, &signup, view_cache_mb).await
+    let phones = keel_web::safety::Phones {
+        emergency: emergency_number,
+        urgent: urgent_care_number,
+    };
+    run_serve(db, addr, secure_cookies, &signup, view_cache_mb, phones).await
 }

@@ -71,7 +71,17 @@ fn drawn_check_in(draw: &mut Draw, date: &str, emergency: Option<Question>) -> V
 /// The page's main content shows the emergency before any other section or reminder, and no
 /// plan at all.
 fn assert_emergency_first(html: &str, case: &str) {
-    let main = &html[html.find("<main").expect("a main element")..];
+    let mut main = &html[html.find("<main").expect("a main element")..];
+    // While today is an emergency, a page for another day starts with today's emergency; the
+    // day's own result follows it.
+    let banner = "<section class=\"alert emergency\" role=\"alert\" aria-labelledby=\"emergency-now-title\">";
+    if let Some(at) = main
+        .find("<section")
+        .filter(|at| main[*at..].starts_with(banner))
+    {
+        main = &main[at + banner.len()..];
+        main = &main[main.find("</section>").expect("the banner ends")..];
+    }
     // The first section inside the day's result, which must itself come first.
     let wrapper = "<section id=\"result\" aria-label=\"Today's result\">";
     let first_section = main.find("<section").expect("a section");
@@ -153,5 +163,63 @@ both_backends! {
             let html = s.get(&format!("/?date={date}&saved=new")).await.text().await.unwrap();
             assert_emergency_first(&html, &format!("{case}, saved=new"));
         }
+    }
+}
+
+both_backends! {
+    /// While today's check-in is an emergency, every page starts with it, with the number to
+    /// call, and no break prompt or plan appears anywhere; the next calm save of the day takes
+    /// it away again everywhere (the kept views follow).
+    async fn an_emergency_today_comes_first_on_every_page(db: &TestDb) {
+        let s = Server::start_with(&db.url, &["--emergency-number", "112", "--urgent-care-number", "116 117"]);
+        let yesterday = days_ago(1);
+        assert!(s.post_json("/api/v1/checkins", &json!({"date": yesterday, "pain": 3})).await.status().is_success());
+        let pages = [
+            format!("/?date={yesterday}"),
+            "/journal".to_string(),
+            "/week".into(),
+            "/progress".into(),
+            "/bone".into(),
+            "/desk".into(),
+            "/breaks".into(),
+            "/report".into(),
+            "/account".into(),
+        ];
+        // calm first, every page seen (and so kept where pages are kept)
+        assert!(s.post_json("/api/v1/checkins", &json!({"pain": 2, "night_pain": true})).await.status().is_success());
+        let today = s.get("/").await.text().await.unwrap();
+        assert!(today.contains("href=\"tel:116117\""), "the urgent-care number to call");
+        for p in &pages {
+            let html = s.get(p).await.text().await.unwrap();
+            assert!(!html.contains("emergency-now-title"), "{p}: no emergency yet");
+        }
+        let mut body = json!({"pain": 6, "bladder_change": true});
+        assert!(s.post_json("/api/v1/checkins", &body).await.status().is_success());
+        for p in &pages {
+            for visit in ["first", "kept"] {
+                let html = s.get(p).await.text().await.unwrap();
+                let main = &html[html.find("<main id=\"main\">").expect("main") + "<main id=\"main\">".len()..];
+                assert!(
+                    main.starts_with("<section class=\"alert emergency\""),
+                    "{p} ({visit}): the emergency first, got {}",
+                    &main[..120.min(main.len())]
+                );
+                assert!(main.contains("href=\"tel:112\""), "{p}: the number to call");
+                assert!(!main.contains("id=\"plan-title\""), "{p}: no plan");
+                assert!(!main.contains("id=\"break-prompt\"") && !main.contains("id=\"timer\""), "{p}: no break prompt");
+                assert!(!main.contains("class=\"notice\""), "{p}: nothing above it");
+            }
+        }
+        let today = s.get("/").await.text().await.unwrap();
+        assert!(today.contains("href=\"tel:112\""), "Today's own emergency block offers the call");
+        // answered again without the sign, the emergency leaves every page
+        body["bladder_change"] = json!(false);
+        assert!(s.post_json("/api/v1/checkins", &body).await.status().is_success());
+        for p in &pages {
+            let html = s.get(p).await.text().await.unwrap();
+            assert!(!html.contains("emergency-now-title"), "{p}: the emergency has gone");
+        }
+        let breaks = s.get("/breaks").await.text().await.unwrap();
+        assert!(breaks.contains("id=\"break-prompt\""), "the break prompt is back");
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::csrf;
 use crate::pages::kit::{
-    FormValues, described_by, field_error, field_label, invalid, layout, movement_list,
+    FormValues, described_by, field_error, field_label, invalid, movement_list,
 };
 use chrono::NaiveDate;
 use keel_app::views::PlanView;
@@ -60,6 +60,8 @@ pub(crate) struct TodayData {
     pub(crate) bone: Option<keel_core::bone::BoneAssessment>,
     /// Questionnaires due that day.
     pub(crate) due: Vec<String>,
+    /// The numbers the safety blocks offer to call.
+    pub(crate) phones: crate::safety::Phones,
 }
 
 impl TodayData {
@@ -94,15 +96,22 @@ pub(crate) fn today_markup(
         plan,
         bone,
         due,
+        phones,
     } = data;
     let stored = stored.as_ref();
+    // While today is an emergency, no day shows a plan.
+    let paused = !is_today && crate::safety::emergency_now().is_some();
     let result = html! {
         @if let (Some(plan), Some(s)) = (&plan, stored) {
             section id="result" aria-label="Today's result" {
                 (sent_elsewhere(plan, sent))
-                (safety_block(plan, s, token, sent))
+                (safety_block(plan, s, token, sent, phones))
                 (acknowledged_block(plan))
-                (plan_block(plan, token, sent))
+                @if paused {
+                    p class="hint" { "This day's plan is not shown while today's emergency comes first." }
+                } @else {
+                    (plan_block(plan, token, sent))
+                }
             }
         }
     };
@@ -147,7 +156,9 @@ pub(crate) fn today_markup(
             }
         }
     };
-    layout(&heading, body)
+    // Today's own page shows the day's findings first; any other day starts with today's
+    // emergency, if there is one.
+    crate::pages::kit::layout_with("today", &heading, body, !is_today)
 }
 
 fn finding_list(
@@ -213,6 +224,7 @@ fn safety_block(
     stored: &StoredCheckIn,
     token: &str,
     sent: Option<Sent<'_>>,
+    phones: &crate::safety::Phones,
 ) -> Markup {
     let t = &plan.triage;
     let missing: Vec<&str> = t
@@ -226,6 +238,7 @@ fn safety_block(
             section class="alert emergency" role="alert" aria-labelledby="emergency-title" {
                 h2 id="emergency-title" { "Get help now" }
                 p class="action" { strong { (TriageLevel::Emergency.action()) } }
+                p class="calls" { (crate::safety::call(&phones.emergency, "Call")) }
                 (finding_list(plan, TriageLevel::Emergency, token, sent))
                 p { "There is no exercise plan today. Your safety comes first." }
             }
@@ -234,6 +247,7 @@ fn safety_block(
             section class="alert urgent" role="alert" aria-labelledby="urgent-title" {
                 h2 id="urgent-title" { "Contact a clinician today" }
                 p class="action" { (TriageLevel::Urgent.action()) }
+                p class="calls" { (crate::safety::call(&phones.urgent, "Call")) }
                 (finding_list(plan, TriageLevel::Urgent, token, sent))
             }
         }

@@ -355,6 +355,7 @@ async fn today_data(
         plan,
         bone,
         due,
+        phones: state.phones.clone(),
     })
 }
 
