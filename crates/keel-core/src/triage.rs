@@ -71,6 +71,14 @@ impl TriageResult {
     }
 }
 
+/// The questions about her past that are asked once and stored, not asked every day.
+pub const STANDING_QUESTIONS: [Question; 4] = [
+    Question::CancerHistory,
+    Question::KnownLowBoneDensity,
+    Question::PreviousFragilityFracture,
+    Question::OralSteroids3Months,
+];
+
 /// Input of the stateless triage contract (clinical-rules.md section 1).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TriageInput {
@@ -124,6 +132,35 @@ impl TriageInput {
             answers: check_in.answers.clone(),
             history,
         }
+    }
+
+    /// Feeds her stored standing answers (clinical-rules.md section 1, "Standing answers") into
+    /// the day's input as if answered that day, wherever the day did not answer them itself.
+    /// A cancer history from a standing answer counts on the first day of each new episode and
+    /// on every later check-in of that episode until she acknowledges RF-CANCER-HISTORY
+    /// (`cancer_acknowledged_on`, her latest acknowledgement of it); outside an episode, or
+    /// once acknowledged within it, it is left unasked.
+    pub fn with_standing_answers(
+        mut self,
+        standing: &Answers,
+        cancer_acknowledged_on: Option<NaiveDate>,
+    ) -> TriageInput {
+        for q in STANDING_QUESTIONS {
+            if self.answers.get(q).is_some() || standing.get(q).is_none() {
+                continue;
+            }
+            let value = standing.get(q);
+            if q == Question::CancerHistory && value == Some(true) {
+                let episode = current_episode_start(&self.series(), self.date);
+                let open = episode
+                    .is_some_and(|start| cancer_acknowledged_on.is_none_or(|ack| ack < start));
+                if !open {
+                    continue;
+                }
+            }
+            self.answers.set(q, value);
+        }
+        self
     }
 
     /// Pain scores by date up to the evaluation date, today's score included.

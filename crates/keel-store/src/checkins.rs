@@ -95,13 +95,21 @@ fn context_query(postgres: bool) -> &'static str {
            (SELECT string_agg(rule, ',') FROM acknowledgements
              WHERE user_id = $1 AND acknowledged_on <= $2 AND acknowledged_on >= $3) AS muted,
            (SELECT COALESCE(json_agg(json_build_array(date, pain, day_type) ORDER BY date), '[]')::TEXT
-             FROM checkins WHERE user_id = $1 AND date >= $4 AND date < $2) AS days"
+             FROM checkins WHERE user_id = $1 AND date >= $4 AND date < $2) AS days,
+           (SELECT body FROM profiles WHERE user_id = $1) AS profile,
+           (SELECT updated_at FROM profiles WHERE user_id = $1) AS profile_updated,
+           (SELECT MAX(acknowledged_on) FROM acknowledgements
+             WHERE user_id = $1 AND rule = 'RF-CANCER-HISTORY' AND acknowledged_on <= $2) AS cancer_ack"
     } else {
         "SELECT (SELECT created_at FROM checkins WHERE user_id = $1 AND date = $2) AS existing,
            (SELECT group_concat(rule, ',') FROM acknowledgements
              WHERE user_id = $1 AND acknowledged_on <= $2 AND acknowledged_on >= $3) AS muted,
            (SELECT json_group_array(json_array(date, pain, day_type))
-             FROM checkins WHERE user_id = $1 AND date >= $4 AND date < $2) AS days"
+             FROM checkins WHERE user_id = $1 AND date >= $4 AND date < $2) AS days,
+           (SELECT body FROM profiles WHERE user_id = $1) AS profile,
+           (SELECT updated_at FROM profiles WHERE user_id = $1) AS profile_updated,
+           (SELECT MAX(acknowledged_on) FROM acknowledgements
+             WHERE user_id = $1 AND rule = 'RF-CANCER-HISTORY' AND acknowledged_on <= $2) AS cancer_ack"
     }
 }
 
@@ -128,6 +136,26 @@ fn parse_days(json: &str) -> Result<Vec<RecentDay>, StoreError> {
 struct Context {
     existing: Option<String>,
     muted: Option<String>,
+    /// Her profile's body, holding her standing answers, and when it was saved.
+    profile: Option<String>,
+    profile_updated: Option<String>,
+    /// Her latest acknowledgement of RF-CANCER-HISTORY, on or before the day.
+    cancer_ack: Option<String>,
+}
+
+impl Context {
+    /// Her standing answers (unanswered without a profile), and when she last acknowledged a
+    /// cancer history finding.
+    fn standing(&self) -> Result<(keel_core::rules::Answers, Option<NaiveDate>), StoreError> {
+        let answers = match (&self.profile, &self.profile_updated) {
+            (Some(body), Some(updated)) => {
+                crate::bone::profile_from(body, updated)?.standing_answers()
+            }
+            _ => keel_core::rules::Answers::default(),
+        };
+        let ack = self.cancer_ack.clone().map(parse_date).transpose()?;
+        Ok((answers, ack))
+    }
 }
 
 /// The dates the context takes after the user: the day, the earliest acknowledgement that
@@ -191,7 +219,11 @@ fn assess(
         .map_or(Vec::new(), |m| m.split(',').collect());
     // Oldest first and one per date: the map is built from sorted entries.
     let pains: BTreeMap<NaiveDate, u8> = days.iter().map(|d| (d.date, d.pain)).collect();
-    let triage = triage::evaluate(&TriageInput::from_check_in(check_in, pains));
+    // Her standing answers count as answered that day (clinical-rules.md section 1).
+    let (standing, cancer_ack) = context.standing()?;
+    let input =
+        TriageInput::from_check_in(check_in, pains).with_standing_answers(&standing, cancer_ack);
+    let triage = triage::evaluate(&input);
     let decision = daytype::decide(check_in, &triage, triage.open_urgent(&muted), days);
 
     let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
@@ -230,6 +262,9 @@ pub(crate) async fn assess_and_write(
     let context = Context {
         existing: row.try_get("existing")?,
         muted: row.try_get("muted")?,
+        profile: row.try_get("profile")?,
+        profile_updated: row.try_get("profile_updated")?,
+        cancer_ack: row.try_get("cancer_ack")?,
     };
     let days = parse_days(&row.try_get::<String, _>("days")?)?;
     let (c, saved) = assess(check_in, &days, context)?;

@@ -219,6 +219,31 @@ pub fn bone_input() -> Schema {
             "vertebral_fracture",
             ObjectBuilder::new().schema_type(nullable(Type::Boolean)),
         )
+        .property(
+            "cancer_history",
+            ObjectBuilder::new()
+                .schema_type(nullable(Type::Boolean))
+                .description(Some("Standing answer: has she ever had cancer? Null until answered.")),
+        )
+        .property(
+            "known_low_bone_density",
+            ObjectBuilder::new()
+                .schema_type(nullable(Type::Boolean))
+                .description(Some("Standing answer: has she been told she has osteoporosis or osteopenia?")),
+        )
+        .property(
+            "history_answered",
+            ObjectBuilder::new().schema_type(nullable(Type::Boolean)).description(Some(
+                "She has answered the history questions: an unticked fragility_fracture or glucocorticoids risk factor is an answer of no.",
+            )),
+        )
+        .property("goals", list(words(keel_core::bone::GOALS, false)))
+        .property(
+            "welcomed",
+            ObjectBuilder::new()
+                .schema_type(nullable(Type::Boolean))
+                .description(Some("She has seen the first-visit welcome.")),
+        )
         .additional_properties(Some(AdditionalProperties::FreeForm(false)))
         .build()
         .into()
@@ -256,6 +281,31 @@ pub fn profile() -> Schema {
         .property(
             "vertebral_fracture",
             ObjectBuilder::new().schema_type(nullable(Type::Boolean)),
+        )
+        .property(
+            "cancer_history",
+            ObjectBuilder::new()
+                .schema_type(nullable(Type::Boolean))
+                .description(Some("Standing answer: has she ever had cancer? Null until answered.")),
+        )
+        .property(
+            "known_low_bone_density",
+            ObjectBuilder::new()
+                .schema_type(nullable(Type::Boolean))
+                .description(Some("Standing answer: has she been told she has osteoporosis or osteopenia?")),
+        )
+        .property(
+            "history_answered",
+            ObjectBuilder::new().schema_type(nullable(Type::Boolean)).description(Some(
+                "She has answered the history questions: an unticked fragility_fracture or glucocorticoids risk factor is an answer of no.",
+            )),
+        )
+        .property("goals", list(words(keel_core::bone::GOALS, false)))
+        .property(
+            "welcomed",
+            ObjectBuilder::new()
+                .schema_type(nullable(Type::Boolean))
+                .description(Some("She has seen the first-visit welcome.")),
         )
         .additional_properties(Some(AdditionalProperties::FreeForm(false)))
         .build()

@@ -2,6 +2,7 @@
 //! and a DEXA result, each validated field by field.
 
 use crate::bone::{DexaResult, DexaSite, HeightMeasurement, RiskFactor};
+use crate::rules::{Answers, Question};
 use crate::validate::{FieldReader, ValidationErrors, as_object};
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -123,7 +124,31 @@ pub struct BoneProfile {
     pub tallest_height_cm: Option<f64>,
     pub risk_factors: Vec<RiskFactor>,
     pub vertebral_fracture: bool,
+    /// Standing answers (clinical-rules.md section 1): asked once, fed into every check-in's
+    /// triage. `None` until she answers. A previous fragility fracture and 3+ months of
+    /// steroid tablets are the `fragility_fracture` and `glucocorticoids` risk factors.
+    pub cancer_history: Option<bool>,
+    pub known_low_bone_density: Option<bool>,
+    /// Whether she has answered the history questions, so that a risk factor left unticked
+    /// is an answer of no rather than a question not asked.
+    pub history_answered: bool,
+    /// What she would like help with (see [`GOALS`]).
+    pub goals: Vec<String>,
+    /// Whether she has seen the first-visit welcome (finished or skipped it).
+    pub welcomed: bool,
 }
+
+/// What she may ask Keel to help with, and how each reads.
+pub const GOALS: &[(&str, &str)] = &[
+    ("back_pain", "Easing back pain"),
+    ("posture", "Posture and desk work"),
+    ("bone", "Bone health"),
+    ("strength", "Getting stronger and staying active"),
+    (
+        "symptoms",
+        "Perimenopause symptoms that make some days harder",
+    ),
+];
 
 impl BoneProfile {
     /// Validates a profile. `today` bounds the birth date.
@@ -139,6 +164,19 @@ impl BoneProfile {
             .choices("risk_factors", RiskFactor::ALL)
             .unwrap_or_default();
         let vertebral_fracture = r.bool("vertebral_fracture").unwrap_or(false);
+        let cancer_history = r.bool("cancer_history");
+        let known_low_bone_density = r.bool("known_low_bone_density");
+        let history_answered = r.bool("history_answered").unwrap_or(false);
+        let goals = r
+            .choices(
+                "goals",
+                &GOALS.iter().map(|(g, _)| (*g, *g)).collect::<Vec<_>>(),
+            )
+            .unwrap_or_default()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        let welcomed = r.bool("welcomed").unwrap_or(false);
         let mut errors = r.finish();
         if let Some(b) = birth_date
             && (b > today || age_on(b, today) > 120)
@@ -153,7 +191,35 @@ impl BoneProfile {
             tallest_height_cm,
             risk_factors,
             vertebral_fracture,
+            cancer_history,
+            known_low_bone_density,
+            history_answered,
+            goals,
+            welcomed,
         })
+    }
+
+    /// Her standing answers, as the triage reads them: what she said, `None` where she has not.
+    pub fn standing_answers(&self) -> Answers {
+        let mut a = Answers::default();
+        a.set(Question::CancerHistory, self.cancer_history);
+        a.set(Question::KnownLowBoneDensity, self.known_low_bone_density);
+        let factor = |f: RiskFactor| {
+            if self.risk_factors.contains(&f) {
+                Some(true)
+            } else {
+                self.history_answered.then_some(false)
+            }
+        };
+        a.set(
+            Question::PreviousFragilityFracture,
+            factor(RiskFactor::FragilityFracture),
+        );
+        a.set(
+            Question::OralSteroids3Months,
+            factor(RiskFactor::Glucocorticoids),
+        );
+        a
     }
 
     pub fn to_json(&self) -> Value {
@@ -165,6 +231,11 @@ impl BoneProfile {
             "tallest_height_cm": self.tallest_height_cm,
             "risk_factors": self.risk_factors.iter().map(|r| r.name()).collect::<Vec<_>>(),
             "vertebral_fracture": self.vertebral_fracture,
+            "cancer_history": self.cancer_history,
+            "known_low_bone_density": self.known_low_bone_density,
+            "history_answered": self.history_answered,
+            "goals": self.goals,
+            "welcomed": self.welcomed,
         })
     }
 

@@ -541,3 +541,76 @@ fn the_trend_sentence_says_plainly_when_data_is_short() {
     assert!(said(Some(false), Some(false)).starts_with("No worrying trend"));
     assert!(!said(Some(false), Some(false)).contains("enough"));
 }
+
+// ---------------------------------------------------------------- standing answers
+
+fn standing(cancer: Option<bool>, low_density: Option<bool>) -> Answers {
+    let mut a = Answers::default();
+    a.set(Question::CancerHistory, cancer);
+    a.set(Question::KnownLowBoneDensity, low_density);
+    a
+}
+
+/// A day's input: pain today and on the given days back.
+fn day_input(pain: u8, history: &[(i64, u8)], extra: Value) -> TriageInput {
+    let mut v = json!({"date": TODAY, "pain": pain,
+        "history": history.iter().map(|(back, p)| json!({"date": (day(TODAY) - Duration::days(*back)).to_string(), "pain": p})).collect::<Vec<_>>()});
+    for (k, x) in extra.as_object().unwrap() {
+        v[k] = x.clone();
+    }
+    TriageInput::parse(&v, day(TODAY)).expect("valid input")
+}
+
+#[test]
+fn a_standing_answer_counts_as_answered_that_day_unless_the_day_answers_it() {
+    // known low density from her profile, and a sudden onset today: RF-FRACTURE-RISK
+    let input = day_input(6, &[], json!({"onset": "sudden"}))
+        .with_standing_answers(&standing(None, Some(true)), None);
+    assert_eq!(rules_of(&evaluate(&input)), ["RF-FRACTURE-RISK"]);
+    // it still needs the day's sudden onset
+    let input = day_input(6, &[], json!({"onset": "gradual"}))
+        .with_standing_answers(&standing(None, Some(true)), None);
+    assert!(rules_of(&evaluate(&input)).is_empty());
+    // the day's own answer wins
+    let input = day_input(
+        6,
+        &[],
+        json!({"onset": "sudden", "known_low_bone_density": false}),
+    )
+    .with_standing_answers(&standing(None, Some(true)), None);
+    assert!(rules_of(&evaluate(&input)).is_empty());
+    // a standing "no" is an answer, not a question left open
+    let input = day_input(6, &[], json!({}))
+        .with_standing_answers(&standing(Some(false), Some(false)), None);
+    assert_eq!(input.answers.get(Question::CancerHistory), Some(false));
+    assert_eq!(
+        input.answers.get(Question::KnownLowBoneDensity),
+        Some(false)
+    );
+}
+
+#[test]
+fn a_cancer_history_fires_through_the_episode_until_acknowledged() {
+    let yes = standing(Some(true), None);
+    // first day of an episode (no history): fires
+    let first = day_input(4, &[], json!({})).with_standing_answers(&yes, None);
+    assert_eq!(rules_of(&evaluate(&first)), ["RF-CANCER-HISTORY"]);
+    // a later check-in of the same episode: fires again
+    let later = day_input(3, &[(5, 4), (3, 5)], json!({})).with_standing_answers(&yes, None);
+    assert_eq!(rules_of(&evaluate(&later)), ["RF-CANCER-HISTORY"]);
+    // acknowledged within the episode (on day -3, the episode began on -5): quiet
+    let acked = day_input(3, &[(5, 4), (3, 5)], json!({}))
+        .with_standing_answers(&yes, Some(day(TODAY) - Duration::days(3)));
+    assert!(rules_of(&evaluate(&acked)).is_empty());
+    // acknowledged in an earlier episode (the day before this one began): fires
+    let earlier = day_input(3, &[(40, 5), (5, 4)], json!({}))
+        .with_standing_answers(&yes, Some(day(TODAY) - Duration::days(30)));
+    assert_eq!(rules_of(&evaluate(&earlier)), ["RF-CANCER-HISTORY"]);
+    // no episode (pain below 3 for 14 days and more): quiet
+    let calm = day_input(2, &[(20, 5), (3, 1)], json!({})).with_standing_answers(&yes, None);
+    assert!(rules_of(&evaluate(&calm)).is_empty());
+    // an answer given that day still fires as before, episode or not
+    let asked =
+        day_input(2, &[], json!({"cancer_history": true})).with_standing_answers(&yes, None);
+    assert_eq!(rules_of(&evaluate(&asked)), ["RF-CANCER-HISTORY"]);
+}

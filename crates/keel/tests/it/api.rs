@@ -527,3 +527,53 @@ both_backends! {
     assert!(plan["items"].as_array().unwrap().len() > 2, "{plan}");
 }
 }
+
+both_backends! {
+    /// The standing answers are asked once, on her profile, and count in every check-in's
+    /// triage as if answered that day; a cancer history runs through an episode until she
+    /// acknowledges it.
+    async fn standing_answers_feed_every_check_in(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
+    let r = s
+        .client
+        .put(s.url("/api/v1/profile"))
+        .json(&json!({"age": 54, "known_low_bone_density": true, "cancer_history": true, "history_answered": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let rules = |rec: &Value| -> Vec<String> {
+        rec["triage"]["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_string()).collect()
+    };
+    // the first day of an episode, with a sudden onset: both standing answers count
+    let rec: Value = s
+        .post_json("/api/v1/checkins", &json!({"date": days_ago(2), "pain": 5, "onset": "sudden"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rules(&rec), ["RF-CANCER-HISTORY", "RF-FRACTURE-RISK"], "{rec}");
+    // her check-in itself is stored as she gave it
+    assert_eq!(rec["check_in"]["cancer_history"], Value::Null, "{rec}");
+    // acknowledged, the cancer history stays quiet for the rest of the episode
+    let r = s
+        .post_json("/api/v1/acknowledgements", &json!({"rule": "RF-CANCER-HISTORY", "date": days_ago(2)}))
+        .await;
+    assert_eq!(r.status().as_u16(), 201);
+    let rec: Value = s
+        .post_json("/api/v1/checkins", &json!({"date": days_ago(1), "pain": 4, "onset": "gradual"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(rules(&rec).is_empty(), "{rec}");
+    // an answer given on the day still counts as given
+    let rec: Value = s
+        .post_json("/api/v1/checkins", &json!({"pain": 4, "onset": "sudden", "known_low_bone_density": false}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!rules(&rec).contains(&"RF-FRACTURE-RISK".to_string()), "{rec}");
+    }
+}

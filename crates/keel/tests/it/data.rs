@@ -43,7 +43,7 @@ pub(crate) async fn fill(s: &Server) {
     )
     .await;
     let put = |path: &str, body: Value| s.client.put(s.url(path)).json(&body).send();
-    took("the profile", put("/api/v1/profile", json!({"birth_date": "1974-03-02", "age": 51, "weight_kg": 62.5, "height_cm": 164.0, "tallest_height_cm": 167.5, "risk_factors": ["smoking", "early_menopause"], "vertebral_fracture": true})).await.unwrap()).await;
+    took("the profile", put("/api/v1/profile", json!({"birth_date": "1974-03-02", "age": 51, "weight_kg": 62.5, "height_cm": 164.0, "tallest_height_cm": 167.5, "risk_factors": ["smoking", "early_menopause"], "vertebral_fracture": true, "cancer_history": false, "known_low_bone_density": true, "history_answered": true, "goals": ["back_pain", "bone"], "welcomed": true})).await.unwrap()).await;
     for (n, cm) in [(400, 166.0), (200, 165.0)] {
         took(
             "a height",

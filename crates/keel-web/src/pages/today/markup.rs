@@ -542,9 +542,11 @@ fn check_in_form(
     has_stored: bool,
 ) -> Markup {
     let open = !has_stored || !errors.is_empty();
-    let others_open = Question::ALL
-        .iter()
-        .any(|q| !q.is_emergency() && values.has("rf", q.name()));
+    let others_open = Question::ALL.iter().any(|q| {
+        !q.is_emergency()
+            && !keel_core::triage::STANDING_QUESTIONS.contains(q)
+            && values.has("rf", q.name())
+    });
     let day = values
         .get("date")
         .and_then(keel_core::validate::parse_date)
@@ -613,8 +615,8 @@ fn check_in_form(
                 }
                 details class="more" open[others_open] {
                     summary { "Anything else new? " span class="hint" { "fever, weight loss, night pain, a fall, one leg weak…" } }
-                    p class="hint" { "Tick any that apply. Left unticked, each counts as no." }
-                    @for q in Question::ALL.iter().filter(|q| !q.is_emergency()) {
+                    p class="hint" { "Tick any that apply. Left unticked, each counts as no. Questions about your past (cancer, bone density, fractures, steroid tablets) are on your " a href="/profile" { "profile" } ", asked once." }
+                    @for q in Question::ALL.iter().filter(|q| !q.is_emergency() && !keel_core::triage::STANDING_QUESTIONS.contains(q)) {
                         div class="choice" {
                             input type="checkbox" id={"rf-" (q.name())} name="rf" value=(q.name()) checked[values.has("rf", q.name())];
                             label for={"rf-" (q.name())} { (q.text()) }

@@ -97,7 +97,10 @@ fn form_to_json(values: &FormValues) -> (Value, ValidationErrors) {
         (false, _) => {}
     }
     let others_asked = values.get("asked_other") == Some("1");
-    for q in Question::ALL.iter().filter(|q| !q.is_emergency()) {
+    // The standing questions are not on the daily form: her stored answers stand in for them.
+    let daily =
+        |q: &&Question| !q.is_emergency() && !keel_core::triage::STANDING_QUESTIONS.contains(q);
+    for q in Question::ALL.iter().filter(daily) {
         if ticked.contains(q) {
             m.insert(q.name().into(), Value::Bool(true));
         } else if others_asked {
