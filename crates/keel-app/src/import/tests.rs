@@ -341,6 +341,11 @@ fn describe(doc: &Value, steps: &[Step], lib: &Library) -> Field {
         ("profile", "height_cm" | "tallest_height_cm") => (Number(90.0, 250.0), false),
         ("profile", "risk_factors") => (Word, true),
         ("profile", "vertebral_fracture") => (Bool, false),
+        (
+            "profile",
+            "cancer_history" | "known_low_bone_density" | "history_answered" | "welcomed",
+        ) => (Bool, false),
+        ("profile", "goals") => (Word, true),
         ("heights", "date") => (Date, true),
         ("heights", "cm") => (Number(90.0, 250.0), true),
         ("dexa", "date") => (Date, true),

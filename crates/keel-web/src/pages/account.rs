@@ -104,6 +104,7 @@ async fn render_account(
     page_with_token(state, headers, status, "Account", |t| {
         html! {
             h1 { "Account" }
+            p { a href="/profile" { "Your profile" } ": age, height and weight, your history, what you would like help with." }
             @match (&account, auth.via) {
                 (None, Via::Local) => {
                     p { "Keel is running for one person on this computer, without an account. Create one to use Keel from other devices, or for a household: everything recorded so far becomes yours." }

@@ -147,7 +147,7 @@ fn profile_values(p: &BoneProfile) -> FormValues {
     FormValues(out)
 }
 
-fn text_input(
+pub(crate) fn text_input(
     values: &FormValues,
     errors: &ValidationErrors,
     name: &str,
@@ -265,7 +265,7 @@ fn dexa_form(
 
 /// Form strings to the JSON the core validates; numbers that do not parse stay strings so
 /// the core names them.
-fn to_json(
+pub(crate) fn to_json(
     values: &FormValues,
     numbers: &[&str],
     texts: &[&str],
@@ -313,7 +313,21 @@ async fn handle(user: keel_store::UserId, state: AppState, req: Request, form: F
                 &["risk_factors"],
                 &["vertebral_fracture"],
             );
-            BoneProfile::parse(&json, today).map(|p| Saved::Profile(Box::new(p)))
+            // The rest of her profile (history, goals) is not on this form: kept as it is.
+            let kept = match state.store.profile(user).await {
+                Ok(p) => p.unwrap_or_default(),
+                Err(e) => return crate::pages::kit::error_page(e),
+            };
+            BoneProfile::parse(&json, today).map(|p| {
+                Saved::Profile(Box::new(BoneProfile {
+                    cancer_history: kept.cancer_history,
+                    known_low_bone_density: kept.known_low_bone_density,
+                    history_answered: kept.history_answered,
+                    goals: kept.goals,
+                    welcomed: kept.welcomed,
+                    ..p
+                }))
+            })
         }
         Form::Height => bone::parse_height(&to_json(&values, &["cm"], &["date"], &[], &[]), today)
             .map(Saved::Height),

@@ -75,8 +75,8 @@ pub fn side_view(a: &DeskAssessment) -> Markup {
     );
     let mark = |label: &str, cm: f64| {
         html! {
-            line x1="20" y1=(y(cm)) x2="470" y2=(y(cm)) class="level" {}
-            text x="472" y=(y(cm) + 4.0) class="label" { (label) " " (format!("{cm:.1}")) " cm" }
+            line x1="20" y1=(y(cm)) x2="612" y2=(y(cm)) class="level" {}
+            text x="612" y=(y(cm) - 6.0) text-anchor="end" class="label" { (label) " " (format!("{cm:.1}")) " cm" }
         }
     };
     html! {

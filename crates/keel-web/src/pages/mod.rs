@@ -14,6 +14,7 @@ pub mod breaks;
 pub mod desk;
 pub mod journal;
 pub mod kit;
+pub mod profile;
 pub mod progress;
 pub mod report;
 pub mod today;
@@ -39,6 +40,10 @@ pub fn routes() -> Router<AppState> {
         .route("/log", post(today::post_log))
         .route("/week", get(week::page))
         .route("/journal", get(journal::page))
+        .route("/profile", get(profile::page))
+        .route("/profile/{section}", post(profile::post_section))
+        .route("/welcome/done", post(profile::post_done))
+        .route("/welcome/{step}", get(profile::step))
         .route("/progress", get(progress::page))
         .route("/report", get(report::page))
         .route("/report.pdf", get(report::pdf))

@@ -141,6 +141,15 @@ impl Browser {
 async fn a_typical_check_in_on_a_phone_is_eight_taps() {
     let dir = TempDir::new("browser");
     let server = Server::start(&dir.db());
+    // Not her first visit: she has seen the welcome.
+    let r = server
+        .client
+        .put(server.url("/api/v1/profile"))
+        .json(&json!({"welcomed": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
     let Some(browser) = Browser::start_phone(&dir.0.join("profile"), 390, 844).await else {
         return;
     };
@@ -153,13 +162,13 @@ async fn a_typical_check_in_on_a_phone_is_eight_taps() {
         "label[for='stiffness_minutes-15']",
         "label[for='walking_minutes-20']",
         "label[for='screen-none']",
-        "button[type='submit']",
+        "form[action='/checkin'] button[type='submit']",
     ];
     let result = async {
         client.goto(&server.url("/")).await?;
         let measure = client
             .execute(
-                "const b = document.querySelector('button[type=submit]').getBoundingClientRect();
+                "const b = document.querySelector('form[action=\"/checkin\"] button[type=submit]').getBoundingClientRect();
                  return [b.bottom + window.scrollY, window.innerHeight, window.innerWidth,
                          document.documentElement.scrollWidth];",
                 vec![],

@@ -418,3 +418,71 @@ both_backends! {
     assert!(html.contains("id=\"break-prompt\" class=\"alert prompt\""), "{html}");
     }
 }
+
+both_backends! {
+    /// The first visit: a welcome and three skippable steps into one profile, which Bone,
+    /// Desk and every check-in's triage read; afterwards Today opens on the check-in.
+    async fn the_first_visit_welcomes_her_and_fills_one_profile(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
+    let (_, html) = page(&s, "/").await;
+    assert!(html.contains("Welcome to Keel"), "the first visit is welcomed");
+    assert!(html.contains("does not diagnose"));
+    let token = csrf_token(&html);
+    let post = |path: &'static str, fields: Vec<(&'static str, String)>| {
+        let c = s.client.clone();
+        let url = s.url(path);
+        async move { c.post(url).form(&fields).send().await.unwrap() }
+    };
+    // step 1 with a mistake: the message beside the field, her values kept
+    let r = post("/profile/about", vec![("csrf", token.clone()), ("next", "/welcome/history".into()), ("age", "fifty".into()), ("height_cm", "163".into())]).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"age-error\""), "the age is named");
+    assert!(html.contains("value=\"163\""), "the height she typed is kept");
+    assert!(html.contains("Step 1 of 3"));
+    let r = post("/profile/about", vec![("csrf", token.clone()), ("next", "/welcome/history".into()), ("age", "52".into()), ("height_cm", "163".into()), ("weight_kg", "61".into())]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(r.headers()["location"], "/welcome/history");
+    let r = post("/profile/history", vec![("csrf", token.clone()), ("next", "/welcome/goals".into()), ("cancer_history", "no".into()), ("known_low_bone_density", "yes".into()), ("fragility_fracture", "yes".into()), ("glucocorticoids", "no".into())]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let r = post("/profile/goals", vec![("csrf", token.clone()), ("next", "/welcome/finish".into()), ("goals", "back_pain".into()), ("goals", "bone".into())]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let r = post("/welcome/done", vec![("csrf", token.clone())]).await;
+    assert_eq!(r.status().as_u16(), 303);
+
+    let profile: serde_json::Value = s.get("/api/v1/profile").await.json().await.unwrap();
+    assert_eq!(profile["age"], 52);
+    assert_eq!(profile["height_cm"], 163.0);
+    assert_eq!(profile["known_low_bone_density"], true);
+    assert_eq!(profile["cancer_history"], false);
+    assert_eq!(profile["risk_factors"], serde_json::json!(["fragility_fracture"]));
+    assert_eq!(profile["goals"], serde_json::json!(["back_pain", "bone"]));
+    assert_eq!(profile["welcomed"], true);
+    // Bone shows the same answers, Desk uses her height
+    let (_, bone) = page(&s, "/bone").await;
+    let at = bone.find("id=\"rf-fragility_fracture\"").expect("the risk factor on Bone");
+    assert!(bone[at..at + 120].contains("checked"), "a fracture answered once shows on Bone");
+    let desk: serde_json::Value = s.get("/api/v1/desk").await.json().await.unwrap();
+    assert!(desk.to_string().contains("163"), "Desk reads her height: {desk}");
+    // the welcome is not shown again; the daily form asks nothing about her past
+    let (_, html) = page(&s, "/").await;
+    assert!(!html.contains("Welcome to Keel"));
+    assert!(!html.contains("name=\"rf\" value=\"cancer_history\""));
+    // and her standing answers reach the triage: a sudden onset with known low density
+    let rec: serde_json::Value = s
+        .post_json("/api/v1/checkins", &serde_json::json!({"pain": 5, "onset": "sudden"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rec["triage"]["findings"][0]["rule"], "RF-FRACTURE-RISK", "{rec}");
+    // saving the Bone form keeps her history and goals
+    let (_, bone) = page(&s, "/bone").await;
+    let token = csrf_token(&bone);
+    let r = post("/bone/profile", vec![("csrf", token), ("age", "53".into()), ("height_cm", "163".into()), ("risk_factors", "fragility_fracture".into())]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let profile: serde_json::Value = s.get("/api/v1/profile").await.json().await.unwrap();
+    assert_eq!((profile["age"].clone(), profile["known_low_bone_density"].clone(), profile["welcomed"].clone()), (serde_json::json!(53), serde_json::json!(true), serde_json::json!(true)));
+    assert_eq!(profile["goals"], serde_json::json!(["back_pain", "bone"]));
+    }
+}

@@ -62,6 +62,8 @@ pub(crate) struct TodayData {
     pub(crate) due: Vec<String>,
     /// The numbers the safety blocks offer to call.
     pub(crate) phones: crate::safety::Phones,
+    /// Her first visit: the welcome comes first.
+    pub(crate) first_visit: bool,
 }
 
 impl TodayData {
@@ -97,6 +99,7 @@ pub(crate) fn today_markup(
         bone,
         due,
         phones,
+        first_visit,
     } = data;
     let stored = stored.as_ref();
     // While today is an emergency, no day shows a plan.
@@ -133,6 +136,9 @@ pub(crate) fn today_markup(
         }
         @if let Some(n) = notice.filter(|_| !emergency) {
             p class="notice" role="status" { (n) }
+        }
+        @if *first_visit && is_today && !emergency {
+            (crate::pages::profile::welcome_card(token))
         }
         @if stored.is_none() {
             (check_in_form(date, form.values, form.errors, token, false))

@@ -353,12 +353,17 @@ async fn today_data(
         .filter(|q| q.due)
         .map(|q| reminder_words(&q.instrument))
         .collect();
+    // The first visit: no check-in ever, and the welcome not yet seen or skipped.
+    let first_visit = stored.is_none()
+        && !inputs.record.bone.profile.welcomed
+        && !state.store.has_check_ins(user).await?;
     Ok(TodayData {
         stored,
         plan,
         bone,
         due,
         phones: state.phones.clone(),
+        first_visit,
     })
 }
 
