@@ -486,3 +486,35 @@ both_backends! {
     assert_eq!(profile["goals"], serde_json::json!(["back_pain", "bone"]));
     }
 }
+
+both_backends! {
+    /// After an urgent finding, each later check-in within 14 days asks whether she has reached
+    /// a clinician: "yes" records an acknowledgement, "not yet" repeats the advice at the top.
+    async fn an_urgent_finding_is_followed_up_on_later_days(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
+    let r = s.post_json("/api/v1/checkins", &serde_json::json!({"date": crate::helpers::days_ago(3), "pain": 4, "fever": true})).await;
+    assert_eq!(r.status().as_u16(), 201);
+    // before today's check-in, nothing is asked yet; after it, the question comes
+    let (_, html) = page(&s, "/").await;
+    assert!(!html.contains("Have you reached a clinician about this?"));
+    let r = s.post_json("/api/v1/checkins", &serde_json::json!({"pain": 3})).await;
+    assert_eq!(r.status().as_u16(), 201);
+    let (_, html) = page(&s, "/").await;
+    assert!(html.contains("Have you reached a clinician about this?"), "asked on the later check-in");
+    assert!(html.contains("high temperature") || html.contains("fever") || html.contains("temperature"), "names the finding");
+    // not yet: the advice again, at the top, with the number to call
+    let (_, html) = page(&s, "/?not_yet=RF-FEVER").await;
+    let main = &html[html.find("<main").unwrap()..];
+    let advice = main.find("Please contact a clinician today").expect("the advice repeated");
+    assert!(advice < main.find("Have you reached a clinician").unwrap(), "at the top");
+    assert!(main.contains("href=\"tel:111\""));
+    // yes: an acknowledgement, and the question is not asked again
+    let token = csrf_token(&html);
+    let r = s.client.post(s.url("/acknowledge")).form(&[("csrf", token.as_str()), ("rule", "RF-FEVER"), ("date", &today())]).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let acks: serde_json::Value = s.get("/api/v1/acknowledgements").await.json().await.unwrap();
+    assert!(acks.to_string().contains("RF-FEVER"), "{acks}");
+    let (_, html) = page(&s, "/").await;
+    assert!(!html.contains("Have you reached a clinician about this?"));
+    }
+}

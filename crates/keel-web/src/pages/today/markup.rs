@@ -64,6 +64,16 @@ pub(crate) struct TodayData {
     pub(crate) phones: crate::safety::Phones,
     /// Her first visit: the welcome comes first.
     pub(crate) first_visit: bool,
+    /// Urgent findings of the days before that she has not said she took to a clinician.
+    pub(crate) netting: Vec<Netting>,
+}
+
+/// An earlier urgent finding to ask about again.
+#[derive(Debug, Clone)]
+pub(crate) struct Netting {
+    pub(crate) rule: String,
+    pub(crate) message: String,
+    pub(crate) since: NaiveDate,
 }
 
 impl TodayData {
@@ -100,6 +110,7 @@ pub(crate) fn today_markup(
         due,
         phones,
         first_visit,
+        netting,
     } = data;
     let stored = stored.as_ref();
     // While today is an emergency, no day shows a plan.
@@ -134,8 +145,34 @@ pub(crate) fn today_markup(
                 a href=(if n == today { "/".to_string() } else { format!("/?date={n}") }) { (n.format("%a %-d %b")) " →" }
             } @else { span {} }
         }
-        @if let Some(n) = notice.filter(|_| !emergency) {
+        @if let Some(rule) = notice.and_then(|n| n.strip_prefix("not-yet:")) {
+            @if let Some(n) = netting.iter().find(|n| n.rule == rule) {
+                section class="alert urgent" role="alert" aria-labelledby="not-yet-title" {
+                    h2 id="not-yet-title" { "Please contact a clinician today" }
+                    p { (n.message) }
+                    p class="action" { (TriageLevel::Urgent.action()) }
+                    p class="calls" { (crate::safety::call(&phones.urgent, "Call")) }
+                }
+            }
+        } @else if let Some(n) = notice.filter(|_| !emergency) {
             p class="notice" role="status" { (n) }
+        }
+        @if is_today && !emergency {
+            @for n in netting.iter() {
+                section class="alert urgent netting" aria-labelledby={"net-" (n.rule)} {
+                    h2 id={"net-" (n.rule)} { "Have you reached a clinician about this?" }
+                    p { (n.message) " " span class="hint" { "Since " (n.since.format("%-d %B")) "." } }
+                    div class="row" {
+                        form method="post" action="/acknowledge" class="ack" {
+                            (csrf::field(token))
+                            input type="hidden" name="rule" value=(n.rule);
+                            input type="hidden" name="date" value=(date.to_string());
+                            button type="submit" { "Yes, I have" }
+                        }
+                        a class="button secondary" href={"/?not_yet=" (n.rule) "#not-yet-title"} { "Not yet" }
+                    }
+                }
+            }
         }
         @if *first_visit && is_today && !emergency {
             (crate::pages::profile::welcome_card(token))

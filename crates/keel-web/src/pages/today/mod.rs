@@ -149,6 +149,11 @@ pub async fn today(
         // Shown once, right after one of her own writes.
         return fresh_today(&state, &auth, &headers, date, None, notice).await;
     }
+    if let Some(rule) = q.get("not_yet") {
+        // "Not yet": the advice again, at the top of Today.
+        let notice = format!("not-yet:{rule}");
+        return fresh_today(&state, &auth, &headers, date, None, Some(&notice)).await;
+    }
     if q.get("same").map(String::as_str) == Some("yesterday") {
         return same_as_yesterday(&state, &auth, &headers, date).await;
     }
@@ -353,6 +358,21 @@ async fn today_data(
         .filter(|q| q.due)
         .map(|q| reminder_words(&q.instrument))
         .collect();
+    // Safety-netting: urgent findings of the 14 days before, not yet acknowledged, are asked
+    // about on each later check-in (clinical-rules.md section 1).
+    let netting = if stored.is_some() {
+        let earlier = state
+            .store
+            .check_ins(
+                user,
+                date - chrono::Duration::days(keel_core::rules::MUTE_DAYS),
+                date.pred_opt().unwrap_or(date),
+            )
+            .await?;
+        safety_net(&earlier, &inputs.record.acknowledgements, stored.as_ref())
+    } else {
+        Vec::new()
+    };
     // The first visit: no check-in ever, and the welcome not yet seen or skipped.
     let first_visit = stored.is_none()
         && !inputs.record.bone.profile.welcomed
@@ -364,7 +384,36 @@ async fn today_data(
         due,
         phones: state.phones.clone(),
         first_visit,
+        netting,
     })
+}
+
+/// The urgent findings of earlier check-ins that she has not acknowledged since, each once
+/// with the day it was first seen, less those today's own check-in already shows.
+fn safety_net(
+    earlier: &[keel_store::StoredCheckIn],
+    acks: &[keel_store::Acknowledgement],
+    today: Option<&keel_store::StoredCheckIn>,
+) -> Vec<markup::Netting> {
+    let mut out: Vec<markup::Netting> = Vec::new();
+    for s in earlier {
+        for f in s.triage.findings_at(keel_core::TriageLevel::Urgent) {
+            let seen_since = acks
+                .iter()
+                .any(|a| a.rule == f.rule && a.acknowledged_on >= s.check_in.date);
+            let shown_today =
+                today.is_some_and(|t| t.triage.findings.iter().any(|g| g.rule == f.rule));
+            if seen_since || shown_today || out.iter().any(|n| n.rule == f.rule) {
+                continue;
+            }
+            out.push(markup::Netting {
+                rule: f.rule.clone(),
+                message: f.message.clone(),
+                since: s.check_in.date,
+            });
+        }
+    }
+    out
 }
 
 /// A questionnaire reminder in her words: how long, how often, what it is about.
