@@ -112,7 +112,7 @@ fn status_block(assessment: Option<&BoneAssessment>, record: &BoneRecord) -> Mar
                     } @else {
                         ul class="findings" {
                             @for f in &a.findings {
-                                li { (f.message) " " span class="rule" { "(rule " (f.rule) ", source " (f.source) ")" } }
+                                li { (f.message) " " (crate::pages::kit::why(format!("Rule {}, source {}.", f.rule, f.source))) }
                             }
                         }
                     }

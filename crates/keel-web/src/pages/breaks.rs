@@ -168,7 +168,7 @@ async fn render_breaks(
                     }
                 }
             }
-            p class="hint" { "Every " (settings.interval_minutes) " minutes from " (settings.start.format("%H:%M")) " to " (settings.end.format("%H:%M")) ": stand or walk for about 2 minutes " span class="rule" { "(ERG-BREAK)" } }
+            p class="hint" { "Every " (settings.interval_minutes) " minutes from " (settings.start.format("%H:%M")) " to " (settings.end.format("%H:%M")) ": stand or walk for about 2 minutes." } (crate::pages::kit::why("Rule ERG-BREAK: a short break every 30 minutes of sitting."))
             div class="js-only" hidden {
                 button type="button" id="allow-notifications" class="secondary" { "Allow notifications" }
                 " "
@@ -196,7 +196,7 @@ async fn render_breaks(
             section class="panel" aria-labelledby="sitstand-title" {
                 h2 id="sitstand-title" { "Sitting and standing today" }
                 p { "Sitting " strong { (balance.sitting_minutes) " min" } ", standing " strong { (balance.standing_minutes) " min" } "." }
-                @if let Some(f) = &sit_stand_finding { p { (f.fix) " " span class="rule" { "(" (f.rule) ")" } } }
+                @if let Some(f) = &sit_stand_finding { p { (f.fix) } (crate::pages::kit::why(format!("Rule {}.", f.rule))) }
                 form method="post" action="/breaks/posture" class="row" {
                     (csrf::field(&token))
                     div class="mini" {

@@ -207,16 +207,16 @@ async fn render_desk(
                 p { "Enter your height below (or your own measurements) to see the seat, desk and screen heights that fit you." }
             } @else {
                 dl class="facts" {
-                    @if let Some(h) = a.seat_height { dt { "Seat height" } dd { (format!("{:.1}", h.cm)) " cm, " (basis_note(Some(h))) " " span class="rule" { "(ERG-SEAT-HEIGHT)" } } }
-                    @if let Some(h) = a.desk_height { dt { "Desk height" } dd { (format!("{:.1}", h.cm)) " cm, " (basis_note(Some(h))) " " span class="rule" { "(ERG-DESK-HEIGHT)" } } }
-                    @if let Some(h) = a.eye_height { dt { "Top of the screen" } dd { "at or just below " (format!("{:.1}", h.cm)) " cm, 50-100 cm away " span class="rule" { "(ERG-MONITOR)" } } }
+                    @if let Some(h) = a.seat_height { dt { "Seat height" } dd { (format!("{:.1}", h.cm)) " cm, " (basis_note(Some(h))) " " (crate::pages::kit::why("Rule ERG-SEAT-HEIGHT.")) } }
+                    @if let Some(h) = a.desk_height { dt { "Desk height" } dd { (format!("{:.1}", h.cm)) " cm, " (basis_note(Some(h))) " " (crate::pages::kit::why("Rule ERG-DESK-HEIGHT.")) } }
+                    @if let Some(h) = a.eye_height { dt { "Top of the screen" } dd { "at or just below " (format!("{:.1}", h.cm)) " cm, 50-100 cm away " (crate::pages::kit::why("Rule ERG-MONITOR.")) } }
                 }
                 figure { (side_view(&a)) figcaption { "The drawing marks the seat, desk and eye-level heights listed above." } }
             }
             @if !a.findings.is_empty() {
                 h3 { "What to change" }
                 ul class="findings" {
-                    @for f in &a.findings { li { (f.fix) " " span class="rule" { "(rule " (f.rule) ", source " (f.source) ")" } } }
+                    @for f in &a.findings { li { (f.fix) " " (crate::pages::kit::why(format!("Rule {}, source {}.", f.rule, f.source))) } }
                 }
             }
             p class="hint" { "Heights from your stature are averages for adults: starting points. Your own measurements, when you enter them, replace them." }

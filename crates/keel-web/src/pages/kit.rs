@@ -208,6 +208,12 @@ pub(crate) fn with_csrf_cookie(
     response
 }
 
+/// The evidence behind a sentence (rule id, source, a statistic), one tap away: her words
+/// come first, the rule ids only in this disclosure and in the clinician report.
+pub(crate) fn why(evidence: impl maud::Render) -> Markup {
+    html! { details class="why" { summary { "Why?" } span class="rule" { (evidence) } } }
+}
+
 pub(crate) fn movement_list(movements: &[Movement]) -> String {
     keel_core::movement::in_words(movements.iter().copied())
 }

@@ -518,3 +518,53 @@ both_backends! {
     assert!(!html.contains("Have you reached a clinician about this?"));
     }
 }
+
+/// The text of a page's main element as she reads it: tags dropped, the "why?" disclosures
+/// (where the evidence lives) left out.
+fn main_words(html: &str) -> String {
+    let main = &html[html.find("<main").unwrap()..html.find("</main>").unwrap()];
+    let mut text = String::new();
+    let mut rest = main;
+    while let Some(at) = rest.find("<details class=\"why\">") {
+        text.push_str(&rest[..at]);
+        rest = &rest[at..];
+        rest = &rest[rest.find("</details>").unwrap() + "</details>".len()..];
+    }
+    text.push_str(rest);
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+both_backends! {
+    /// Her words, not ours: no rule id, T1/T2 or rho in the main text of Today, Bone, Desk,
+    /// Breaks or Progress; the evidence is one tap away.
+    async fn rule_ids_stay_behind_a_why(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
+    for d in (1..30).rev() {
+        s.post_json("/api/v1/checkins", &serde_json::json!({"date": crate::helpers::days_ago(d), "pain": 4, "sleep": 5})).await;
+    }
+    s.post_json("/api/v1/checkins", &serde_json::json!({"pain": 4, "night_pain": true})).await;
+    s.client.put(s.url("/api/v1/profile")).json(&serde_json::json!({"age": 61, "weight_kg": 52.0, "height_cm": 160.0, "tallest_height_cm": 165.0})).send().await.unwrap();
+    s.client.put(s.url("/api/v1/desk")).json(&serde_json::json!({"stature_cm": 160.0, "seat_height_cm": 52.0})).send().await.unwrap();
+    for path in ["/", "/bone", "/desk", "/breaks", "/progress"] {
+        let (_, html) = page(&s, path).await;
+        assert!(html.contains("<details class=\"why\">"), "{path}: the evidence one tap away");
+        let words = main_words(&html);
+        for id in ["RF-", "DT-", "BONE-", "ERG-", "T1", "T2", "rho", "Spearman"] {
+            assert!(!words.contains(id), "{path}: {id} in the main text: {words}");
+        }
+    }
+    }
+}

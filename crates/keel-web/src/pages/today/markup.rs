@@ -193,7 +193,7 @@ pub(crate) fn today_markup(
             section class="alert soon" aria-labelledby="bone-due-title" {
                 h2 id="bone-due-title" { "A bone density scan is due" }
                 @for f in b.findings.iter().filter(|f| matches!(f.rule.as_str(), "BONE-DEXA-50" | "BONE-DEXA-RISK" | "BONE-DEXA-65" | "BONE-REPEAT-DUE" | "BONE-OST")) {
-                    p { (f.message) " " span class="rule" { "(rule " (f.rule) ", source " (f.source) ")" } }
+                    p { (f.message) } (crate::pages::kit::why(format!("Rule {}, source {}.", f.rule, f.source)))
                 }
                 p { a href="/bone" { "See your bone health and record a result" } }
             }
@@ -221,7 +221,7 @@ fn finding_list(
                 li {
                     (f.message)
                     " "
-                    span class="rule" { "(rule " (f.rule) ", source " (f.source) ")" }
+                    (crate::pages::kit::why(format!("Rule {}, source {}.", f.rule, f.source)))
                     @if level != TriageLevel::Emergency {
                         form method="post" action="/acknowledge" class="ack" {
                             (csrf::field(token))
@@ -251,7 +251,8 @@ fn acknowledged_block(plan: &PlanView) -> Markup {
                         @if let Some(f) = plan.triage.findings.iter().find(|f| f.rule == a.rule) {
                             li {
                                 (f.message) " "
-                                span class="rule" { "(rule " (f.rule) ", source " (f.source) "; acknowledged " (a.acknowledged_on) ", muted until " (a.muted_until) ")" }
+                                span class="hint" { "You said you had seen a clinician on " (a.acknowledged_on.format("%-d %B")) "; this stays quiet until " (a.muted_until.format("%-d %B")) "." }
+                                (crate::pages::kit::why(format!("Rule {}, source {}.", f.rule, f.source)))
                             }
                         }
                     }
@@ -446,7 +447,8 @@ fn plan_block(plan: &PlanView, token: &str, sent: Option<Sent<'_>>) -> Markup {
     html! {
         section class={"daytype " (plan.day_type.name())} aria-labelledby="daytype-title" {
             h2 id="daytype-title" { (plan.day_type.title()) }
-            p class="reason" { (plan.reason) " " span class="rule" { "(rule " (plan.rule) ")" } }
+            p class="reason" { (plan.reason) }
+            (crate::pages::kit::why(format!("Rule {} in Keel's published rules.", plan.rule)))
         }
         @if plan.day_type != DayType::Stop {
             section class="plan" aria-labelledby="plan-title" {
@@ -479,12 +481,12 @@ fn plan_block(plan: &PlanView, token: &str, sent: Option<Sent<'_>>) -> Markup {
                 @if plan.exclusion_rules.iter().any(|r| r == keel_core::plan::FRACTURE_RISK_RULE) {
                     p class="hint" {
                         "Until a clinician has checked your back for a possible fracture, today is walking and changes of position only: no bending, twisting or loaded exercise. "
-                        span class="rule" { "(rule " (keel_core::plan::FRACTURE_RISK_RULE) ")" }
+                        (crate::pages::kit::why(format!("Rule {}.", keel_core::plan::FRACTURE_RISK_RULE)))
                     }
                 } @else if let Some(rule) = &plan.exclusion_rule {
                     p class="hint" {
                         "To protect your spine, this plan leaves out " (movement_list(&plan.excluded_movements)) ". Bending and turning stay small and pain-free. "
-                        span class="rule" { "(rule " (rule) ")" }
+                        (crate::pages::kit::why(format!("Rule {rule}.")))
                     }
                 }
                 p class="hint" { "Stop any exercise that makes pain shoot down a leg or rise above 5/10, and choose an easier version next time." }
