@@ -23,8 +23,15 @@ use keel_app::progress::{PainDay, QuestionnaireStatus, progress_for, save};
 pub fn pain_chart(days: &[PainDay], end: NaiveDate) -> Markup {
     let (w, h, left, top, bottom) = (640.0, 220.0, 34.0, 12.0, 28.0);
     let plot_h = h - top - bottom;
-    let start = end - Duration::days(89);
-    let x = |d: NaiveDate| left + (d - start).num_days() as f64 / 89.0 * (w - left - 10.0);
+    // The axis spans the data she has (at least two weeks), not 90 days of empty space.
+    let start = days
+        .first()
+        .map(|d| d.date)
+        .unwrap_or(end)
+        .max(end - Duration::days(89))
+        .min(end - Duration::days(13));
+    let span = (end - start).num_days().max(1) as f64;
+    let x = |d: NaiveDate| left + (d - start).num_days() as f64 / span * (w - left - 10.0);
     let y = |p: f64| top + plot_h - p / 10.0 * plot_h;
     let mut segments: Vec<Vec<(f64, f64)>> = Vec::new();
     let mut last: Option<NaiveDate> = None;
@@ -40,8 +47,8 @@ pub fn pain_chart(days: &[PainDay], end: NaiveDate) -> Markup {
     let desc = match (days.first(), days.last()) {
         (Some(f), Some(l)) => format!(
             "Daily pain from {} to {}: {} check-ins, from {} at the start to {} at the end, lowest {} and highest {}.",
-            start,
-            end,
+            start.format("%-d %B"),
+            end.format("%-d %B"),
             days.len(),
             f.pain,
             l.pain,
@@ -52,7 +59,7 @@ pub fn pain_chart(days: &[PainDay], end: NaiveDate) -> Markup {
     };
     html! {
         svg class="chart" viewBox={"0 0 " (w) " " (h)} role="img" aria-labelledby="pain-chart-title pain-chart-desc" xmlns="http://www.w3.org/2000/svg" {
-            title id="pain-chart-title" { "Pain each day, last 90 days" }
+            title id="pain-chart-title" { "Pain each day" }
             desc id="pain-chart-desc" { (desc) }
             @for tick in [0.0, 5.0, 10.0] {
                 line x1=(left) y1=(y(tick)) x2=(w - 10.0) y2=(y(tick)) class="grid" {}

@@ -568,3 +568,26 @@ both_backends! {
     }
     }
 }
+
+both_backends! {
+    /// After the check-in, Today names one next step; the pain chart spans the days she has.
+    async fn today_names_the_next_step_and_the_chart_spans_her_data(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
+    for d in (0..20).rev() {
+        s.post_json("/api/v1/checkins", &serde_json::json!({"date": crate::helpers::days_ago(d), "pain": 3, "sleep": 6, "energy": 5})).await;
+    }
+    let plan: serde_json::Value = s.get(&format!("/api/v1/plan/{}", today())).await.json().await.unwrap();
+    let first = plan["items"][0]["exercise_id"].as_str().unwrap().to_string();
+    let second = plan["items"][1]["exercise_id"].as_str().unwrap().to_string();
+    let (_, html) = page(&s, "/").await;
+    assert!(html.contains(&format!("<strong>Next: </strong><a href=\"#item-{first}\">")), "the first item is next");
+    let r = s.post_json("/api/v1/activities", &serde_json::json!({"exercise_id": first, "pain_during": 2})).await;
+    assert_eq!(r.status().as_u16(), 201);
+    let (_, html) = page(&s, "/").await;
+    assert!(html.contains(&format!("<a href=\"#item-{second}\">")), "then the second");
+    // twenty days of data: the chart starts at the first of them, not 90 days back
+    let (_, html) = page(&s, "/progress").await;
+    let first_day = crate::helpers::today_date() - chrono::Duration::days(19);
+    assert!(html.contains(&format!(">{}</text>", first_day.format("%-d %b"))), "the axis starts at her first day");
+    }
+}

@@ -449,6 +449,14 @@ fn plan_block(plan: &PlanView, token: &str, sent: Option<Sent<'_>>) -> Markup {
             h2 id="daytype-title" { (plan.day_type.title()) }
             p class="reason" { (plan.reason) }
             (crate::pages::kit::why(format!("Rule {} in Keel's published rules.", plan.rule)))
+            @if plan.day_type != DayType::Stop {
+                @let next = plan.items.iter().find(|i| !plan.logged.iter().any(|l| l.exercise_id == i.exercise_id));
+                @match next {
+                    Some(i) => { p class="next" { strong { "Next: " } a href={"#item-" (i.exercise_id)} { (i.name) } ", " (i.dose) "." } }
+                    None if !plan.items.is_empty() => { p class="next" { strong { "All done for today." } " Well done: rest, and check in again tomorrow." } }
+                    None => {}
+                }
+            }
         }
         @if plan.day_type != DayType::Stop {
             section class="plan" aria-labelledby="plan-title" {
