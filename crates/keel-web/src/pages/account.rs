@@ -157,7 +157,7 @@ async fn render_account(
                                 tbody {
                                     @for k in &tokens {
                                         tr {
-                                            td { (k.name) } td { (k.scope) } td { (k.created_at) }
+                                            td { (k.name) } td { (k.scope) } td { (in_words(&k.created_at)) }
                                             td { @if k.revoked_at.is_some() { "revoked" } @else {
                                                 form method="post" action={"/account/tokens/" (k.id) "/revoke"} { (csrf::field(t)) button type="submit" class="secondary" { "Revoke" } }
                                             } }
@@ -189,7 +189,7 @@ async fn render_account(
                         table {
                             caption { "Recent sign-ins and changes" }
                             thead { tr { th scope="col" { "When (UTC)" } th scope="col" { "What" } th scope="col" { "Detail" } } }
-                            tbody { @for e in &events { tr { td { (e.at) } td { (e.kind) } td { (e.detail) } } } }
+                            tbody { @for e in &events { tr { td { (in_words(&e.at)) } td { (e.kind) } td { (e.detail) } } } }
                         }
                     }
                     section class="panel" aria-labelledby="export-title" {
@@ -322,4 +322,11 @@ pub async fn post_delete(
         }
         Err(e) => crate::pages::kit::error_page(e),
     }
+}
+
+/// An RFC 3339 time as she reads it ("2 December 2026, 09:14"), or as stored if it is not one.
+fn in_words(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| t.format("%-d %B %Y, %H:%M").to_string())
+        .unwrap_or_else(|_| at.to_string())
 }

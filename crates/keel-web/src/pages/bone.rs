@@ -213,7 +213,7 @@ fn height_form(
                 table {
                     caption { "Your heights" }
                     thead { tr { th scope="col" { "Date" } th scope="col" { "Height (cm)" } } }
-                    tbody { @for h in &record.heights { tr { td { (h.date) } td { (format!("{:.1}", h.cm)) } } } }
+                    tbody { @for h in &record.heights { tr { td { (h.date.format("%-d %B %Y")) } td { (format!("{:.1}", h.cm)) } } } }
                 }
             }
             form method="post" action="/bone/height" novalidate {
@@ -241,7 +241,7 @@ fn dexa_form(
                 table {
                     caption { "Your scans" }
                     thead { tr { th scope="col" { "Date" } th scope="col" { "Site" } th scope="col" { "T-score" } } }
-                    tbody { @for d in &record.dexa { tr { td { (d.date) } td { (d.site.label()) } td { (format!("{:.1}", d.t_score)) } } } }
+                    tbody { @for d in &record.dexa { tr { td { (d.date.format("%-d %B %Y")) } td { (d.site.label()) } td { (format!("{:.1}", d.t_score)) } } } }
                 }
             }
             form method="post" action="/bone/dexa" novalidate {
