@@ -591,3 +591,27 @@ both_backends! {
     assert!(html.contains(&format!(">{}</text>", first_day.format("%-d %b"))), "the axis starts at her first day");
     }
 }
+
+both_backends! {
+    /// Saving a questionnaire lands on that questionnaire with the notice beside it, its form
+    /// folded away; the check-in asks walking and sitting for the day it credits them to.
+    async fn a_saved_questionnaire_lands_where_she_was(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
+    let (_, html) = page(&s, "/progress").await;
+    let token = csrf_token(&html);
+    let r = s.client.post(s.url("/progress/questionnaires/peg"))
+        .form(&[("csrf", token.as_str()), ("pain", "5"), ("enjoyment", "4"), ("activity", "6")])
+        .send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.ends_with("#q-peg"), "{to}");
+    let (_, html) = page(&s, &to).await;
+    let anchor = html.find("id=\"q-peg\"").expect("the questionnaire's anchor");
+    let notice = html.find("role=\"status\"").expect("the notice");
+    assert!(notice > anchor && notice - anchor < 400, "the notice is beside the questionnaire");
+    assert!(html.contains("Answer the PEG pain scale again"), "its form folded away");
+    let (_, today) = page(&s, "/").await;
+    assert!(today.contains("Walking today") && today.contains("Sitting today"));
+    assert!(!today.contains("yesterday</legend>"));
+    }
+}
