@@ -16,6 +16,7 @@ pub mod plan;
 pub mod preferences;
 pub mod progress;
 pub mod rules;
+pub mod stage;
 pub mod triage;
 pub mod validate;
 

@@ -312,6 +312,7 @@ named_body! {
     CheckInBody => check_in(),
     TriageBody => triage_input(),
     BoneBody => bone_input(),
+    StageBody => stage_input(),
     ProfileBody => profile(),
     AcknowledgementBody => acknowledgement(),
     ActivityBody => activity(),

@@ -312,6 +312,44 @@ pub fn profile() -> Schema {
         .into()
 }
 
+/// The body of `POST /api/v1/stage/assess` (clinical-rules.md section 6).
+pub fn stage_input() -> Schema {
+    let day = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property("date", date("A day of the log."))
+        .property("flow", words(keel_core::stage::Flow::ALL, false))
+        .property(
+            "after_sex",
+            ObjectBuilder::new().schema_type(nullable(Type::Boolean)),
+        )
+        .required("date")
+        .required("flow")
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+    let context = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property("kind", words(keel_core::stage::ContextKind::ALL, false))
+        .property("from", date("When it began."))
+        .property(
+            "to",
+            date("When it ended; null while it goes on.").schema_type(nullable(Type::String)),
+        )
+        .required("kind")
+        .required("from")
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .description(Some(
+            "Stateless stage input: her bleeding log and context. Days absent from the log count as no bleeding from its first listed day on. Unknown fields are refused.",
+        ))
+        .property("date", date("Evaluation date; no later than today."))
+        .required("date")
+        .property("bleeding", list(day))
+        .property("context", list(context))
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        .build()
+        .into()
+}
+
 /// The body of `POST /api/v1/acknowledgements`.
 pub fn acknowledgement() -> Schema {
     ObjectBuilder::new()

@@ -19,12 +19,14 @@ pub mod kit;
 pub mod openapi;
 pub mod progress;
 pub mod safety;
+pub mod stage;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(checkins::routes())
         .merge(safety::routes())
         .merge(bone::routes())
+        .merge(stage::routes())
         .merge(activities::routes())
         .merge(desk::routes())
         .merge(progress::routes())

@@ -62,8 +62,14 @@ pub(crate) fn page_with_token(
     title: &str,
     body: impl FnOnce(&str) -> Markup,
 ) -> Response {
+    // Log-in and sign-up are for someone not signed in: the menu offers only those.
+    let active = if matches!(title, "Log in" | "Sign up") {
+        "signed-out"
+    } else {
+        "account"
+    };
     crate::pages::kit::page_response(state, headers, status, |t| {
-        layout_in("signed-out", title, body(t)).into_string()
+        layout_in(active, title, body(t)).into_string()
     })
 }
 

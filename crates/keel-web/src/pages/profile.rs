@@ -184,7 +184,11 @@ fn merged(
                 factors.push(RiskFactor::Glucocorticoids.name());
             }
             json["risk_factors"] = serde_json::json!(factors);
-            json["history_answered"] = Value::Bool(true);
+            // Absent risk factors read as "no" only once both were answered yes or no.
+            json["history_answered"] = Value::Bool(
+                answer("fragility_fracture") != Value::Null
+                    && answer("glucocorticoids") != Value::Null,
+            );
         }
         Section::Goals => {
             let goals: Vec<&str> = values
@@ -286,7 +290,14 @@ pub async fn post_section(
                 .get("next")
                 .is_some_and(|n| n.starts_with("/welcome"))
             {
-                return welcome_step(&state, &headers, section, Some((&values, &errors))).await;
+                return welcome_step(
+                    &state,
+                    &headers,
+                    auth.user,
+                    section,
+                    Some((&values, &errors)),
+                )
+                .await;
             }
             render(
                 &state,
@@ -324,9 +335,15 @@ pub(crate) fn welcome_card(token: &str) -> Markup {
 async fn welcome_step(
     state: &AppState,
     headers: &HeaderMap,
+    user: keel_store::UserId,
     section: Section,
     failed: Option<(&FormValues, &ValidationErrors)>,
 ) -> Response {
+    // What she has answered already shows, so that going through again changes nothing unasked.
+    let stored = match state.store.profile(user).await {
+        Ok(p) => values_of(&p.unwrap_or_default()),
+        Err(e) => return crate::pages::kit::error_page(e),
+    };
     let next = Section::ALL
         .get(section.step())
         .map(|s| format!("/welcome/{}", s.name()));
@@ -335,9 +352,8 @@ async fn welcome_step(
     } else {
         StatusCode::OK
     };
-    let empty_values = FormValues::default();
     let none = ValidationErrors::new();
-    let (values, errors) = failed.unwrap_or((&empty_values, &none));
+    let (values, errors) = failed.unwrap_or((&stored, &none));
     page_response(state, headers, status, |token| {
         let after = next.clone().unwrap_or_else(|| "/welcome/finish".into());
         let body = html! {
@@ -359,7 +375,7 @@ async fn welcome_step(
 }
 
 pub async fn step(
-    _auth: crate::auth::Auth,
+    auth: crate::auth::Auth,
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(name): Path<String>,
@@ -369,7 +385,7 @@ pub async fn step(
         return finish_page(&state, &headers).await;
     }
     match Section::from_name(&name) {
-        Some(section) => welcome_step(&state, &headers, section, None).await,
+        Some(section) => welcome_step(&state, &headers, auth.user, section, None).await,
         None => crate::pages::kit::not_found().await,
     }
 }

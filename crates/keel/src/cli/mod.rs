@@ -12,6 +12,7 @@ mod desk;
 mod input;
 mod report;
 mod serve;
+mod stage;
 mod user;
 
 pub use input::CliError;
@@ -69,6 +70,8 @@ pub enum Command {
     Ack(checkin::AckArgs),
     /// Stateless red-flag triage: reads the triage JSON on stdin, stores nothing
     Triage(checkin::TriageArgs),
+    /// Stateless perimenopause stage from a bleeding log: reads the stage JSON on stdin, stores nothing
+    Stage(stage::StageArgs),
 }
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
@@ -92,5 +95,6 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Seed(args) => database::seed(args).await,
         Command::Ack(args) => checkin::ack(args).await,
         Command::Triage(args) => checkin::triage(args).await,
+        Command::Stage(args) => stage::stage(args).await,
     }
 }

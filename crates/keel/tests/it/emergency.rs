@@ -212,6 +212,8 @@ both_backends! {
         }
         let today = s.get("/").await.text().await.unwrap();
         assert!(today.contains("href=\"tel:112\""), "Today's own emergency block offers the call");
+        assert!(!today.contains("id=\"missing-title\""), "no more questions on an emergency day");
+        assert!(!today.contains("id=\"daytype-title\""), "one message: the emergency block");
         // answered again without the sign, the emergency leaves every page
         body["bladder_change"] = json!(false);
         assert!(s.post_json("/api/v1/checkins", &body).await.status().is_success());

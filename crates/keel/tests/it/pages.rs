@@ -443,6 +443,9 @@ both_backends! {
     let r = post("/profile/about", vec![("csrf", token.clone()), ("next", "/welcome/history".into()), ("age", "52".into()), ("height_cm", "163".into()), ("weight_kg", "61".into())]).await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(r.headers()["location"], "/welcome/history");
+    // going back shows what she saved, so that saving again loses nothing
+    let (_, again) = page(&s, "/welcome/about").await;
+    assert!(again.contains("value=\"52\"") && again.contains("value=\"163\""), "the saved values are shown");
     let r = post("/profile/history", vec![("csrf", token.clone()), ("next", "/welcome/goals".into()), ("cancer_history", "no".into()), ("known_low_bone_density", "yes".into()), ("fragility_fracture", "yes".into()), ("glucocorticoids", "no".into())]).await;
     assert_eq!(r.status().as_u16(), 303);
     let r = post("/profile/goals", vec![("csrf", token.clone()), ("next", "/welcome/finish".into()), ("goals", "back_pain".into()), ("goals", "bone".into())]).await;

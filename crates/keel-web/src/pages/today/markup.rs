@@ -178,11 +178,12 @@ pub(crate) fn today_markup(
             (crate::pages::profile::welcome_card(token))
         }
         @if stored.is_none() {
-            (check_in_form(date, form.values, form.errors, token, false))
+            (check_in_form(date, form.values, form.errors, token, false, !*first_visit))
         }
         @if !emergency { (result) }
-        @if stored.is_some() {
-            (check_in_form(date, form.values, form.errors, token, true))
+        @if let Some(s) = stored {
+            @let unanswered = !s.triage.missing.is_empty() && s.check_in.pain > 0 && !emergency;
+            (check_in_form(date, form.values, form.errors, token, true, unanswered))
         }
         @if !due.is_empty() && is_today && !emergency {
             aside class="reminder" aria-label="Reminders" {
@@ -302,10 +303,11 @@ fn safety_block(
                 (finding_list(plan, TriageLevel::Soon, token, sent))
             }
         }
-        @if !missing.is_empty() && stored.check_in.pain > 0 {
+        // On an emergency day the one thing to do is get help: no more questions.
+        @if !missing.is_empty() && stored.check_in.pain > 0 && t.level != TriageLevel::Emergency {
             section class="alert missing" role="alert" aria-labelledby="missing-title" {
                 h2 id="missing-title" { "Some safety questions are unanswered" }
-                p { "Keel cannot rule out an emergency without these answers. Please answer them in the form below:" }
+                p { "Keel cannot rule out an emergency without these answers. " a href="#checkin" { "Answer them now" } " (the check-in form is open below):" }
                 ul { @for m in &missing { li { (m) } } }
             }
         }
@@ -445,6 +447,8 @@ fn sent_elsewhere(plan: &PlanView, sent: Option<Sent<'_>>) -> Markup {
 
 fn plan_block(plan: &PlanView, token: &str, sent: Option<Sent<'_>>) -> Markup {
     html! {
+        // A stop day's one message is the emergency block above it.
+        @if plan.day_type != DayType::Stop {
         section class={"daytype " (plan.day_type.name())} aria-labelledby="daytype-title" {
             h2 id="daytype-title" { (plan.day_type.title()) }
             p class="reason" { (plan.reason) }
@@ -457,6 +461,7 @@ fn plan_block(plan: &PlanView, token: &str, sent: Option<Sent<'_>>) -> Markup {
                     None => {}
                 }
             }
+        }
         }
         @if plan.day_type != DayType::Stop {
             section class="plan" aria-labelledby="plan-title" {
@@ -513,22 +518,6 @@ pub(crate) const SAME_AS_YESTERDAY: &[&str] = &[
     "sitting_hours",
     "walking_minutes",
 ];
-
-/// A short line for each emergency question, for the compact group; the full question is the
-/// line's title.
-fn emergency_line(q: Question) -> &'static str {
-    match q {
-        Question::SaddleNumbness => "Numbness between your legs, around your genitals or bottom",
-        Question::BladderChange => "New trouble passing urine, or leaking",
-        Question::BowelChange => "New loss of bowel control",
-        Question::SexualChange => "A new change in sexual sensation or function",
-        Question::BothLegsSymptoms => "Pain, tingling, numbness or weakness in both legs",
-        Question::LegWeaknessWorsening => "Leg weakness getting worse, or a foot that drags",
-        Question::SeriousAccident => "Pain that began after a serious accident or heavy blow",
-        Question::ChestPain => "Chest pain as well",
-        other => other.text(),
-    }
-}
 
 /// A 0-10 row of tap targets.
 fn scale(
@@ -593,8 +582,12 @@ fn check_in_form(
     errors: &ValidationErrors,
     token: &str,
     has_stored: bool,
+    // Open it although a check-in is stored (an answer is missing); without one, whether to
+    // offer "Same as yesterday" (not on a first visit).
+    extra: bool,
 ) -> Markup {
-    let open = !has_stored || !errors.is_empty();
+    let open = !has_stored || !errors.is_empty() || extra;
+    let offer_same = !has_stored && extra;
     let others_open = Question::ALL.iter().any(|q| {
         !q.is_emergency()
             && !keel_core::triage::STANDING_QUESTIONS.contains(q)
@@ -613,7 +606,7 @@ fn check_in_form(
                     ul { @for e in errors.errors() { li { (field_label(&e.field)) " " (e.message) } } }
                 }
             }
-            @if !has_stored {
+            @if offer_same {
                 p class="same" { a href={"/?date=" (day) "&same=yesterday#checkin"} { "Same as yesterday" } span class="hint" { " fills pain, sleep, energy and the rest; never the safety questions" } }
             }
             form method="post" action="/checkin" novalidate {
@@ -661,7 +654,7 @@ fn check_in_form(
                         @for q in Question::EMERGENCY {
                             li class="choice" {
                                 input type="checkbox" id={"rf-" (q.name())} name="rf" value=(q.name()) checked[values.has("rf", q.name())];
-                                label for={"rf-" (q.name())} title=(q.text()) { (emergency_line(*q)) }
+                                label for={"rf-" (q.name())} { (q.text()) }
                             }
                         }
                     }
