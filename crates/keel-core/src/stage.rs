@@ -546,7 +546,7 @@ fn bleeding_findings(input: &StageInput, periods: &[Period]) -> Vec<StageFinding
             .any(|c| c.kind == ContextKind::HormoneTherapySystemic && c.covers_any(d.date, d.date));
         recent(d.date)
             && !on_hrt
-            && before.is_some_and(|p| (d.date - p.end).num_days() - 1 >= POST_GAP_DAYS)
+            && before.is_some_and(|p| (d.date - p.end).num_days() > POST_GAP_DAYS)
     });
     if pmb {
         out.push(finding(

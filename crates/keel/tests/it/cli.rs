@@ -291,3 +291,52 @@ fn the_binary_and_its_tests_share_one_today() {
     let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(plan["date"], crate::helpers::TODAY, "{plan}");
 }
+
+/// The stateless stage contract, the same through the CLI and the API, storing nothing.
+#[tokio::test]
+async fn stage_contract_on_the_cli_and_the_api() {
+    let dir = crate::helpers::TempDir::new("stage");
+    let body = r#"{"date": "2026-11-24", "bleeding": [
+        {"date": "2026-08-01", "flow": "medium"}, {"date": "2026-08-02", "flow": "light"},
+        {"date": "2026-08-29", "flow": "heavy"},
+        {"date": "2026-10-05", "flow": "medium"}, {"date": "2026-10-20", "flow": "spotting", "after_sex": true}],
+        "context": [{"kind": "hormone_therapy_vaginal", "from": "2026-01-01", "to": null}]}"#;
+    let (code, out, err) = run_cli(&dir.db(), &["stage", "--json"], Some(body));
+    assert_eq!(code, 0, "{err}");
+    let cli: Value = serde_json::from_str(&out).unwrap();
+    // cycles 28 and 37 (one difference of 9: not yet persistent); 50 days since the last
+    assert_eq!(cli["cycle_lengths"], serde_json::json!([28, 37]));
+    assert_eq!(cli["stage"], "PH-REPRO");
+    assert_eq!(
+        cli["periods"][0],
+        serde_json::json!({"start": "2026-08-01", "end": "2026-08-02"})
+    );
+    assert_eq!(cli["findings"][0]["rule"], "RF-BLEED-BETWEEN");
+    let s = Server::start(&dir.db());
+    let api: Value = s
+        .post_json(
+            "/api/v1/stage/assess",
+            &serde_json::from_str::<Value>(body).unwrap(),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(api, cli, "one contract");
+    // bad input: the field named, exit 2 and 422
+    let bad = r#"{"date": "2026-11-24", "context": [{"kind": "hysterectomy", "from": "2025-01-01", "to": "2024-01-01"}]}"#;
+    let (code, _, err) = run_cli(&dir.db(), &["stage", "--json"], Some(bad));
+    assert_eq!(code, 2);
+    assert!(err.contains("context[0].to"), "{err}");
+    let r = s
+        .post_json(
+            "/api/v1/stage/assess",
+            &serde_json::from_str::<Value>(bad).unwrap(),
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let p: Value = r.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "context[0].to");
+    let doc: Value = s.get("/api/v1/openapi.json").await.json().await.unwrap();
+    assert!(doc["paths"]["/api/v1/stage/assess"]["post"].is_object());
+}
