@@ -410,8 +410,10 @@ pub fn assess(input: &BoneInput) -> BoneAssessment {
     );
     let exercise_caution = osteoporosis || input.vertebral_fracture || height_loss;
     if exercise_caution {
-        let heel_drops = if input.vertebral_fracture || height_loss {
-            "Heel drops are left out too, because of the fracture or height loss on record."
+        let heel_drops = if input.vertebral_fracture {
+            "Heel drops are left out too, because of the spinal fracture on record."
+        } else if height_loss {
+            "Heel drops are left out too, because of the height you have lost."
         } else {
             "Heel drops, a gentler impact, stay in."
         };

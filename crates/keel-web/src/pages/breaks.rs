@@ -181,7 +181,7 @@ async fn render_breaks(
         }
         @if let Some(r) = &routine {
             section class="item" aria-labelledby="routine-title" {
-                h2 id="routine-title" { "This break: " (r.name) " (" (r.minutes) " minutes)" }
+                h2 id="routine-title" { "This break: " (r.name) @if !r.name.contains("minute") { " (" (r.minutes) " minutes)" } }
                 ul class="cues" { @for c in &r.cues { li { (c) } } }
                 form method="post" action="/breaks/log" {
                     (csrf::field(&token))

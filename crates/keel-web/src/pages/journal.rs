@@ -102,7 +102,7 @@ pub async fn page(
         p class="hint" {
             @if m.checked_in == 0 { "No check-ins this month yet. " }
             @else { (m.checked_in) " day" @if m.checked_in != 1 { "s" } " checked in. " }
-            "Tap a day to see it in full or change it. The number under the date is that day's pain out of 10; ✓ means you logged exercise, ! a sign to talk to a clinician about."
+            "Tap a day to see it in full or change it. The number under the date is that day's pain out of 10; ✓ means you logged exercise, ! a sign to see a clinician that day."
         }
         ul class="legend" aria-label="Colours" {
             @for d in [DayType::Strong, DayType::Steady, DayType::Gentle, DayType::Flare, DayType::Stop] {

@@ -109,9 +109,14 @@ pub async fn page(
                 @for d in &w.days {
                     tr {
                         th scope="row" { (d.date.format("%a %-d %b")) }
-                        td { (d.moderate_minutes) }
-                        td { @if d.strength { "yes" } @else { "no" } }
-                        td { @if d.hip_flexor_stretch { "yes" } @else { "no" } }
+                        @if d.date > today {
+                            // Days still to come: nothing to count yet.
+                            td { "–" } td { "–" } td { "–" }
+                        } @else {
+                            td { (d.moderate_minutes) }
+                            td { @if d.strength { "yes" } @else { "no" } }
+                            td { @if d.hip_flexor_stretch { "yes" } @else { "no" } }
+                        }
                     }
                 }
             }

@@ -185,7 +185,7 @@ pub(crate) fn today_markup(
             @let unanswered = !s.triage.missing.is_empty() && s.check_in.pain > 0 && !emergency;
             (check_in_form(date, form.values, form.errors, token, true, unanswered))
         }
-        @if !due.is_empty() && is_today && !emergency {
+        @if !due.is_empty() && is_today && !emergency && !*first_visit {
             aside class="reminder" aria-label="Reminders" {
                 @for d in due.iter() { p { (d) " is due. " a href="/progress#q-title" { "Answer it on Progress" } } }
             }
