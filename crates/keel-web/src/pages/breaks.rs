@@ -154,122 +154,124 @@ async fn render_breaks(
     // On an emergency day there is no break to take: no timer, no prompt, no routine.
     let emergency = crate::safety::emergency_now().is_some();
     let body = html! {
-        h1 { "Breaks" }
-        @if let Some(n) = notice.filter(|_| !emergency) { p class="notice" role="status" { (n) } }
-        @if !emergency {
-        section class="daytype" aria-labelledby="timer-title" {
-            h2 id="timer-title" { "Your next break" }
-            div id="timer" data-seconds-to-next=[secs_to_next] data-interval-seconds=(settings.interval_minutes * 60) {
-                p class="big" id="countdown" aria-live="off" {
-                    @match next {
-                        Some(n) if n.date() == today => { "At " (n.format("%H:%M")) }
-                        Some(n) => { (n.format("%A at %H:%M")) }
-                        None => { "No working hours set" }
-                    }
-                }
-            }
-            p class="hint" { "Every " (settings.interval_minutes) " minutes from " (settings.start.format("%H:%M")) " to " (settings.end.format("%H:%M")) ": stand or walk for about 2 minutes." } (crate::pages::kit::why("Rule ERG-BREAK: a short break every 30 minutes of sitting."))
-            div class="js-only" hidden {
-                button type="button" id="allow-notifications" class="secondary" { "Allow notifications" }
-                " "
-                button type="button" id="test-reminder" class="secondary" { "Try a reminder in 5 seconds" }
-            }
-        }
-        section id="break-prompt" class="alert prompt" aria-labelledby="prompt-title" hidden {
-            h2 id="prompt-title" { "Time for a 2-minute break" }
-            p { "Stand up and move: it is the single best thing for a back that sits." }
-        }
-        @if let Some(r) = &routine {
-            section class="item" aria-labelledby="routine-title" {
-                h2 id="routine-title" { "This break: " (r.name) @if !r.name.contains("minute") { " (" (r.minutes) " minutes)" } }
-                ul class="cues" { @for c in &r.cues { li { (c) } } }
-                form method="post" action="/breaks/log" {
-                    (csrf::field(&token))
-                    input type="hidden" name="exercise_id" value=(r.exercise_id);
-                    button type="submit" id="took-break" { "I took my break" }
-                }
-            }
-        }
-        }
-        p { "Breaks today: " strong { (taken.len()) } @if !taken.is_empty() { " (last at " (taken.last().map(|b| b.taken_at.format("%H:%M").to_string()).unwrap_or_default()) ")" } }
-        @if input.standing_desk == Some(true) {
-            section class="panel" aria-labelledby="sitstand-title" {
-                h2 id="sitstand-title" { "Sitting and standing today" }
-                p { "Sitting " strong { (balance.sitting_minutes) " min" } ", standing " strong { (balance.standing_minutes) " min" } "." }
-                @if let Some(f) = &sit_stand_finding { p { (f.fix) } (crate::pages::kit::why(format!("Rule {}.", f.rule))) }
-                form method="post" action="/breaks/posture" class="row" {
-                    (csrf::field(&token))
-                    div class="mini" {
-                        label for="posture" { "I was" }
-                        select id="posture" name="posture" aria-invalid=[invalid(posture_errors, "posture")] aria-describedby=[described_by(posture_errors, "posture")] {
-                            option value="sit" selected[posture_values.get("posture") != Some("stand")] { "sitting" }
-                            option value="stand" selected[posture_values.get("posture") == Some("stand")] { "standing" }
-                        }
-                        (field_error(posture_errors, "posture"))
-                    }
-                    div class="mini" {
-                        label for="minutes" { "for minutes" }
-                        input type="number" id="minutes" name="minutes" min="1" max="1440" value=(posture_values.get("minutes").unwrap_or("30")) aria-invalid=[invalid(posture_errors, "minutes")] aria-describedby=[described_by(posture_errors, "minutes")];
-                        (field_error(posture_errors, "minutes"))
-                    }
-                    button type="submit" { "Add" }
-                }
-            }
-        }
-        section class="panel" aria-labelledby="settings-title" {
-            h2 id="settings-title" { "Working hours" }
-            form method="post" action="/breaks/settings" {
-                (csrf::field(&token))
-                div class="row" {
-                    div class="mini" {
-                        label for="start" { "Start" }
-                        input type="time" id="start" name="start" value=(setting("start", settings.start.format("%H:%M").to_string())) aria-invalid=[invalid(settings_errors, "start")] aria-describedby=[described_by(settings_errors, "start")];
-                        (field_error(settings_errors, "start"))
-                    }
-                    div class="mini" {
-                        label for="end" { "End" }
-                        input type="time" id="end" name="end" value=(setting("end", settings.end.format("%H:%M").to_string())) aria-invalid=[invalid(settings_errors, "end")] aria-describedby=[described_by(settings_errors, "end")];
-                        (field_error(settings_errors, "end"))
-                    }
-                    div class="mini" {
-                        label for="interval_minutes" { "Every (min)" }
-                        input type="number" id="interval_minutes" name="interval_minutes" min="10" max="120" value=(setting("interval_minutes", settings.interval_minutes.to_string())) aria-invalid=[invalid(settings_errors, "interval_minutes")] aria-describedby=[described_by(settings_errors, "interval_minutes")];
-                        (field_error(settings_errors, "interval_minutes"))
-                    }
-                }
-                fieldset aria-describedby=[described_by(settings_errors, "working_days")] {
-                    legend { "Working days" }
-                    (field_error(settings_errors, "working_days"))
-                    @for d in days {
-                        span class="choice-inline" {
-                            input type="checkbox" id={"day-" (d)} name="working_days" value=(d) checked[working.contains(&d)];
-                            label for={"day-" (d)} { (d) }
+            h1 { "Breaks" }
+            @if let Some(n) = notice.filter(|_| !emergency) { p class="notice" role="status" { (n) } }
+            @if !emergency {
+            section class="daytype" aria-labelledby="timer-title" {
+                h2 id="timer-title" { "Your next break" }
+                div id="timer" data-seconds-to-next=[secs_to_next] data-interval-seconds=(settings.interval_minutes * 60) {
+                    p class="big" id="countdown" aria-live="off" {
+                        @match next {
+                            Some(n) if n.date() == today => { "At " (n.format("%H:%M")) }
+                            Some(n) => { (n.format("%A at %H:%M")) }
+                            None => { "No working hours set" }
                         }
                     }
                 }
-                button type="submit" { "Save" }
-            }
-        }
-        section class="panel" aria-labelledby="feed-title" {
-            h2 id="feed-title" { "Reminders on your phone" }
-            p { "Subscribe to a private calendar of your breaks, so that your phone reminds you even when Keel is closed." }
-            @if let Some(t) = feed_url {
-                p class="notice" role="status" { "Your private calendar address (copy it now; Keel keeps only a fingerprint of it):" }
-                p { code class="feed" { (feed_base) "/feeds/breaks/" (t) ".ics" } }
-            }
-            form method="post" action="/breaks/feed" class="ack" {
-                (csrf::field(&token))
-                button type="submit" class="secondary" { @if has_feed { "Replace the calendar link" } @else { "Create a calendar link" } }
-            }
-            @if has_feed {
-                form method="post" action="/breaks/feed/revoke" class="ack" {
-                    (csrf::field(&token))
-                    button type="submit" class="secondary" { "Turn the calendar link off" }
+                p class="hint" { "Every " (settings.interval_minutes) " minutes from " (settings.start.format("%H:%M")) " to " (settings.end.format("%H:%M")) ": stand or walk for about 2 minutes." } (crate::pages::kit::why("Rule ERG-BREAK: a short break every 30 minutes of sitting."))
+                div class="js-only" hidden {
+                    button type="button" id="allow-notifications" class="secondary" { "Allow notifications" }
+                    " "
+                    button type="button" id="test-reminder" class="secondary" { "Try a reminder in 5 seconds" }
                 }
             }
-        }
-        script src="/static/breaks.js" defer {}
-    };
+            section id="break-prompt" class="alert prompt" aria-labelledby="prompt-title" hidden {
+                h2 id="prompt-title" { "Time for a 2-minute break" }
+                p { "Stand up and move: it is the single best thing for a back that sits." }
+            }
+            @if let Some(r) = &routine {
+                section class="item" aria-labelledby="routine-title" {
+                    h2 id="routine-title" { "This break: " (r.name) @if !r.name.contains("minute") { " (" (r.minutes) " minutes)" } }
+                    ul class="cues" { @for c in &r.cues { li { (c) } } }
+                    form method="post" action="/breaks/log" {
+                        (csrf::field(&token))
+                        input type="hidden" name="exercise_id" value=(r.exercise_id);
+                        button type="submit" id="took-break" { "I took my break" }
+                    }
+                }
+            }
+            }
+            p { "Breaks today: " strong { (taken.len()) } @if !taken.is_empty() { " (last at " (taken.last().map(|b| b.taken_at.format("%H:%M").to_string()).unwrap_or_default()) ")" } }
+            @if input.standing_desk == Some(true) {
+                section class="panel" aria-labelledby="sitstand-title" {
+                    h2 id="sitstand-title" { "Sitting and standing today" }
+                    p { "Sitting " strong { (balance.sitting_minutes) " min" } ", standing " strong { (balance.standing_minutes) " min" } "." }
+                    @if let Some(f) = &sit_stand_finding { p { (f.fix) } (crate::pages::kit::why(format!("Rule {}.", f.rule))) }
+                    form method="post" action="/breaks/posture" class="row" {
+                        (csrf::field(&token))
+                        div class="mini" {
+                            label for="posture" { "I was" }
+                            select id="posture" name="posture" aria-invalid=[invalid(posture_errors, "posture")] aria-describedby=[described_by(posture_errors, "posture")] {
+                                option value="sit" selected[posture_values.get("posture") != Some("stand")] { "sitting" }
+                                option value="stand" selected[posture_values.get("posture") == Some("stand")] { "standing" }
+                            }
+                            (field_error(posture_errors, "posture"))
+                        }
+                        div class="mini" {
+                            label for="minutes" { "for minutes" }
+                            input type="number" id="minutes" name="minutes" min="1" max="1440" value=(posture_values.get("minutes").unwrap_or("30")) aria-invalid=[invalid(posture_errors, "minutes")] aria-describedby=[described_by(posture_errors, "minutes")];
+                            (field_error(posture_errors, "minutes"))
+                        }
+                        button type="submit" { "Add" }
+                    }
+                }
+            }
+            section class="panel" aria-labelledby="settings-title" {
+                h2 id="settings-title" { "Working hours" }
+                form method="post" action="/breaks/settings" {
+                    (csrf::field(&token))
+                    div class="row" {
+                        div class="mini" {
+                            label for="start" { "Start" }
+                            input type="time" id="start" name="start" value=(setting("start", settings.start.format("%H:%M").to_string())) aria-invalid=[invalid(settings_errors, "start")] aria-describedby=[described_by(settings_errors, "start")];
+                            (field_error(settings_errors, "start"))
+                        }
+                        div class="mini" {
+                            label for="end" { "End" }
+                            input type="time" id="end" name="end" value=(setting("end", settings.end.format("%H:%M").to_string())) aria-invalid=[invalid(settings_errors, "end")] aria-describedby=[described_by(settings_errors, "end")];
+                            (field_error(settings_errors, "end"))
+                        }
+                        div class="mini" {
+                            label for="interval_minutes" { "Every (min)" }
+                            input type="number" id="interval_minutes" name="interval_minutes" min="10" max="120" value=(setting("interval_minutes", settings.interval_minutes.to_string())) aria-invalid=[invalid(settings_errors, "interval_minutes")] aria-describedby=[described_by(settings_errors, "interval_minutes")];
+                            (field_error(settings_errors, "interval_minutes"))
+                        }
+                    }
+                    fieldset aria-describedby=[described_by(settings_errors, "working_days")] {
+                        legend { "Working days" }
+                        (field_error(settings_errors, "working_days"))
+                        @for d in days {
+                            span class="choice-inline" {
+                                input type="checkbox" id={"day-" (d)} name="working_days" value=(d) checked[working.contains(&d)];
+                                label for={"day-" (d)} { (d) }
+                            }
+                        }
+                    }
+                    button type="submit" { "Save" }
+                }
+            }
+    @if !emergency {
+                    section class="panel" aria-labelledby="feed-title" {
+                h2 id="feed-title" { "Reminders on your phone" }
+                p { "Subscribe to a private calendar of your breaks, so that your phone reminds you even when Keel is closed." }
+                @if let Some(t) = feed_url {
+                    p class="notice" role="status" { "Your private calendar address (copy it now; Keel keeps only a fingerprint of it):" }
+                    p { code class="feed" { (feed_base) "/feeds/breaks/" (t) ".ics" } }
+                }
+                form method="post" action="/breaks/feed" class="ack" {
+                    (csrf::field(&token))
+                    button type="submit" class="secondary" { @if has_feed { "Replace the calendar link" } @else { "Create a calendar link" } }
+                }
+                @if has_feed {
+                    form method="post" action="/breaks/feed/revoke" class="ack" {
+                        (csrf::field(&token))
+                        button type="submit" class="secondary" { "Turn the calendar link off" }
+                    }
+                }
+            }
+            }
+            script src="/static/breaks.js" defer {}
+        };
     crate::pages::kit::with_csrf_cookie(
         (status, layout_in("breaks", "Breaks", body)).into_response(),
         cookie,

@@ -122,7 +122,10 @@ pub async fn page(
             }
         }
         p class="hint" { "Targets from the WHO physical activity guidelines: 150 minutes of moderate activity and muscle strengthening on 2 days a week. A walk counted in your check-in and in your log counts once." }
-        p { a href="/api/v1/calendar.ics" { "Add the next 7 days' sessions to your calendar (.ics)" } }
+        // No sessions to plan while today is an emergency.
+        @if crate::safety::emergency_now().is_none() {
+            p { a href="/api/v1/calendar.ics" { "Add the next 7 days' sessions to your calendar (.ics)" } }
+        }
     };
     (StatusCode::OK, layout_in("week", "Week", body)).into_response()
 }

@@ -207,6 +207,7 @@ both_backends! {
                 assert!(main.contains("href=\"tel:112\""), "{p}: the number to call");
                 assert!(!main.contains("id=\"plan-title\""), "{p}: no plan");
                 assert!(!main.contains("id=\"break-prompt\"") && !main.contains("id=\"timer\""), "{p}: no break prompt");
+                assert!(!main.contains("calendar.ics") && !main.contains("feed-title"), "{p}: no sessions or reminders to subscribe to");
                 assert!(!main.contains("class=\"notice\""), "{p}: nothing above it");
             }
         }
