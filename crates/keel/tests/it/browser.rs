@@ -210,6 +210,10 @@ async fn a_typical_check_in_on_a_phone_is_eight_taps() {
         "no sideways scrolling: {scroll_width} > {width}"
     );
     let scrolled = (save_bottom - height).max(0.0);
+    eprintln!(
+        "check-in at {width}x{height}: Save ends at {save_bottom} px, {scrolled} px of scrolling ({:.2} screens)",
+        scrolled / height
+    );
     assert!(
         scrolled <= 2.0 * height,
         "Save is {scrolled} px of scrolling down, more than two screens of {height}"
