@@ -112,7 +112,7 @@ fn status_block(assessment: Option<&BoneAssessment>, record: &BoneRecord) -> Mar
                     } @else {
                         ul class="findings" {
                             @for f in &a.findings {
-                                li { (f.message) " " (crate::pages::kit::why(format!("Rule {}, source {}.", f.rule, f.source))) }
+                                li { (f.message) " " (crate::pages::kit::why(crate::pages::kit::rule_evidence(&f.rule, &f.source))) }
                             }
                         }
                     }

@@ -216,7 +216,7 @@ async fn render_desk(
             @if !a.findings.is_empty() {
                 h3 { "What to change" }
                 ul class="findings" {
-                    @for f in &a.findings { li { (f.fix) " " (crate::pages::kit::why(format!("Rule {}, source {}.", f.rule, f.source))) } }
+                    @for f in &a.findings { li { (f.fix) " " (crate::pages::kit::why(crate::pages::kit::rule_evidence(&f.rule, &f.source))) } }
                 }
             }
             p class="hint" { "Heights from your stature are averages for adults: starting points. Your own measurements, when you enter them, replace them." }

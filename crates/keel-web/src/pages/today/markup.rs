@@ -194,7 +194,7 @@ pub(crate) fn today_markup(
             section class="alert soon" aria-labelledby="bone-due-title" {
                 h2 id="bone-due-title" { "A bone density scan is due" }
                 @for f in b.findings.iter().filter(|f| matches!(f.rule.as_str(), "BONE-DEXA-50" | "BONE-DEXA-RISK" | "BONE-DEXA-65" | "BONE-REPEAT-DUE" | "BONE-OST")) {
-                    p { (f.message) } (crate::pages::kit::why(format!("Rule {}, source {}.", f.rule, f.source)))
+                    p { (f.message) } (crate::pages::kit::why(crate::pages::kit::rule_evidence(&f.rule, &f.source)))
                 }
                 p { a href="/bone" { "See your bone health and record a result" } }
             }
@@ -222,7 +222,7 @@ fn finding_list(
                 li {
                     (f.message)
                     " "
-                    (crate::pages::kit::why(format!("Rule {}, source {}.", f.rule, f.source)))
+                    (crate::pages::kit::why(crate::pages::kit::rule_evidence(&f.rule, &f.source)))
                     @if level != TriageLevel::Emergency {
                         form method="post" action="/acknowledge" class="ack" {
                             (csrf::field(token))
@@ -253,7 +253,7 @@ fn acknowledged_block(plan: &PlanView) -> Markup {
                             li {
                                 (f.message) " "
                                 span class="hint" { "You said you had seen a clinician on " (a.acknowledged_on.format("%-d %B")) "; this stays quiet until " (a.muted_until.format("%-d %B")) "." }
-                                (crate::pages::kit::why(format!("Rule {}, source {}.", f.rule, f.source)))
+                                (crate::pages::kit::why(crate::pages::kit::rule_evidence(&f.rule, &f.source)))
                             }
                         }
                     }
@@ -452,7 +452,7 @@ fn plan_block(plan: &PlanView, token: &str, sent: Option<Sent<'_>>) -> Markup {
         section class={"daytype " (plan.day_type.name())} aria-labelledby="daytype-title" {
             h2 id="daytype-title" { (plan.day_type.title()) }
             p class="reason" { (plan.reason) }
-            (crate::pages::kit::why(format!("Rule {} in Keel's published rules.", plan.rule)))
+            (crate::pages::kit::why(format!("The day type follows Keel's rule {}, from your pain, sleep and energy today and your last two weeks.", plan.rule)))
             @if plan.day_type != DayType::Stop {
                 @let next = plan.items.iter().find(|i| !plan.logged.iter().any(|l| l.exercise_id == i.exercise_id));
                 @match next {
