@@ -11,9 +11,7 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 use crate::csrf;
-use crate::pages::kit::{
-    FormValues, described_by, field_error, invalid, layout_in, movement_list, read_form,
-};
+use crate::pages::kit::{FormValues, described_by, field_error, invalid, layout_in, read_form};
 use crate::state::AppState;
 use keel_app::views;
 
@@ -104,14 +102,13 @@ fn status_block(assessment: Option<&BoneAssessment>, record: &BoneRecord) -> Mar
                         dt { "Scans on record" }
                         dd { (record.dexa.len()) }
                     }
-                    @if a.exercise_caution {
-                        p { "Your plan leaves out " (movement_list(&bone::caution_exclusions(a, record.profile.vertebral_fracture).into_iter().collect::<Vec<_>>())) " to protect your spine." }
-                    }
+
                     @if a.findings.is_empty() {
                         p { "No bone-health rule applies to what you have recorded." }
                     } @else {
                         ul class="findings" {
-                            @for f in &a.findings {
+                            // With a scan on record, the self-assessment score's prompt to get one is moot.
+                            @for f in a.findings.iter().filter(|f| !(f.rule == "BONE-OST" && !record.dexa.is_empty())) {
                                 li { (f.message) " " (crate::pages::kit::why(crate::pages::kit::rule_evidence(&f.rule, &f.source))) }
                             }
                         }
