@@ -108,7 +108,7 @@ fn status_block(assessment: Option<&BoneAssessment>, record: &BoneRecord) -> Mar
                     } @else {
                         ul class="findings" {
                             // With a scan on record, the self-assessment score's prompt to get one is moot.
-                            @for f in a.findings.iter().filter(|f| !(f.rule == "BONE-OST" && !record.dexa.is_empty())) {
+                            @for f in a.findings.iter().filter(|f| f.rule != "BONE-OST" || record.dexa.is_empty()) {
                                 li { (f.message) " " (crate::pages::kit::why(crate::pages::kit::rule_evidence(&f.rule, &f.source))) }
                             }
                         }
