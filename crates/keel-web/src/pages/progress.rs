@@ -188,9 +188,14 @@ async fn render(
         section aria-labelledby="helps-title" {
             h2 id="helps-title" { "What goes with better days" }
             p class="hint" { "How each thing on a day went with your pain the next day, over the last 90 days. A link is a pattern to notice, not proof that one thing causes the other." }
-            ul class="findings" {
-                @for a in &view.associations {
-                    li { strong { (a.label) ": " } (a.summary) }
+            @let patterns: Vec<_> = view.associations.iter().filter(|a| a.rho.is_some_and(|r| r.abs() >= keel_core::progress::PATTERN_RHO)).collect();
+            @if patterns.is_empty() {
+                p { "No clear links yet. Keel looks again as your check-ins add up; the details are below." }
+            } @else {
+                ul class="findings" {
+                    @for a in &patterns {
+                        li { strong { (a.label) ": " } (a.summary) }
+                    }
                 }
             }
             details class="why" {
@@ -198,7 +203,7 @@ async fn render(
                 p class="hint" { "Spearman's rank correlation between each factor and the next day's pain, from at least 21 days with both; a pattern is shown from a correlation of 0.3 either way." }
                 ul class="hint" {
                     @for a in &view.associations {
-                        li { (a.label) ": " (a.n) " paired days" @if let Some(r) = a.rho { ", rho " (format!("{r:.2}")) } }
+                        li { (a.label) ": " (a.summary) " (" (a.n) " paired days" @if let Some(r) = a.rho { ", rho " (format!("{r:.2}")) } ")" }
                     }
                 }
             }

@@ -561,6 +561,8 @@ both_backends! {
     s.post_json("/api/v1/checkins", &serde_json::json!({"pain": 4, "night_pain": true})).await;
     s.client.put(s.url("/api/v1/profile")).json(&serde_json::json!({"age": 61, "weight_kg": 52.0, "height_cm": 160.0, "tallest_height_cm": 165.0})).send().await.unwrap();
     s.client.put(s.url("/api/v1/desk")).json(&serde_json::json!({"stature_cm": 160.0, "seat_height_cm": 52.0})).send().await.unwrap();
+    let (_, progress) = page(&s, "/progress").await;
+    assert!(main_words(&progress).contains("No clear links yet"), "one line, not one per factor");
     for path in ["/", "/bone", "/desk", "/breaks", "/progress"] {
         let (_, html) = page(&s, path).await;
         assert!(html.contains("<details class=\"why\">"), "{path}: the evidence one tap away");
