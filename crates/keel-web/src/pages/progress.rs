@@ -157,6 +157,9 @@ async fn render(
             div class="goal" {
                 h2 { "Six-week trend" }
                 p { (t.trend.describe()) }
+                @if t.trend.t1 == Some(true) || t.trend.t2 == Some(true) {
+                    p { strong { "Book an appointment with your GP or physiotherapist within the next two weeks." } }
+                }
                 details class="why" {
                     summary { "Why?" }
                     p class="hint" { "Worsening over six weeks (T1): " (match t.trend.t1 { Some(true) => "yes", Some(false) => "no", None => "not enough data" })
