@@ -32,8 +32,13 @@
     if (due === null) return;
     var left = Math.max(0, Math.round((due - Date.now()) / 1000));
     if (left <= 0) { fire(); left = interval; }
-    var h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
-    countdown.textContent = "In " + (h > 0 ? h + ":" + pad(m) : m) + ":" + pad(s);
+    // In words, never like a clock time: "in 9 min (at 15:00)", "in 40 s".
+    var at = new Date(due);
+    var when = " (at " + pad(at.getHours()) + ":" + pad(at.getMinutes()) + ")";
+    var mins = Math.ceil(left / 60);
+    var h = Math.floor(mins / 60), m = mins % 60;
+    countdown.textContent = left < 60 ? "In " + left + " s"
+      : "In " + (h > 0 ? h + " h " + (m > 0 ? m + " min" : "") : m + " min") + when;
   }
 
   var allow = document.getElementById("allow-notifications");

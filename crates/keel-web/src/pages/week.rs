@@ -27,8 +27,9 @@ pub fn chart(w: &WeekSummary) -> Markup {
         .days
         .iter()
         .map(|d| f64::from(d.moderate_minutes))
-        .fold(daily_share(w) * 1.5, f64::max)
-        .ceil();
+        .fold(daily_share(w) * 1.5, f64::max);
+    // A round top for the axis, so its ticks read 0, 20, 40 rather than 0, 16, 33.
+    let max = (max / 20.0).ceil() * 20.0;
     let slot = (width - left - 8.0) / 7.0;
     let y = |v: f64| top + plot_h - v / max * plot_h;
     let guide = y(daily_share(w));
