@@ -19,7 +19,8 @@ pub struct ReportData {
     pub risk_factors: Vec<String>,
     pub bone: Option<BoneAssessment>,
     pub dexa: Vec<String>,
-    pub red_flags: Vec<(NaiveDate, String, String, String)>,
+    /// Each rule that fired in the period once, with the days it fired on.
+    pub red_flags: Vec<FindingGroup>,
     pub pain_days: Vec<PainDay>,
     pub pain_mean: Option<f64>,
     pub check_ins: usize,
@@ -28,6 +29,74 @@ pub struct ReportData {
     pub active_days: usize,
     pub breaks: usize,
     pub notes: Vec<(NaiveDate, String)>,
+}
+
+/// A rule's findings over the period: said once, with when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindingGroup {
+    pub rule: String,
+    pub level: String,
+    pub message: String,
+    /// Runs of consecutive check-ins that carried it: (first day, last day, check-ins).
+    pub runs: Vec<(NaiveDate, NaiveDate, usize)>,
+}
+
+impl FindingGroup {
+    /// When it fired, in words: "14 November to 2 December, every check-in (19)"; single days
+    /// as "3 November"; runs joined with "; ".
+    pub fn when(&self) -> String {
+        let day = |d: NaiveDate| d.format("%-d %B").to_string();
+        self.runs
+            .iter()
+            .map(|(a, b, n)| {
+                if a == b {
+                    day(*a)
+                } else {
+                    format!("{} to {}, every check-in ({n})", day(*a), day(*b))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// Groups findings by rule, in order of first appearance; a run is broken by a check-in
+/// without the finding.
+pub fn group_findings(check_ins: &[keel_store::StoredCheckIn]) -> Vec<FindingGroup> {
+    let mut groups: Vec<FindingGroup> = Vec::new();
+    let mut last_seen: Vec<Option<usize>> = Vec::new();
+    for (i, s) in check_ins.iter().enumerate() {
+        for f in s
+            .triage
+            .findings
+            .iter()
+            .filter(|f| f.level != TriageLevel::None)
+        {
+            let date = s.check_in.date;
+            match groups.iter().position(|g| g.rule == f.rule) {
+                Some(k) => {
+                    let run = groups[k].runs.last_mut().expect("a group has a run");
+                    if last_seen[k].is_some_and(|j| j + 1 == i) {
+                        run.1 = date;
+                        run.2 += 1;
+                    } else {
+                        groups[k].runs.push((date, date, 1));
+                    }
+                    last_seen[k] = Some(i);
+                }
+                None => {
+                    groups.push(FindingGroup {
+                        rule: f.rule.clone(),
+                        level: f.level.name().to_string(),
+                        message: f.message.clone(),
+                        runs: vec![(date, date, 1)],
+                    });
+                    last_seen.push(Some(i));
+                }
+            }
+        }
+    }
+    groups
 }
 
 /// Longest period one report covers.
@@ -89,22 +158,9 @@ pub async fn gather(
         ));
     }
     let check_ins = store.check_ins(user, from, to).await?;
-    let mut red_flags = Vec::new();
+    let red_flags = group_findings(&check_ins);
     let mut notes = Vec::new();
     for s in &check_ins {
-        for f in s
-            .triage
-            .findings
-            .iter()
-            .filter(|f| f.level != TriageLevel::None)
-        {
-            red_flags.push((
-                s.check_in.date,
-                f.rule.clone(),
-                f.level.name().to_string(),
-                f.message.clone(),
-            ));
-        }
         if let Some(n) = &s.check_in.notes {
             notes.push((s.check_in.date, n.clone()));
         }
@@ -304,8 +360,11 @@ pub fn pdf_report(r: &ReportData) -> Result<Vec<u8>, String> {
     if r.red_flags.is_empty() {
         w.text("None.", 10.0);
     }
-    for (d, rule, level, msg) in &r.red_flags {
-        w.text(&format!("{d}  {level}  {rule}: {msg}"), 9.5);
+    for g in &r.red_flags {
+        w.text(
+            &format!("{} ({}, {}): {}", g.when(), g.level, g.rule, g.message),
+            9.5,
+        );
     }
     w.heading("Pain");
     w.text(

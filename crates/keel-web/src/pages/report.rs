@@ -37,8 +37,8 @@ pub fn html_report(r: &ReportData) -> Markup {
         @if r.red_flags.is_empty() { p { "None." } } @else {
             table {
                 caption { "Warning signs recorded" }
-                thead { tr { th scope="col" { "Date" } th scope="col" { "Level" } th scope="col" { "Rule" } th scope="col" { "Meaning" } } }
-                tbody { @for (d, rule, level, msg) in &r.red_flags { tr { td { (d) } td { (level) } td { (rule) } td { (msg) } } } }
+                thead { tr { th scope="col" { "When" } th scope="col" { "Level" } th scope="col" { "Rule" } th scope="col" { "Meaning" } } }
+                tbody { @for g in &r.red_flags { tr { td { (g.when()) } td { (g.level) } td { (g.rule) } td { (g.message) } } } }
             }
         }
         h2 { "Pain" }

@@ -620,3 +620,19 @@ both_backends! {
     assert!(!today.contains("yesterday</legend>"));
     }
 }
+
+both_backends! {
+    /// The report says each finding once, with the days it fired on, not once a day.
+    async fn the_report_groups_a_finding_over_its_days(tdb: &TestDb) {
+    let s = Server::start(&tdb.url);
+    for (d, night) in [(5, true), (4, true), (3, true), (2, false), (1, true)] {
+        let body = serde_json::json!({"date": crate::helpers::days_ago(d), "pain": 3, "night_pain": night});
+        assert_eq!(s.post_json("/api/v1/checkins", &body).await.status().as_u16(), 201);
+    }
+    let (_, html) = page(&s, "/report").await;
+    assert_eq!(html.matches("<td>RF-NIGHT-PAIN</td>").count(), 1, "one row for the rule");
+    let day = |n: i64| (crate::helpers::today_date() - chrono::Duration::days(n)).format("%-d %B").to_string();
+    let when = format!("{} to {}, every check-in (3); {}", day(5), day(3), day(1));
+    assert!(html.contains(&when), "{when}");
+    }
+}
