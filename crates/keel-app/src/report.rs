@@ -31,6 +31,17 @@ pub struct ReportData {
     pub notes: Vec<(NaiveDate, String)>,
 }
 
+/// The period in words: "4 September to 2 December 2026" (the first year said when it differs).
+pub fn period_words(from: NaiveDate, to: NaiveDate) -> String {
+    use chrono::Datelike;
+    let first = if from.year() == to.year() {
+        from.format("%-d %B").to_string()
+    } else {
+        from.format("%-d %B %Y").to_string()
+    };
+    format!("{first} to {}", to.format("%-d %B %Y"))
+}
+
 /// A rule's findings over the period: said once, with when.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindingGroup {
@@ -202,7 +213,14 @@ pub async fn gather(
         dexa: record
             .dexa
             .iter()
-            .map(|d| format!("{}: {} T-score {:.1}", d.date, d.site.label(), d.t_score))
+            .map(|d| {
+                format!(
+                    "{}: {} T-score {:.1}",
+                    d.date.format("%-d %B %Y"),
+                    d.site.label(),
+                    d.t_score
+                )
+            })
             .collect(),
         red_flags,
         pain_days,
@@ -327,7 +345,10 @@ pub fn pdf_report(r: &ReportData) -> Result<Vec<u8>, String> {
         doc: PdfDocument::new(&format!("Keel report {} to {}", r.from, r.to)),
         y: TOP,
     };
-    w.text(&format!("Keel report: {} to {}", r.from, r.to), 17.0);
+    w.text(
+        &format!("Keel report: {}", period_words(r.from, r.to)),
+        17.0,
+    );
     w.text(DISCLAIMER, 8.5);
     w.heading("Profile");
     if r.profile.is_empty() {

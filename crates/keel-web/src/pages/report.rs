@@ -17,7 +17,7 @@ use keel_app::report::{ReportData, adherence, bone_lines, gather, parse_period, 
 
 pub fn html_report(r: &ReportData) -> Markup {
     html! {
-        h1 { "Keel report: " (r.from) " to " (r.to) }
+        h1 { "Keel report: " (keel_app::report::period_words(r.from, r.to)) }
         p class="hint" { (DISCLAIMER) " Made by Keel from her own records; rule ids refer to Keel's published rules." }
         p class="no-print" { a href={"/report.pdf?from=" (r.from) "&to=" (r.to)} { "Download as PDF" } " · Print this page from your browser's menu." }
         form method="get" action="/report" class="row no-print" {
