@@ -546,7 +546,8 @@ fn bleeding_findings(input: &StageInput, periods: &[Period]) -> Vec<StageFinding
             .any(|c| c.kind == ContextKind::HormoneTherapySystemic && c.covers_any(d.date, d.date));
         recent(d.date)
             && !on_hrt
-            && before.is_some_and(|p| (d.date - p.end).num_days() > POST_GAP_DAYS)
+            // "365 days or more after the end of the period before it" (section 8's row).
+            && before.is_some_and(|p| (d.date - p.end).num_days() >= POST_GAP_DAYS)
     });
     if pmb {
         out.push(finding(

@@ -279,18 +279,19 @@ fn bleeding_findings_fire_within_ninety_days() {
     let mut b = log(&[(60, 4), (32, 4)]);
     b.push(json!({"date": back(10).to_string(), "flow": "spotting", "after_sex": true}));
     assert_eq!(rules(&stage_of(b, json!([]))), ["RF-BLEED-BETWEEN"]);
-    // RF-PMB: 365 days without bleeding, then bleeding; not on systemic hormone therapy
+    // RF-PMB: bleeding 365 days or more after the end of the period before it (that period
+    // ends 398 days back, so 33 days back is exactly 365 days after); not on systemic HRT
     let mut b = log(&[(400, 3)]);
-    b.push(json!({"date": back(32).to_string(), "flow": "spotting"}));
+    b.push(json!({"date": back(33).to_string(), "flow": "spotting"}));
     assert_eq!(rules(&stage_of(b.clone(), json!([]))), ["RF-PMB"]);
     let on_hrt =
         json!([{"kind": "hormone_therapy_systemic", "from": back(60).to_string(), "to": null}]);
     assert!(rules(&stage_of(b, on_hrt)).is_empty());
     let mut b = log(&[(400, 3)]);
-    b.push(json!({"date": back(33).to_string(), "flow": "spotting"}));
+    b.push(json!({"date": back(34).to_string(), "flow": "spotting"}));
     assert!(
         !rules(&stage_of(b, json!([]))).contains(&"RF-PMB"),
-        "364 days between: not yet"
+        "364 days after the end: not yet"
     );
 }
 
