@@ -357,3 +357,46 @@ pub async fn sessions_calendar(
         chrono::Utc::now().naive_utc(),
     ))
 }
+
+/// An earlier urgent finding she has not said she took to a clinician: each later check-in
+/// within 14 days asks about it (safety-netting, clinical-rules.md section 1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUp {
+    pub rule: String,
+    pub message: String,
+    /// The first check-in in the window that carried it.
+    pub since: NaiveDate,
+}
+
+/// The follow-ups of the day of `today`: urgent findings of the check-ins in the 14 days
+/// before it, each once, less those acknowledged since and those the day shows itself.
+pub async fn follow_ups(
+    store: &Store,
+    user: UserId,
+    today: &StoredCheckIn,
+    acks: &[Acknowledgement],
+) -> Result<Vec<FollowUp>, StoreError> {
+    let date = today.check_in.date;
+    let from = date - chrono::Duration::days(keel_core::rules::MUTE_DAYS);
+    let earlier = store
+        .check_ins(user, from, date.pred_opt().unwrap_or(date))
+        .await?;
+    let mut out: Vec<FollowUp> = Vec::new();
+    for s in &earlier {
+        for f in s.triage.findings_at(keel_core::TriageLevel::Urgent) {
+            let seen_since = acks
+                .iter()
+                .any(|a| a.rule == f.rule && a.acknowledged_on >= s.check_in.date);
+            let shown_today = today.triage.findings.iter().any(|g| g.rule == f.rule);
+            if seen_since || shown_today || out.iter().any(|n| n.rule == f.rule) {
+                continue;
+            }
+            out.push(FollowUp {
+                rule: f.rule.clone(),
+                message: f.message.clone(),
+                since: s.check_in.date,
+            });
+        }
+    }
+    Ok(out)
+}

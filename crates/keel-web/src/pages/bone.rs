@@ -120,7 +120,7 @@ fn status_block(assessment: Option<&BoneAssessment>, record: &BoneRecord) -> Mar
     }
 }
 
-fn profile_values(p: &BoneProfile) -> FormValues {
+pub(crate) fn profile_values(p: &BoneProfile) -> FormValues {
     let mut out = Vec::new();
     let mut put = |k: &str, v: Option<String>| {
         if let Some(v) = v {

@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use keel_core::ValidationErrors;
 use keel_core::bone::{BoneProfile, GOALS, RiskFactor};
+use keel_core::rules::Question;
 use maud::{Markup, html};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -114,29 +115,28 @@ fn section_form(
     }
 }
 
-/// Her profile as the forms show it.
+/// Her profile as the forms show it: what the Bone form shows (age, height, weight among it),
+/// and her history and goals.
 fn values_of(p: &BoneProfile) -> FormValues {
-    let mut v = Vec::new();
-    let mut put = |k: &str, x: Option<String>| {
-        if let Some(x) = x {
-            v.push((k.to_string(), x));
-        }
-    };
-    put("age", p.age.map(|a| a.to_string()));
-    put("height_cm", p.height_cm.map(|h| h.to_string()));
-    put("weight_kg", p.weight_kg.map(|w| w.to_string()));
+    let mut v = crate::pages::bone::profile_values(p).0;
     let word = |b: Option<bool>| b.map(|b| if b { "yes" } else { "no" }.to_string());
-    put("cancer_history", word(p.cancer_history));
-    put("known_low_bone_density", word(p.known_low_bone_density));
     let answers = p.standing_answers();
-    put(
-        "fragility_fracture",
-        word(answers.get(keel_core::rules::Question::PreviousFragilityFracture)),
-    );
-    put(
-        "glucocorticoids",
-        word(answers.get(keel_core::rules::Question::OralSteroids3Months)),
-    );
+    for (k, answer) in [
+        ("cancer_history", p.cancer_history),
+        ("known_low_bone_density", p.known_low_bone_density),
+        (
+            "fragility_fracture",
+            answers.get(Question::PreviousFragilityFracture),
+        ),
+        (
+            "glucocorticoids",
+            answers.get(Question::OralSteroids3Months),
+        ),
+    ] {
+        if let Some(w) = word(answer) {
+            v.push((k.to_string(), w));
+        }
+    }
     for g in &p.goals {
         v.push(("goals".into(), g.clone()));
     }

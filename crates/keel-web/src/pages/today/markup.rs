@@ -65,15 +65,16 @@ pub(crate) struct TodayData {
     /// Her first visit: the welcome comes first.
     pub(crate) first_visit: bool,
     /// Urgent findings of the days before that she has not said she took to a clinician.
-    pub(crate) netting: Vec<Netting>,
+    pub(crate) netting: Vec<keel_app::views::FollowUp>,
 }
 
-/// An earlier urgent finding to ask about again.
-#[derive(Debug, Clone)]
-pub(crate) struct Netting {
-    pub(crate) rule: String,
-    pub(crate) message: String,
-    pub(crate) since: NaiveDate,
+/// What Today shows above its content after one of her own actions.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Shown<'a> {
+    /// A sentence: "Check-in saved.", and the like.
+    Notice(&'a str),
+    /// She answered "not yet" about an earlier urgent finding (its rule): the advice again.
+    NotYet(&'a str),
 }
 
 impl TodayData {
@@ -93,7 +94,7 @@ pub(crate) fn today_markup(
     date: NaiveDate,
     data: &TodayData,
     form: &TodayForms,
-    notice: Option<&str>,
+    shown: Option<Shown<'_>>,
     token: &str,
 ) -> Markup {
     let sent = form.sent;
@@ -145,7 +146,7 @@ pub(crate) fn today_markup(
                 a href=(if n == today { "/".to_string() } else { format!("/?date={n}") }) { (n.format("%a %-d %b")) " →" }
             } @else { span {} }
         }
-        @if let Some(rule) = notice.and_then(|n| n.strip_prefix("not-yet:")) {
+        @if let Some(Shown::NotYet(rule)) = shown {
             @if let Some(n) = netting.iter().find(|n| n.rule == rule) {
                 section class="alert urgent" role="alert" aria-labelledby="not-yet-title" {
                     h2 id="not-yet-title" { "Please contact a clinician today" }
@@ -154,7 +155,7 @@ pub(crate) fn today_markup(
                     p class="calls" { (crate::safety::call(&phones.urgent, "Call")) }
                 }
             }
-        } @else if let Some(n) = notice.filter(|_| !emergency) {
+        } @else if let Some(Shown::Notice(n)) = shown.filter(|_| !emergency) {
             p class="notice" role="status" { (n) }
         }
         @if is_today && !emergency {

@@ -3,7 +3,7 @@
 
 use crate::csrf;
 use crate::pages::kit::{CheckedForm, FormValues, page_response};
-use crate::pages::today::markup::{Sent, TodayData, TodayForms, sent_date, today_markup};
+use crate::pages::today::markup::{Sent, Shown, TodayData, TodayForms, sent_date, today_markup};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -147,12 +147,20 @@ pub async fn today(
     };
     if notice.is_some() {
         // Shown once, right after one of her own writes.
-        return fresh_today(&state, &auth, &headers, date, None, notice).await;
+        return fresh_today(
+            &state,
+            &auth,
+            &headers,
+            date,
+            None,
+            notice.map(Shown::Notice),
+        )
+        .await;
     }
     if let Some(rule) = q.get("not_yet") {
         // "Not yet": the advice again, at the top of Today.
-        let notice = format!("not-yet:{rule}");
-        return fresh_today(&state, &auth, &headers, date, None, Some(&notice)).await;
+        let shown = Some(Shown::NotYet(rule.as_str()));
+        return fresh_today(&state, &auth, &headers, date, None, shown).await;
     }
     if q.get("same").map(String::as_str) == Some("yesterday") {
         return same_as_yesterday(&state, &auth, &headers, date).await;
@@ -199,7 +207,16 @@ async fn same_as_yesterday(
     };
     let Some(previous) = previous else {
         let notice = "There is no check-in for yesterday to copy.";
-        return fresh_today_with(state, auth, headers, date, None, Some(notice), None).await;
+        return fresh_today_with(
+            state,
+            auth,
+            headers,
+            date,
+            None,
+            Some(Shown::Notice(notice)),
+            None,
+        )
+        .await;
     };
     let mut values = FormValues(vec![("date".into(), date.to_string())]);
     values.0.extend(
@@ -215,7 +232,7 @@ async fn same_as_yesterday(
         headers,
         date,
         None,
-        Some(notice),
+        Some(Shown::Notice(notice)),
         Some(&values),
     )
     .await
@@ -227,9 +244,9 @@ async fn fresh_today(
     headers: &HeaderMap,
     date: NaiveDate,
     sent: Option<Sent<'_>>,
-    notice: Option<&str>,
+    shown: Option<Shown<'_>>,
 ) -> Response {
-    fresh_today_with(state, auth, headers, date, sent, notice, None).await
+    fresh_today_with(state, auth, headers, date, sent, shown, None).await
 }
 
 async fn fresh_today_with(
@@ -238,7 +255,7 @@ async fn fresh_today_with(
     headers: &HeaderMap,
     date: NaiveDate,
     sent: Option<Sent<'_>>,
-    notice: Option<&str>,
+    shown: Option<Shown<'_>>,
     prefill: Option<&FormValues>,
 ) -> Response {
     let data = match today_data(state, auth.user, date).await {
@@ -262,7 +279,7 @@ async fn fresh_today_with(
             errors,
             sent,
         };
-        today_markup(state.today(), date, &data, &form, notice, token).into_string()
+        today_markup(state.today(), date, &data, &form, shown, token).into_string()
     })
 }
 
@@ -358,20 +375,12 @@ async fn today_data(
         .filter(|q| q.due)
         .map(|q| reminder_words(&q.instrument))
         .collect();
-    // Safety-netting: urgent findings of the 14 days before, not yet acknowledged, are asked
-    // about on each later check-in (clinical-rules.md section 1).
-    let netting = if stored.is_some() {
-        let earlier = state
-            .store
-            .check_ins(
-                user,
-                date - chrono::Duration::days(keel_core::rules::MUTE_DAYS),
-                date.pred_opt().unwrap_or(date),
-            )
-            .await?;
-        safety_net(&earlier, &inputs.record.acknowledgements, stored.as_ref())
-    } else {
-        Vec::new()
+    // Safety-netting (clinical-rules.md section 1), asked on each later check-in.
+    let netting = match &stored {
+        Some(today) => {
+            views::follow_ups(&state.store, user, today, &inputs.record.acknowledgements).await?
+        }
+        None => Vec::new(),
     };
     // The first visit: no check-in ever, and the welcome not yet seen or skipped.
     let first_visit = stored.is_none()
@@ -386,34 +395,6 @@ async fn today_data(
         first_visit,
         netting,
     })
-}
-
-/// The urgent findings of earlier check-ins that she has not acknowledged since, each once
-/// with the day it was first seen, less those today's own check-in already shows.
-fn safety_net(
-    earlier: &[keel_store::StoredCheckIn],
-    acks: &[keel_store::Acknowledgement],
-    today: Option<&keel_store::StoredCheckIn>,
-) -> Vec<markup::Netting> {
-    let mut out: Vec<markup::Netting> = Vec::new();
-    for s in earlier {
-        for f in s.triage.findings_at(keel_core::TriageLevel::Urgent) {
-            let seen_since = acks
-                .iter()
-                .any(|a| a.rule == f.rule && a.acknowledged_on >= s.check_in.date);
-            let shown_today =
-                today.is_some_and(|t| t.triage.findings.iter().any(|g| g.rule == f.rule));
-            if seen_since || shown_today || out.iter().any(|n| n.rule == f.rule) {
-                continue;
-            }
-            out.push(markup::Netting {
-                rule: f.rule.clone(),
-                message: f.message.clone(),
-                since: s.check_in.date,
-            });
-        }
-    }
-    out
 }
 
 /// A questionnaire reminder in her words: how long, how often, what it is about.
