@@ -158,7 +158,7 @@ async fn render(
                 h2 { "Six-week trend" }
                 p { (t.trend.describe()) }
                 @if t.trend.t1 == Some(true) || t.trend.t2 == Some(true) {
-                    p { strong { "Book an appointment with your GP or physiotherapist within the next two weeks." } }
+                    p { "Book an appointment with your GP or physiotherapist within the next two weeks." }
                 }
                 details class="why" {
                     summary { "Why?" }
