@@ -86,6 +86,10 @@ pub struct PlanView {
     pub logged: Vec<Activity>,
     /// Today's exercises; empty on a stop day.
     pub items: Vec<PlanItem>,
+    /// Advice for the whole session (the ten-minute rule, keeping cool with hot flushes).
+    pub advice: Vec<String>,
+    /// The listed symptoms that made today a heavy-symptom day (doses about half).
+    pub heavy_symptoms: Vec<keel_core::symptoms::Symptom>,
     pub disclaimer: String,
 }
 
@@ -314,6 +318,8 @@ impl PlanView {
             levels: Vec::new(),
             logged: Vec::new(),
             items: p.items,
+            advice: p.advice,
+            heavy_symptoms: stored.decision.heavy_symptoms.clone(),
             disclaimer: DISCLAIMER.to_string(),
         }
     }
@@ -337,6 +343,7 @@ pub async fn sessions_calendar(
                 rule: v.rule,
                 reason: v.reason,
                 items: v.items,
+                advice: v.advice,
             },
             None => {
                 let decision = DayTypeDecision {
@@ -345,6 +352,8 @@ pub async fn sessions_calendar(
                     reason:
                         "Planned as a steady day: your check-in that morning decides the real plan."
                             .into(),
+                    heavy_symptoms: Vec::new(),
+                    hot_flushes: false,
                 };
                 plan::compose(library, date, &decision, &ctx)
             }

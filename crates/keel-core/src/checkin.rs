@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::rules::{Answers, Question};
+use crate::symptoms::SymptomLog;
 use crate::validate::{FieldReader, ValidationErrors, as_object};
 
 pub use crate::pain::{Location, Onset};
@@ -25,6 +26,8 @@ pub struct CheckIn {
     pub walking_minutes: Option<u16>,
     pub notes: Option<String>,
     pub answers: Answers,
+    /// Perimenopause symptoms and the day's bleeding (section 8), all optional.
+    pub symptoms: SymptomLog,
 }
 
 impl CheckIn {
@@ -45,6 +48,7 @@ impl CheckIn {
         let walking_minutes = r.int("walking_minutes", 0, 1440);
         let notes = r.string("notes", NOTES_MAX_CHARS);
         let answers = Answers::read(&mut r);
+        let symptoms = SymptomLog::read(&mut r);
         let mut errors = r.finish();
         if let Some(d) = date
             && d > today
@@ -67,6 +71,7 @@ impl CheckIn {
             walking_minutes: walking_minutes.map(|v| v as u16),
             notes,
             answers,
+            symptoms,
         })
     }
 
@@ -75,7 +80,11 @@ impl CheckIn {
     pub fn to_compact_json(&self) -> Value {
         let mut v = self.to_json();
         if let Value::Object(m) = &mut v {
-            m.retain(|_, v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
+            m.retain(|_, v| {
+                !v.is_null()
+                    && v.as_array().is_none_or(|a| !a.is_empty())
+                    && v.as_object().is_none_or(|o| !o.is_empty())
+            });
         }
         v
     }
@@ -91,7 +100,7 @@ impl CheckIn {
 impl Serialize for CheckIn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut m = serializer.serialize_map(Some(10 + Question::ALL.len()))?;
+        let mut m = serializer.serialize_map(Some(14 + Question::ALL.len()))?;
         m.serialize_entry("date", &self.date.to_string())?;
         m.serialize_entry("pain", &self.pain)?;
         m.serialize_entry(
@@ -108,6 +117,11 @@ impl Serialize for CheckIn {
         for q in Question::ALL {
             m.serialize_entry(q.name(), &self.answers.get(*q))?;
         }
+        let s = &self.symptoms;
+        m.serialize_entry("symptoms", &s.ratings_json())?;
+        m.serialize_entry("hot_flush_count", &s.hot_flush_count)?;
+        m.serialize_entry("custom_symptoms", &s.custom_json())?;
+        m.serialize_entry("bleeding", &s.bleeding)?;
         m.end()
     }
 }
@@ -147,10 +161,17 @@ mod tests {
         let v: Value = serde_json::from_str(&text).unwrap();
         let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
         let questions: Vec<&str> = Question::ALL.iter().map(|q| q.name()).collect();
-        assert_eq!(keys.len(), 10 + questions.len());
+        assert_eq!(keys.len(), 14 + questions.len());
         assert_eq!(
-            keys[10..].iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+            keys[10..10 + questions.len()]
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>(),
             questions
+        );
+        assert_eq!(
+            keys[10 + questions.len()..],
+            ["symptoms", "hot_flush_count", "custom_symptoms", "bleeding"]
         );
         assert_eq!(v["fever"], json!(false));
         assert_eq!(v["chest_pain"], Value::Null);

@@ -4,6 +4,7 @@ use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::checkin::CheckIn;
+use crate::symptoms::{self, COOLING_HOT_FLUSHES, Symptom};
 use crate::triage::{TriageLevel, TriageResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -82,6 +83,13 @@ pub struct DayTypeDecision {
     /// The DT-* rule id.
     pub rule: String,
     pub reason: String,
+    /// The listed symptoms that made a gentle day a heavy-symptom day (section 8): its plan is
+    /// cut to about half. Empty on any other day.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub heavy_symptoms: Vec<Symptom>,
+    /// Hot flushes rated 2 or more: the plan adds the cooling advice.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hot_flushes: bool,
 }
 
 /// Median pain of check-ins in the 14 days before `date` (today excluded), if there are any.
@@ -105,8 +113,49 @@ pub fn recent_median(recent: &[RecentDay], date: NaiveDate) -> Option<f64> {
 }
 
 /// Decides the day type. `open_urgent` says whether an urgent finding is open (not muted by an
-/// acknowledgement); emergency findings always stop the plan whatever was acknowledged.
+/// acknowledgement); emergency findings always stop the plan whatever was acknowledged. Then the
+/// heavy-symptom day (section 8): a day that would be steady or strong is gentle, and a gentle
+/// day's reason names the symptoms; stop and flare days keep their own.
 pub fn decide(
+    check_in: &CheckIn,
+    triage: &TriageResult,
+    open_urgent: bool,
+    recent: &[RecentDay],
+) -> DayTypeDecision {
+    let mut d = decide_from_pain(check_in, triage, open_urgent, recent);
+    if d.day_type == DayType::Stop {
+        return d;
+    }
+    d.hot_flushes = check_in
+        .symptoms
+        .rating(Symptom::HotFlushes)
+        .is_some_and(|r| r >= COOLING_HOT_FLUSHES);
+    let Some(heavy) = symptoms::heavy_day(&check_in.symptoms, check_in.sleep) else {
+        return d;
+    };
+    match d.day_type {
+        DayType::Steady | DayType::Strong => {
+            d.day_type = DayType::Gentle;
+            d.rule = DayType::Gentle.rule_id().to_string();
+            d.reason = format!(
+                "Your symptoms are heavy today ({}): a gentle day at about half the usual amount.",
+                heavy.because
+            );
+        }
+        DayType::Gentle => {
+            d.reason = format!(
+                "{} Your symptoms are heavy today too ({}), so the amounts are about half.",
+                d.reason, heavy.because
+            );
+        }
+        DayType::Flare | DayType::Stop => return d,
+    }
+    d.heavy_symptoms = heavy.symptoms;
+    d
+}
+
+/// The rows of section 3's table, from pain, sleep, energy and triage.
+fn decide_from_pain(
     check_in: &CheckIn,
     triage: &TriageResult,
     open_urgent: bool,
@@ -116,6 +165,8 @@ pub fn decide(
         day_type,
         rule: day_type.rule_id().to_string(),
         reason,
+        heavy_symptoms: Vec::new(),
+        hot_flushes: false,
     };
     let pain = check_in.pain;
     if triage.level == TriageLevel::Emergency {

@@ -17,6 +17,7 @@ pub mod preferences;
 pub mod progress;
 pub mod rules;
 pub mod stage;
+pub mod symptoms;
 pub mod triage;
 pub mod validate;
 
@@ -67,7 +68,10 @@ mod safety_doc {
         for (id, source) in [
             crate::rules::RF_WORSENING_6W,
             crate::rules::RF_NO_IMPROVEMENT_6W,
-        ] {
+        ]
+        .into_iter()
+        .chain(crate::stage::BLEEDING_RULES)
+        {
             code.insert((id.to_string(), "soon".to_string(), source.to_string()));
         }
         assert_eq!(documented, code);
@@ -84,6 +88,34 @@ mod safety_doc {
             .map(|d| (d.rule_id().to_string(), d.name().to_string()))
             .collect();
         assert_eq!(documented, code);
+    }
+
+    #[test]
+    fn stage_table_matches_the_code() {
+        let documented: BTreeSet<String> = rows("PH-").into_iter().map(|r| r[1].clone()).collect();
+        let code: BTreeSet<String> = ["PH-POST", "PH-UNKNOWN", "PH-LATE", "PH-EARLY", "PH-REPRO"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(documented, code);
+        for (name, value) in [
+            ("60", crate::stage::LATE_GAP_DAYS),
+            ("365", crate::stage::POST_GAP_DAYS),
+            ("7", crate::stage::EARLY_DIFFERENCE_DAYS),
+            ("10", crate::stage::EARLY_WITHIN_CYCLES as i64),
+        ] {
+            assert_eq!(name, value.to_string());
+            assert!(DOC.contains(name));
+        }
+        for (n, v) in [
+            ("3 or 4", crate::symptoms::HEAVY_RATING),
+            ("8 or more", crate::symptoms::HEAVY_SUM as u8),
+            ("night sweats are 2", crate::symptoms::HEAVY_NIGHT_SWEATS),
+            ("sleep 4/10", crate::symptoms::HEAVY_NIGHT_SWEATS_SLEEP),
+        ] {
+            assert!(DOC.contains(n), "{n}");
+            assert!(n.contains(&v.to_string()), "{n} holds {v}");
+        }
     }
 
     #[test]

@@ -146,7 +146,16 @@ pub struct Plan {
     pub rule: String,
     pub reason: String,
     pub items: Vec<PlanItem>,
+    /// Advice for the whole session: the ten-minute rule on a heavy-symptom day, keeping cool
+    /// with hot flushes (section 8).
+    #[serde(default)]
+    pub advice: Vec<String>,
 }
+
+/// The ten-minute rule of a heavy-symptom day (section 8).
+pub const TEN_MINUTE_RULE: &str = "Start with 10 minutes, then decide whether to go on: stopping there still counts as a session done.";
+/// The cooling advice for a day with hot flushes rated 2 or more (section 8).
+pub const COOLING_ADVICE: &str = "With hot flushes today: move in a cool room, keep water to hand, and wear layers you can take off.";
 
 /// Composes the session for a day. Deterministic: the same decision, context and date give
 /// the same plan; the exercise within a family rotates by date for variety. No item holds a
@@ -158,6 +167,7 @@ pub fn compose(
     ctx: &PlanContext,
 ) -> Plan {
     let day_type = decision.day_type;
+    let heavy = day_type == Gentle && !decision.heavy_symptoms.is_empty();
     let families = SESSION_FAMILIES
         .iter()
         .find(|(d, _)| *d == day_type)
@@ -255,6 +265,7 @@ pub fn compose(
                 Dose::AsLevel,
             ),
         };
+        let dose = if heavy { Dose::Half } else { dose };
         let wanted = wanted.min(pick.top_level());
         let level = pick
             .level_within(wanted, &ctx.excluded_movements)
@@ -273,12 +284,20 @@ pub fn compose(
         };
         items.push(item(pick, level, why, dose, attempt));
     }
+    let mut advice = Vec::new();
+    if heavy {
+        advice.push(TEN_MINUTE_RULE.to_string());
+    }
+    if decision.hot_flushes && !items.is_empty() {
+        advice.push(COOLING_ADVICE.to_string());
+    }
     Plan {
         date,
         day_type,
         rule: decision.rule.clone(),
         reason: decision.reason.clone(),
         items,
+        advice,
     }
 }
 
@@ -288,6 +307,30 @@ enum Dose {
     AsLevel,
     /// One set fewer (at least one): strength work on a steady day.
     OneSetFewer,
+    /// About half the volume (section 8's heavy-symptom day): half the sets where there are 2
+    /// or more, otherwise half the reps or seconds, or half the minutes; rounded down, never
+    /// below one set, 20 s or 5 minutes.
+    Half,
+}
+
+/// Shortest hold and walk a halved dose keeps (a shorter one stays as it is).
+pub const HALF_MIN_SECONDS: u16 = 20;
+pub const HALF_MIN_MINUTES: u16 = 5;
+
+/// Half of `v`, rounded down, not below `floor` (nor above `v`).
+fn halve(v: u16, floor: u16) -> u16 {
+    (v / 2).max(floor).min(v)
+}
+
+/// A level's dose at about half its volume (see [`Dose::Half`]).
+pub fn halved(l: &mut Level) {
+    match (l.sets, l.reps, l.hold_seconds, l.minutes) {
+        (Some(s), _, _, _) if s >= 2 => l.sets = Some(s / 2),
+        (_, Some(r), _, _) => l.reps = Some((r / 2).max(1)),
+        (_, None, Some(h), _) => l.hold_seconds = Some(halve(h, HALF_MIN_SECONDS)),
+        (_, None, None, Some(m)) => l.minutes = Some(halve(m, HALF_MIN_MINUTES)),
+        _ => {}
+    }
 }
 
 fn flare_why(e: &Exercise) -> String {
@@ -302,8 +345,10 @@ fn flare_why(e: &Exercise) -> String {
 
 fn item(e: &Exercise, level: u8, why: String, dose: Dose, progression_attempt: bool) -> PlanItem {
     let mut l: Level = e.level(level).clone();
-    if dose == Dose::OneSetFewer {
-        l.sets = l.sets.map(|s| s.saturating_sub(1).max(1));
+    match dose {
+        Dose::OneSetFewer => l.sets = l.sets.map(|s| s.saturating_sub(1).max(1)),
+        Dose::Half => halved(&mut l),
+        Dose::AsLevel => {}
     }
     PlanItem {
         exercise_id: e.id.clone(),

@@ -285,7 +285,10 @@ pub const RF_NO_IMPROVEMENT_6W_MESSAGE: &str = "This episode has lasted more tha
 
 /// Looks a rule up by id, across the symptom and trend rules.
 pub fn rule_level(id: &str) -> Option<TriageLevel> {
-    if id == RF_WORSENING_6W.0 || id == RF_NO_IMPROVEMENT_6W.0 {
+    if id == RF_WORSENING_6W.0
+        || id == RF_NO_IMPROVEMENT_6W.0
+        || crate::stage::BLEEDING_RULES.iter().any(|(r, _)| *r == id)
+    {
         return Some(TriageLevel::Soon);
     }
     RED_FLAG_RULES.iter().find(|r| r.id == id).map(|r| r.level)

@@ -165,6 +165,13 @@ pub struct StageAssessment {
     pub reason: String,
 }
 
+/// The bleeding rules of section 8 and their sources: each is a `soon` finding.
+pub const BLEEDING_RULES: [(&str, &str); 3] = [
+    ("RF-PMB", "NICE-NG12"),
+    ("RF-BLEED-BETWEEN", "NHS-HEAVY"),
+    ("RF-LONG-BLEED", "NHS-HEAVY"),
+];
+
 /// Days without bleeding between periods that make the late transition (PH-LATE).
 pub const LATE_GAP_DAYS: i64 = 60;
 /// Days without bleeding after a period that make it the final one (PH-POST).

@@ -6,6 +6,8 @@ fn decision(day_type: DayType) -> DayTypeDecision {
         day_type,
         rule: day_type.rule_id().into(),
         reason: "test".into(),
+        heavy_symptoms: Vec::new(),
+        hot_flushes: false,
     }
 }
 
