@@ -6,10 +6,8 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::level::TriageLevel;
-use crate::validate::{FieldReader, ValidationErrors, as_object};
 
 /// How much she bled on a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -88,6 +86,23 @@ impl ContextKind {
                 | ContextKind::HormoneTherapySystemic
                 | ContextKind::Hysterectomy
                 | ContextKind::EndometrialAblation
+        )
+    }
+
+    /// The contract's word for it.
+    pub fn key(self) -> &'static str {
+        ContextKind::ALL
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map(|(w, _)| *w)
+            .unwrap_or("hormonal_contraception")
+    }
+
+    /// Whether it is an operation (a day, not a span).
+    pub fn is_surgery(self) -> bool {
+        matches!(
+            self,
+            ContextKind::Hysterectomy | ContextKind::EndometrialAblation | ContextKind::Oophorectomy
         )
     }
 
@@ -182,121 +197,6 @@ pub const EARLY_DIFFERENCE_DAYS: i64 = 7;
 pub const EARLY_WITHIN_CYCLES: usize = 10;
 /// A bleeding finding counts while its day lies within this many days ending on the date.
 pub const FINDING_WINDOW_DAYS: i64 = 90;
-
-impl StageInput {
-    /// Validates the contract's JSON. `today` bounds every date.
-    pub fn parse(value: &Value, today: NaiveDate) -> Result<StageInput, ValidationErrors> {
-        let object = as_object(value)?;
-        let mut r = FieldReader::new(object, "");
-        let date = r.date_until("date", today);
-        let date = r.require("date", date);
-        let bleeding_raw = r.raw("bleeding");
-        let context_raw = r.raw("context");
-        let mut errors = r.finish();
-        let latest = date.unwrap_or(today);
-        let mut bleeding = BTreeMap::new();
-        if let Some(v) = bleeding_raw {
-            let Value::Array(items) = v else {
-                errors.add("bleeding", "must be a list of {\"date\", \"flow\"} entries");
-                return Err(errors);
-            };
-            for (i, item) in items.iter().enumerate() {
-                let prefix = format!("bleeding[{i}]");
-                let Some(object) = item.as_object() else {
-                    errors.add(prefix, "must be an object with \"date\" and \"flow\"");
-                    continue;
-                };
-                let mut r = FieldReader::new(object, &prefix);
-                let day = r.date("date");
-                let day = r.require("date", day);
-                let flow = r.choice("flow", Flow::ALL);
-                let flow = r.require("flow", flow);
-                let after_sex = r.bool("after_sex").unwrap_or(false);
-                errors.extend(r.finish());
-                let Some(day) = day else { continue };
-                if day > latest {
-                    errors.add(
-                        format!("{prefix}.date"),
-                        format!("must not be after the date ({latest})"),
-                    );
-                    continue;
-                }
-                if bleeding.contains_key(&day) {
-                    errors.add(format!("{prefix}.date"), "is listed twice");
-                    continue;
-                }
-                if let Some(flow) = flow {
-                    bleeding.insert(
-                        day,
-                        BleedingDay {
-                            date: day,
-                            flow,
-                            after_sex,
-                        },
-                    );
-                }
-            }
-        }
-        let mut context = Vec::new();
-        if let Some(v) = context_raw {
-            let Value::Array(items) = v else {
-                errors.add(
-                    "context",
-                    "must be a list of {\"kind\", \"from\", \"to\"} entries",
-                );
-                return Err(errors);
-            };
-            for (i, item) in items.iter().enumerate() {
-                let prefix = format!("context[{i}]");
-                let Some(object) = item.as_object() else {
-                    errors.add(
-                        prefix,
-                        "must be an object with \"kind\", \"from\" and \"to\"",
-                    );
-                    continue;
-                };
-                let mut r = FieldReader::new(object, &prefix);
-                let kind = r.choice("kind", ContextKind::ALL);
-                let kind = r.require("kind", kind);
-                let from = r.date("from");
-                let from = r.require("from", from);
-                let to = r.date("to");
-                errors.extend(r.finish());
-                if from.is_some_and(|f| f > latest) {
-                    errors.add(
-                        format!("{prefix}.from"),
-                        format!("must not be after the date ({latest})"),
-                    );
-                    continue;
-                }
-                if let (Some(f), Some(t)) = (from, to)
-                    && t < f
-                {
-                    errors.add(format!("{prefix}.to"), "must not be before \"from\"");
-                    continue;
-                }
-                if to.is_some_and(|t| t > latest) {
-                    errors.add(
-                        format!("{prefix}.to"),
-                        format!("must not be after the date ({latest})"),
-                    );
-                    continue;
-                }
-                if let (Some(kind), Some(from)) = (kind, from) {
-                    context.push(ContextEntry { kind, from, to });
-                }
-            }
-        }
-        match date {
-            Some(date) if errors.is_empty() => Ok(StageInput {
-                date,
-                bleeding,
-                context,
-            }),
-            _ => Err(errors),
-        }
-    }
-}
 
 /// Periods from the log (section 8): a period's first day is a flow day after at least 2 days
 /// without flow, or the log's first flow day (spotting alone starts none); it runs over the
@@ -607,6 +507,9 @@ fn bleeding_findings(input: &StageInput, periods: &[Period]) -> Vec<StageFinding
     }
     out
 }
+
+mod input;
+pub use input::{overlapping, parse_context};
 
 #[cfg(test)]
 mod tests;

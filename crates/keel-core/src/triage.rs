@@ -59,6 +59,24 @@ pub struct TriageResult {
 }
 
 impl TriageResult {
+    /// Adds findings from outside the symptom and trend rules (the bleeding rules of section 8)
+    /// after the others of their level; the level is the highest finding's. A rule already
+    /// listed is not listed again. Adding can only keep or raise the level.
+    pub fn add_findings(&mut self, more: Vec<Finding>) {
+        for f in more {
+            if !self.findings.iter().any(|g| g.rule == f.rule) {
+                self.findings.push(f);
+            }
+        }
+        self.findings.sort_by_key(|f| std::cmp::Reverse(f.level));
+        self.level = self
+            .findings
+            .iter()
+            .map(|f| f.level)
+            .max()
+            .unwrap_or(TriageLevel::None);
+    }
+
     pub fn findings_at(&self, level: TriageLevel) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(move |f| f.level == level)
     }

@@ -141,6 +141,25 @@ impl Store {
 }
 
 /// A stored profile, validated against the day it was saved so that a birth date stays valid.
+/// Writes her profile, replacing the one stored.
+pub(crate) async fn write_profile(
+    conn: &mut sqlx::AnyConnection,
+    user: UserId,
+    profile: &BoneProfile,
+) -> Result<(), StoreError> {
+    let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
+    sqlx::query(
+        "INSERT INTO profiles (user_id, body, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+    )
+    .bind(user.0)
+    .bind(profile.to_json().to_string())
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 pub(crate) fn profile_from(body: &str, updated_at: &str) -> Result<BoneProfile, StoreError> {
     let saved_on = updated_at
         .get(..10)

@@ -3,13 +3,26 @@
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate, SecondsFormat, Utc};
+use keel_core::bone::BoneProfile;
 use keel_core::daytype::{self, DayTypeDecision, RecentDay};
+use keel_core::stage::{BleedingDay, StageInput};
+use keel_core::symptoms::CUSTOM_MAX;
 use keel_core::triage::{self, TriageInput, TriageResult};
 use keel_core::{CheckIn, DayType};
 use sqlx::Row as _;
 
 use crate::read::Row;
 use crate::{Store, StoreError, UserId};
+
+/// A check-in's columns with the day's entry of the bleeding log.
+macro_rules! check_in_select {
+    () => {
+        "SELECT c.date AS date, c.body AS body, c.triage AS triage, c.decision AS decision, \
+         c.created_at AS created_at, c.updated_at AS updated_at, b.flow AS bleeding_flow, \
+         b.after_sex AS bleeding_after_sex FROM checkins c \
+         LEFT JOIN bleeding b ON b.user_id = c.user_id AND b.date = c.date"
+    };
+}
 
 /// A check-in as saved, with what Keel decided from it.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,8 +94,10 @@ impl Store {
         to: NaiveDate,
     ) -> Result<Vec<StoredCheckIn>, StoreError> {
         self.read_rows(
-            "SELECT date, body, triage, decision, created_at, updated_at FROM checkins
-             WHERE user_id = $1 AND date >= $2 AND date <= $3 ORDER BY date",
+            concat!(
+                check_in_select!(),
+                " WHERE c.user_id = $1 AND c.date >= $2 AND c.date <= $3 ORDER BY c.date"
+            ),
             &[
                 user.0.into(),
                 from.to_string().into(),
@@ -96,7 +111,7 @@ impl Store {
 
 /// What a save reads before its write, in one row: the day's own creation time if it was
 /// checked in already (kept when it is replaced), the rules acknowledged within the mute
-/// window, and her days the rules look at (from [`HISTORY_DAYS`] before the day up to, not
+/// window, her profile, her bleeding log up to the day, and her days the rules look at (from [`HISTORY_DAYS`] before the day up to, not
 /// including, the day) as one JSON array of `[date, pain, day_type]`. One row, because every
 /// statement is a hand-off to the SQLite driver's thread and back, and a year of rows one by
 /// one was most of a save (docs/benchmarks.md). Keyed lookups and a primary-key range.
@@ -110,7 +125,9 @@ fn context_query(postgres: bool) -> &'static str {
            (SELECT body FROM profiles WHERE user_id = $1) AS profile,
            (SELECT updated_at FROM profiles WHERE user_id = $1) AS profile_updated,
            (SELECT MAX(acknowledged_on) FROM acknowledgements
-             WHERE user_id = $1 AND rule = 'RF-CANCER-HISTORY' AND acknowledged_on <= $2) AS cancer_ack"
+             WHERE user_id = $1 AND rule = 'RF-CANCER-HISTORY' AND acknowledged_on <= $2) AS cancer_ack,
+           (SELECT COALESCE(json_agg(json_build_array(date, flow, after_sex) ORDER BY date), '[]')::TEXT
+             FROM bleeding WHERE user_id = $1 AND date <= $2) AS bleeding"
     } else {
         "SELECT (SELECT created_at FROM checkins WHERE user_id = $1 AND date = $2) AS existing,
            (SELECT group_concat(rule, ',') FROM acknowledgements
@@ -120,7 +137,9 @@ fn context_query(postgres: bool) -> &'static str {
            (SELECT body FROM profiles WHERE user_id = $1) AS profile,
            (SELECT updated_at FROM profiles WHERE user_id = $1) AS profile_updated,
            (SELECT MAX(acknowledged_on) FROM acknowledgements
-             WHERE user_id = $1 AND rule = 'RF-CANCER-HISTORY' AND acknowledged_on <= $2) AS cancer_ack"
+             WHERE user_id = $1 AND rule = 'RF-CANCER-HISTORY' AND acknowledged_on <= $2) AS cancer_ack,
+           (SELECT json_group_array(json_array(date, flow, after_sex))
+             FROM (SELECT date, flow, after_sex FROM bleeding WHERE user_id = $1 AND date <= $2 ORDER BY date)) AS bleeding"
     }
 }
 
@@ -152,21 +171,87 @@ struct Context {
     profile_updated: Option<String>,
     /// Her latest acknowledgement of RF-CANCER-HISTORY, on or before the day.
     cancer_ack: Option<String>,
+    /// Her bleeding log up to the day, as `[date, flow, after_sex]` rows.
+    bleeding: String,
 }
 
 impl Context {
-    /// Her standing answers (unanswered without a profile), and when she last acknowledged a
-    /// cancer history finding.
-    fn standing(&self) -> Result<(keel_core::rules::Answers, Option<NaiveDate>), StoreError> {
-        let answers = match (&self.profile, &self.profile_updated) {
-            (Some(body), Some(updated)) => {
-                crate::bone::profile_from(body, updated)?.standing_answers()
-            }
-            _ => keel_core::rules::Answers::default(),
-        };
-        let ack = self.cancer_ack.clone().map(parse_date).transpose()?;
-        Ok((answers, ack))
+    fn profile(&self) -> Result<Option<BoneProfile>, StoreError> {
+        match (&self.profile, &self.profile_updated) {
+            (Some(body), Some(updated)) => crate::bone::profile_from(body, updated).map(Some),
+            _ => Ok(None),
+        }
     }
+
+    /// When she last acknowledged a cancer history finding.
+    fn cancer_ack(&self) -> Result<Option<NaiveDate>, StoreError> {
+        self.cancer_ack.clone().map(parse_date).transpose()
+    }
+}
+
+/// The bleeding findings of section 8 on the check-in's day, from her log (with the day's own
+/// entry) and her context.
+fn bleeding_findings(
+    check_in: &CheckIn,
+    log: &str,
+    profile: Option<&BoneProfile>,
+) -> Result<Vec<keel_core::Finding>, StoreError> {
+    let mut bleeding = crate::cycle::log_from_json(log)?;
+    if let Some(b) = check_in.symptoms.bleeding {
+        bleeding.insert(
+            check_in.date,
+            BleedingDay {
+                date: check_in.date,
+                flow: b.flow,
+                after_sex: b.after_sex,
+            },
+        );
+    }
+    if bleeding.is_empty() {
+        return Ok(Vec::new());
+    }
+    let input = StageInput {
+        date: check_in.date,
+        bleeding,
+        context: profile.map(|p| p.cycle_context.clone()).unwrap_or_default(),
+    };
+    Ok(keel_core::stage::assess(&input)
+        .findings
+        .into_iter()
+        .map(|f| keel_core::Finding {
+            rule: f.rule,
+            level: f.level,
+            source: f.source,
+            message: f.message,
+        })
+        .collect())
+}
+
+/// Her own symptoms once this check-in's are added, when it names new ones: at most
+/// [`CUSTOM_MAX`] over all her check-ins (section 8), refused with the field named.
+fn new_custom_names(
+    check_in: &CheckIn,
+    profile: Option<&BoneProfile>,
+) -> Result<Option<Vec<String>>, StoreError> {
+    let mut names: Vec<String> = profile.map(|p| p.custom_symptoms.clone()).unwrap_or_default();
+    let before = names.len();
+    for n in check_in.symptoms.custom.keys() {
+        if !names.iter().any(|k| k == n) {
+            names.push(n.clone());
+        }
+    }
+    if names.len() == before {
+        return Ok(None);
+    }
+    if names.len() > CUSTOM_MAX {
+        return Err(StoreError::Invalid(keel_core::ValidationErrors::single(
+            "custom_symptoms",
+            format!(
+                "you can keep at most {CUSTOM_MAX} symptoms of your own and have {before} already: rate one of those, or remove one on your Profile"
+            ),
+        )));
+    }
+    Ok(Some(names))
 }
 
 /// The dates the context takes after the user: the day, the earliest acknowledgement that
@@ -208,13 +293,22 @@ impl Columns {
         Ok(Columns {
             date: check_in.date.to_string(),
             pain: i64::from(check_in.pain),
-            body: check_in.to_compact_json().to_string(),
+            body: body_of(check_in).to_string(),
             triage: to_json(triage)?,
             day_type: decision.day_type.name(),
             decision: to_json(decision)?,
             walking_minutes: check_in.walking_minutes.map(i64::from),
         })
     }
+}
+
+/// The stored body: the compact form without the day's bleeding, which lives in the log.
+fn body_of(check_in: &CheckIn) -> serde_json::Value {
+    let mut v = check_in.to_compact_json();
+    if let Some(m) = v.as_object_mut() {
+        m.remove("bleeding");
+    }
+    v
 }
 
 /// Works out triage and the day type of `check_in` from the days before it (oldest first, its
@@ -231,10 +325,20 @@ fn assess(
     // Oldest first and one per date: the map is built from sorted entries.
     let pains: BTreeMap<NaiveDate, u8> = days.iter().map(|d| (d.date, d.pain)).collect();
     // Her standing answers count as answered that day (clinical-rules.md section 1).
-    let (standing, cancer_ack) = context.standing()?;
-    let input =
-        TriageInput::from_check_in(check_in, pains).with_standing_answers(&standing, cancer_ack);
-    let triage = triage::evaluate(&input);
+    let profile = context.profile()?;
+    let standing = profile
+        .as_ref()
+        .map(BoneProfile::standing_answers)
+        .unwrap_or_default();
+    let input = TriageInput::from_check_in(check_in, pains)
+        .with_standing_answers(&standing, context.cancer_ack()?);
+    let mut triage = triage::evaluate(&input);
+    // The bleeding findings of section 8 are the day's triage findings too.
+    triage.add_findings(bleeding_findings(
+        check_in,
+        &context.bleeding,
+        profile.as_ref(),
+    )?);
     let decision = daytype::decide(check_in, &triage, triage.open_urgent(&muted), days);
 
     let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
@@ -276,9 +380,25 @@ pub(crate) async fn assess_and_write(
         profile: row.try_get("profile")?,
         profile_updated: row.try_get("profile_updated")?,
         cancer_ack: row.try_get("cancer_ack")?,
+        bleeding: row.try_get("bleeding")?,
     };
     let days = parse_days(&row.try_get::<String, _>("days")?)?;
+    let profile = context.profile()?;
+    let custom = new_custom_names(check_in, profile.as_ref())?;
     let (c, saved) = assess(check_in, &days, context)?;
+    if let Some(b) = check_in.symptoms.bleeding {
+        let day = BleedingDay {
+            date: check_in.date,
+            flow: b.flow,
+            after_sex: b.after_sex,
+        };
+        crate::cycle::write_day(conn, user, &day).await?;
+    }
+    if let Some(names) = custom {
+        let mut p = profile.unwrap_or_default();
+        p.custom_symptoms = names;
+        crate::bone::write_profile(conn, user, &p).await?;
+    }
     sqlx::query(UPSERT)
         .bind(user.0)
         .bind(c.date)
@@ -309,7 +429,10 @@ pub(crate) async fn load_check_in(
 }
 
 /// One day's check-in.
-const CHECK_IN: &str = "SELECT date, body, triage, decision, created_at, updated_at FROM checkins WHERE user_id = $1 AND date = $2";
+const CHECK_IN: &str = concat!(
+    check_in_select!(),
+    " WHERE c.user_id = $1 AND c.date = $2"
+);
 
 fn stored_from_row(row: &Row) -> Result<StoredCheckIn, StoreError> {
     stored_from_parts(StoredColumns {
@@ -319,6 +442,8 @@ fn stored_from_row(row: &Row) -> Result<StoredCheckIn, StoreError> {
         decision: row.get("decision")?,
         created_at: row.get("created_at")?,
         updated_at: row.get("updated_at")?,
+        bleeding_flow: row.get("bleeding_flow")?,
+        bleeding_after_sex: row.get("bleeding_after_sex")?,
     })
 }
 
@@ -331,6 +456,11 @@ pub(crate) struct StoredColumns {
     pub decision: String,
     pub created_at: String,
     pub updated_at: String,
+    /// The day's entry of the bleeding log, when read with it.
+    #[serde(default)]
+    pub bleeding_flow: Option<String>,
+    #[serde(default)]
+    pub bleeding_after_sex: Option<i64>,
 }
 
 pub(crate) fn stored_from_parts(c: StoredColumns) -> Result<StoredCheckIn, StoreError> {
@@ -338,7 +468,14 @@ pub(crate) fn stored_from_parts(c: StoredColumns) -> Result<StoredCheckIn, Store
     let body: serde_json::Value = serde_json::from_str(&c.body).map_err(corrupt)?;
     // The stored body went through the same constructor when it was saved; parsing it again
     // with its own date as "today" keeps one definition of a valid check-in.
-    let check_in = CheckIn::parse(&body, date).map_err(|e| StoreError::Corrupt(e.summary()))?;
+    let mut check_in =
+        CheckIn::parse(&body, date).map_err(|e| StoreError::Corrupt(e.summary()))?;
+    if let Some(flow) = c.bleeding_flow {
+        check_in.symptoms.bleeding = Some(keel_core::symptoms::DayBleeding {
+            flow: crate::cycle::flow_from(&flow)?,
+            after_sex: c.bleeding_after_sex.unwrap_or(0) != 0,
+        });
+    }
     Ok(StoredCheckIn {
         check_in,
         triage: serde_json::from_str(&c.triage).map_err(corrupt)?,

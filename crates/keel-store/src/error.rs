@@ -6,6 +6,9 @@ pub enum StoreError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Valid on its own, refused against what is stored (a 21st symptom of her own).
+    #[error("invalid: {}", .0.summary())]
+    Invalid(keel_core::ValidationErrors),
     #[error("database configuration: {0}")]
     Config(String),
     #[error("stored data is damaged: {0}")]

@@ -5,6 +5,7 @@ mod accounts;
 mod activity;
 mod bone;
 mod checkins;
+mod cycle;
 mod desk;
 mod error;
 mod export;

@@ -71,6 +71,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Store(StoreError::NotFound) => StatusCode::NOT_FOUND,
             ApiError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
+            ApiError::Store(StoreError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -78,7 +79,7 @@ impl ApiError {
     pub fn problem(&self) -> Problem {
         let status = self.status();
         let (kind, detail, errors) = match self {
-            ApiError::Validation(e) => (
+            ApiError::Validation(e) | ApiError::Store(StoreError::Invalid(e)) => (
                 "urn:keel:problem:validation",
                 format!("Some fields are not valid: {}", e.summary()),
                 e.errors().to_vec(),
@@ -132,7 +133,9 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let ApiError::Store(e) = &self {
+        if let ApiError::Store(e) = &self
+            && !matches!(e, StoreError::Invalid(_))
+        {
             tracing::error!(error = %e, "store error");
         }
         problem_response(self.status(), &self.problem())

@@ -3,6 +3,7 @@
 
 use crate::bone::{DexaResult, DexaSite, HeightMeasurement, RiskFactor};
 use crate::rules::{Answers, Question};
+use crate::stage::ContextEntry;
 use crate::validate::{FieldReader, ValidationErrors, as_object};
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -136,7 +137,22 @@ pub struct BoneProfile {
     pub goals: Vec<String>,
     /// Whether she has seen the first-visit welcome (finished or skipped it).
     pub welcomed: bool,
+    /// Whether she still has periods: "yes", "no" or "unsure" (`None`: not asked yet). The
+    /// check-in asks about bleeding unless she has said "no".
+    pub still_periods: Option<&'static str>,
+    /// What changes what her bleeding means (section 6): contraception, hormone therapy,
+    /// surgery, each with its dates. No two entries of one kind overlap.
+    pub cycle_context: Vec<ContextEntry>,
+    /// Her own symptoms, kept for the next day's check-in (at most 20, section 8).
+    pub custom_symptoms: Vec<String>,
 }
+
+/// The answers to "Do you still have periods?".
+pub const STILL_PERIODS: &[(&str, &str)] = &[
+    ("yes", "Yes, I still have periods"),
+    ("unsure", "Not sure: they have become irregular or rare"),
+    ("no", "No, not for a year or more"),
+];
 
 /// What she may ask Keel to help with, and how each reads.
 pub const GOALS: &[(&str, &str)] = &[
@@ -177,7 +193,30 @@ impl BoneProfile {
             .map(str::to_string)
             .collect();
         let welcomed = r.bool("welcomed").unwrap_or(false);
+        let still_periods = r.choice(
+            "still_periods",
+            &STILL_PERIODS.iter().map(|(k, _)| (*k, *k)).collect::<Vec<_>>(),
+        );
+        let context_raw = r.raw("cycle_context");
+        let custom_raw = r.raw("custom_symptoms");
         let mut errors = r.finish();
+        let cycle_context = match context_raw {
+            Some(v) => crate::stage::parse_context(v, today, "cycle_context", &mut errors),
+            None => Vec::new(),
+        };
+        if let Some((i, j)) = crate::stage::overlapping(&cycle_context) {
+            errors.add(
+                format!("cycle_context[{j}]"),
+                format!(
+                    "overlaps entry {i} of the same kind ({}): change its dates or remove one",
+                    cycle_context[i].kind.words()
+                ),
+            );
+        }
+        let custom_symptoms = match custom_raw {
+            Some(v) => parse_custom_names(v, &mut errors),
+            None => Vec::new(),
+        };
         if let Some(b) = birth_date
             && (b > today || age_on(b, today) > 120)
         {
@@ -196,6 +235,9 @@ impl BoneProfile {
             history_answered,
             goals,
             welcomed,
+            still_periods,
+            cycle_context,
+            custom_symptoms,
         })
     }
 
@@ -236,6 +278,13 @@ impl BoneProfile {
             "history_answered": self.history_answered,
             "goals": self.goals,
             "welcomed": self.welcomed,
+            "still_periods": self.still_periods,
+            "cycle_context": self.cycle_context.iter().map(|c| serde_json::json!({
+                "kind": c.kind.key(),
+                "from": c.from.to_string(),
+                "to": c.to.map(|d| d.to_string()),
+            })).collect::<Vec<_>>(),
+            "custom_symptoms": self.custom_symptoms,
         })
     }
 
@@ -263,6 +312,41 @@ impl BoneProfile {
             vertebral_fracture: self.vertebral_fracture,
         })
     }
+}
+
+/// Her own symptoms' names: each 1-40 characters once trimmed, no repeats, at most 20.
+fn parse_custom_names(v: &Value, errors: &mut ValidationErrors) -> Vec<String> {
+    use crate::symptoms::{CUSTOM_MAX, CUSTOM_NAME_MAX_CHARS};
+    let Value::Array(items) = v else {
+        errors.add("custom_symptoms", "must be a list of names");
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let field = format!("custom_symptoms[{i}]");
+        match item.as_str().map(str::trim) {
+            Some("") => errors.add(field, "must not be empty"),
+            Some(n) if n.chars().count() > CUSTOM_NAME_MAX_CHARS => errors.add(
+                field,
+                format!("must be at most {CUSTOM_NAME_MAX_CHARS} characters"),
+            ),
+            Some(n) => {
+                if let Some(why) = crate::validate::text_problem(n) {
+                    errors.add(field, why);
+                } else if !out.iter().any(|o| o == n) {
+                    out.push(n.to_string());
+                }
+            }
+            None => errors.add(field, "must be a name"),
+        }
+    }
+    if out.len() > CUSTOM_MAX {
+        errors.add(
+            "custom_symptoms",
+            format!("may hold at most {CUSTOM_MAX} of your own symptoms"),
+        );
+    }
+    out
 }
 
 fn age_on(birth: NaiveDate, date: NaiveDate) -> u8 {

@@ -43,7 +43,10 @@ impl From<keel_app::AppError> for CliError {
 
 impl From<keel_store::StoreError> for CliError {
     fn from(e: keel_store::StoreError) -> Self {
-        CliError::Other(e.into())
+        match e {
+            keel_store::StoreError::Invalid(e) => e.into(),
+            e => CliError::Other(e.into()),
+        }
     }
 }
 

@@ -356,6 +356,10 @@ pub async fn post_check_in(
             let how = if saved.replaced { "replaced" } else { "new" };
             Redirect::to(&format!("/?date={}&saved={how}#result", check_in.date)).into_response()
         }
+        Err(keel_store::StoreError::Invalid(errors)) => {
+            let sent = Sent::CheckIn(&values, &errors);
+            fresh_today(&state, &auth, &headers, check_in.date, Some(sent), None).await
+        }
         Err(e) => crate::pages::kit::error_page(e),
     }
 }
