@@ -8,6 +8,7 @@ pub mod pdf;
 pub mod accounts;
 pub mod activities;
 pub mod clock;
+pub mod cycle;
 pub mod desk;
 mod error;
 pub mod export;

@@ -11,7 +11,7 @@ use crate::movement::Movement;
 
 mod input;
 
-pub use input::{BoneInput, BoneProfile, GOALS, parse_dexa, parse_height};
+pub use input::{BoneInput, BoneProfile, GOALS, STILL_PERIODS, parse_dexa, parse_height};
 
 /// Osteoporosis risk factors, named as in the bone contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -42,8 +42,10 @@ impl Flow {
 }
 
 /// One day of the bleeding log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BleedingDay {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub date: NaiveDate,
     pub flow: Flow,
     pub after_sex: bool,
@@ -120,10 +122,13 @@ impl ContextKind {
 }
 
 /// A context entry: what, from when, and until when (`None`: still).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContextEntry {
     pub kind: ContextKind,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub from: NaiveDate,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub to: Option<NaiveDate>,
 }
 
@@ -186,6 +191,36 @@ pub const BLEEDING_RULES: [(&str, &str); 3] = [
     ("RF-BLEED-BETWEEN", "NHS-HEAVY"),
     ("RF-LONG-BLEED", "NHS-HEAVY"),
 ];
+
+impl StageAssessment {
+    /// The stage in her words: "Early menopause transition (stage -2)".
+    pub fn words(&self) -> String {
+        match (self.stage.as_deref(), self.substage.as_deref()) {
+            (Some("PH-REPRO"), _) => "Reproductive years: regular cycles".into(),
+            (Some("PH-EARLY"), _) => "Early menopause transition (stage -2)".into(),
+            (Some("PH-LATE"), _) => "Late menopause transition (stage -1)".into(),
+            (Some("PH-POST"), Some(sub)) => format!("Postmenopause (stage {sub})"),
+            (Some("PH-POST"), None) => "Postmenopause".into(),
+            (Some("PH-UNKNOWN"), _) => "Stage not known from bleeding".into(),
+            _ => "Not enough data yet".into(),
+        }
+    }
+
+    /// Each cycle in words, oldest first: "3 March 2026 to 31 March: 28 days".
+    pub fn cycle_words(&self) -> Vec<String> {
+        self.periods
+            .windows(2)
+            .map(|w| {
+                format!(
+                    "{} to {}: {} days",
+                    w[0].start.format("%-d %B %Y"),
+                    w[1].start.format("%-d %B %Y"),
+                    (w[1].start - w[0].start).num_days()
+                )
+            })
+            .collect()
+    }
+}
 
 /// Days without bleeding between periods that make the late transition (PH-LATE).
 pub const LATE_GAP_DAYS: i64 = 60;
@@ -509,7 +544,7 @@ fn bleeding_findings(input: &StageInput, periods: &[Period]) -> Vec<StageFinding
 }
 
 mod input;
-pub use input::{overlapping, parse_context};
+pub use input::{PERIOD_MAX_DAYS, overlapping, parse_context, parse_log_day, parse_period};
 
 #[cfg(test)]
 mod tests;

@@ -161,6 +161,12 @@ pub fn plan(p: &PlanView) {
     if p.day_type == DayType::Stop {
         println!("No exercise plan today. Get help first.");
     } else {
+        for a in &p.advice {
+            println!("* {a}");
+        }
+        if !p.advice.is_empty() {
+            println!();
+        }
         for (i, item) in p.items.iter().enumerate() {
             println!(
                 "{}. {}: {} ({}, level {})",

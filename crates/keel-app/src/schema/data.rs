@@ -313,6 +313,8 @@ named_body! {
     TriageBody => triage_input(),
     BoneBody => bone_input(),
     StageBody => stage_input(),
+    BleedingBody => cycle::day_bleeding(),
+    PeriodBody => cycle::period_entry(),
     ProfileBody => profile(),
     AcknowledgementBody => acknowledgement(),
     ActivityBody => activity(),

@@ -127,7 +127,7 @@ pub fn check_in() -> Schema {
                 .max_length(Some(NOTES_MAX_CHARS)),
         )
         .additional_properties(Some(AdditionalProperties::FreeForm(false)));
-    with_questions(o).build().into()
+    cycle::with_symptoms(with_questions(o)).build().into()
 }
 
 /// The body of `POST /api/v1/triage` (clinical-rules.md section 1).
@@ -257,9 +257,9 @@ pub fn profile() -> Schema {
             .minimum(Some(90.0))
             .maximum(Some(250.0))
     };
-    ObjectBuilder::new()
+    let o = ObjectBuilder::new()
         .schema_type(Type::Object)
-        .description(Some("Her bone-health profile. Unknown fields are refused."))
+        .description(Some("Her profile: bone health, history, goals and cycle. Unknown fields are refused."))
         .property(
             "birth_date",
             date("Birth date; wins over age.").schema_type(nullable(Type::String)),
@@ -306,7 +306,8 @@ pub fn profile() -> Schema {
             ObjectBuilder::new()
                 .schema_type(nullable(Type::Boolean))
                 .description(Some("She has seen the first-visit welcome.")),
-        )
+        );
+    cycle::with_cycle_profile(o)
         .additional_properties(Some(AdditionalProperties::FreeForm(false)))
         .build()
         .into()
@@ -314,28 +315,8 @@ pub fn profile() -> Schema {
 
 /// The body of `POST /api/v1/stage/assess` (clinical-rules.md section 6).
 pub fn stage_input() -> Schema {
-    let day = ObjectBuilder::new()
-        .schema_type(Type::Object)
-        .property("date", date("A day of the log."))
-        .property("flow", words(keel_core::stage::Flow::ALL, false))
-        .property(
-            "after_sex",
-            ObjectBuilder::new().schema_type(nullable(Type::Boolean)),
-        )
-        .required("date")
-        .required("flow")
-        .additional_properties(Some(AdditionalProperties::FreeForm(false)));
-    let context = ObjectBuilder::new()
-        .schema_type(Type::Object)
-        .property("kind", words(keel_core::stage::ContextKind::ALL, false))
-        .property("from", date("When it began."))
-        .property(
-            "to",
-            date("When it ended; null while it goes on.").schema_type(nullable(Type::String)),
-        )
-        .required("kind")
-        .required("from")
-        .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+    let day = cycle::bleeding_day();
+    let context = cycle::context_entry();
     ObjectBuilder::new()
         .schema_type(Type::Object)
         .description(Some(
@@ -541,5 +522,6 @@ fn string(min: usize, max: usize) -> ObjectBuilder {
         .max_length(Some(max))
 }
 
+pub mod cycle;
 mod data;
 pub use data::*;

@@ -153,3 +153,69 @@ pub fn overlapping(context: &[ContextEntry]) -> Option<(usize, usize)> {
     }
     None
 }
+
+/// A period entered in one go, at most this many days.
+pub const PERIOD_MAX_DAYS: i64 = 14;
+
+/// One day of the log as `PUT /api/v1/bleeding/{date}` takes it (`flow`, `after_sex`), for
+/// `date`, which may not be after `today`.
+pub fn parse_log_day(
+    value: &Value,
+    date: NaiveDate,
+    today: NaiveDate,
+) -> Result<BleedingDay, ValidationErrors> {
+    let object = as_object(value)?;
+    let mut r = FieldReader::new(object, "");
+    let flow = r.choice("flow", Flow::ALL);
+    let flow = r.require("flow", flow);
+    let after_sex = r.bool("after_sex").unwrap_or(false);
+    let mut errors = r.finish();
+    if date > today {
+        errors.add("date", format!("must not be after today ({today})"));
+    }
+    errors.into_result(|| BleedingDay {
+        date,
+        flow: flow.unwrap_or(Flow::None),
+        after_sex,
+    })
+}
+
+/// A past period (`start`, `end`, optional `flow`, default medium) as the days it covers: not
+/// after `today`, the end not before the start, at most [`PERIOD_MAX_DAYS`] days.
+pub fn parse_period(value: &Value, today: NaiveDate) -> Result<Vec<BleedingDay>, ValidationErrors> {
+    let object = as_object(value)?;
+    let mut r = FieldReader::new(object, "");
+    let start = r.date_until("start", today);
+    let start = r.require("start", start);
+    let end = r.date_until("end", today);
+    let end = r.require("end", end);
+    let flow = r.choice("flow", Flow::ALL).unwrap_or(Flow::Medium);
+    let mut errors = r.finish();
+    if let (Some(s), Some(e)) = (start, end) {
+        if e < s {
+            errors.add("end", "must not be before the start");
+        } else if (e - s).num_days() + 1 > PERIOD_MAX_DAYS {
+            errors.add(
+                "end",
+                format!("a period entered in one go may last at most {PERIOD_MAX_DAYS} days"),
+            );
+        }
+    }
+    if !flow.flow() {
+        errors.add("flow", "must be light, medium or heavy for a period");
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let (Some(s), Some(e)) = (start, end) else {
+        return Err(errors);
+    };
+    Ok(s.iter_days()
+        .take_while(|d| *d <= e)
+        .map(|date| BleedingDay {
+            date,
+            flow,
+            after_sex: false,
+        })
+        .collect())
+}

@@ -19,6 +19,7 @@ pub mod kit;
 pub mod openapi;
 pub mod progress;
 pub mod safety;
+pub mod cycle;
 pub mod stage;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -27,6 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(safety::routes())
         .merge(bone::routes())
         .merge(stage::routes())
+        .merge(cycle::routes())
         .merge(activities::routes())
         .merge(desk::routes())
         .merge(progress::routes())

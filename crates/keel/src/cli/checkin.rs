@@ -57,6 +57,39 @@ pub struct CheckinArgs {
     /// Answer no to every safety question not given with --yes
     #[arg(long)]
     no_red_flags: bool,
+    /// A perimenopause symptom rated 0-4 (repeatable), such as --symptom hot_flushes=3
+    #[arg(long = "symptom", value_name = "NAME=RATING", value_delimiter = ',')]
+    symptoms: Vec<String>,
+    /// Hot flushes counted today
+    #[arg(long, allow_hyphen_values = true)]
+    hot_flush_count: Option<String>,
+    /// A symptom of your own rated 0-4 (repeatable), such as --custom-symptom "dry eyes=1"
+    #[arg(long = "custom-symptom", value_name = "NAME=RATING")]
+    custom_symptoms: Vec<String>,
+    /// Today's bleeding: none, spotting, light, medium or heavy
+    #[arg(long)]
+    bleeding: Option<String>,
+    /// The bleeding came after sex
+    #[arg(long, requires = "bleeding")]
+    after_sex: bool,
+}
+
+/// `name=rating` pairs as a JSON object, the rating read as the API reads a number.
+fn ratings(flag: &str, pairs: &[String]) -> Result<Option<Value>, CliError> {
+    if pairs.is_empty() {
+        return Ok(None);
+    }
+    let mut m = Map::new();
+    for p in pairs {
+        let (name, rating) = p.rsplit_once('=').ok_or_else(|| {
+            CliError::Input(format!("{flag}: {p:?} must be written NAME=RATING, such as hot_flushes=2"))
+        })?;
+        m.insert(
+            name.trim().to_string(),
+            keel_core::validate::number_from_text(rating.trim()),
+        );
+    }
+    Ok(Some(Value::Object(m)))
 }
 
 /// Builds the API's JSON body from flags, so that the CLI goes through the same validation.
@@ -87,6 +120,15 @@ fn flags_to_json(args: &CheckinArgs) -> Result<Value, CliError> {
     put("sitting_hours", num(&args.sitting_hours));
     put("walking_minutes", num(&args.walking_minutes));
     put("notes", args.notes.clone().map(Value::from));
+    put("symptoms", ratings("--symptom", &args.symptoms)?);
+    put("hot_flush_count", num(&args.hot_flush_count));
+    put("custom_symptoms", ratings("--custom-symptom", &args.custom_symptoms)?);
+    put(
+        "bleeding",
+        args.bleeding
+            .clone()
+            .map(|flow| serde_json::json!({"flow": flow, "after_sex": args.after_sex})),
+    );
     for (names, answer) in [(&args.no, false), (&args.yes, true)] {
         for name in names {
             let q = Question::from_name(name).ok_or_else(|| {

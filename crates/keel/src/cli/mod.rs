@@ -10,6 +10,7 @@ mod data;
 mod database;
 mod desk;
 mod input;
+mod period;
 mod report;
 mod serve;
 mod stage;
@@ -72,6 +73,8 @@ pub enum Command {
     Triage(checkin::TriageArgs),
     /// Stateless perimenopause stage from a bleeding log: reads the stage JSON on stdin, stores nothing
     Stage(stage::StageArgs),
+    /// Your bleeding log and stage: add a past period, log a day, remove, list, stage
+    Period(period::PeriodArgs),
 }
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
@@ -96,5 +99,6 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Ack(args) => checkin::ack(args).await,
         Command::Triage(args) => checkin::triage(args).await,
         Command::Stage(args) => stage::stage(args).await,
+        Command::Period(args) => period::period(args).await,
     }
 }
