@@ -39,7 +39,11 @@ impl StageView {
 
 /// Works out her stage on `date` from the stored log and her profile's context. Nothing is
 /// stored: the stage follows every change to either.
-pub async fn stage_view(store: &Store, user: UserId, date: NaiveDate) -> Result<StageView, StoreError> {
+pub async fn stage_view(
+    store: &Store,
+    user: UserId,
+    date: NaiveDate,
+) -> Result<StageView, StoreError> {
     let log = store.bleeding_log(user).await?;
     let profile = store.profile(user).await?.unwrap_or_default();
     Ok(view_of(log, &profile, date))

@@ -104,7 +104,9 @@ impl ContextKind {
     pub fn is_surgery(self) -> bool {
         matches!(
             self,
-            ContextKind::Hysterectomy | ContextKind::EndometrialAblation | ContextKind::Oophorectomy
+            ContextKind::Hysterectomy
+                | ContextKind::EndometrialAblation
+                | ContextKind::Oophorectomy
         )
     }
 
@@ -544,7 +546,9 @@ fn bleeding_findings(input: &StageInput, periods: &[Period]) -> Vec<StageFinding
 }
 
 mod input;
-pub use input::{PERIOD_MAX_DAYS, overlapping, parse_context, parse_log_day, parse_period};
+pub use input::{
+    PERIOD_MAX_DAYS, overlapping, parse_context, parse_dated_day, parse_log_day, parse_period,
+};
 
 #[cfg(test)]
 mod tests;

@@ -272,12 +272,13 @@ impl SymptomLog {
 
 /// A rating: a whole number 0-4, or null (not rated).
 fn rating(v: &Value) -> Result<Option<u8>, String> {
+    // As every whole number is read: 2 and 2.0 alike, 2.5 refused.
     match v {
         Value::Null => Ok(None),
-        Value::Number(n) => match n.as_i64() {
-            Some(x) if (0..=i64::from(RATING_MAX)).contains(&x) => Ok(Some(x as u8)),
-            Some(_) => Err("must be 0 to 4 (none, mild, moderate, severe, very severe)".into()),
-            None => Err("must be a whole number from 0 to 4".into()),
+        Value::Number(n) => match n.as_f64() {
+            Some(x) if x.fract() != 0.0 => Err("must be a whole number from 0 to 4".into()),
+            Some(x) if (0.0..=f64::from(RATING_MAX)).contains(&x) => Ok(Some(x as u8)),
+            _ => Err("must be 0 to 4 (none, mild, moderate, severe, very severe)".into()),
         },
         _ => Err("must be a whole number from 0 to 4".into()),
     }

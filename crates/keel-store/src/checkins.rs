@@ -233,7 +233,9 @@ fn new_custom_names(
     check_in: &CheckIn,
     profile: Option<&BoneProfile>,
 ) -> Result<Option<Vec<String>>, StoreError> {
-    let mut names: Vec<String> = profile.map(|p| p.custom_symptoms.clone()).unwrap_or_default();
+    let mut names: Vec<String> = profile
+        .map(|p| p.custom_symptoms.clone())
+        .unwrap_or_default();
     let before = names.len();
     for n in check_in.symptoms.custom.keys() {
         if !names.iter().any(|k| k == n) {
@@ -429,10 +431,7 @@ pub(crate) async fn load_check_in(
 }
 
 /// One day's check-in.
-const CHECK_IN: &str = concat!(
-    check_in_select!(),
-    " WHERE c.user_id = $1 AND c.date = $2"
-);
+const CHECK_IN: &str = concat!(check_in_select!(), " WHERE c.user_id = $1 AND c.date = $2");
 
 fn stored_from_row(row: &Row) -> Result<StoredCheckIn, StoreError> {
     stored_from_parts(StoredColumns {
@@ -468,8 +467,7 @@ pub(crate) fn stored_from_parts(c: StoredColumns) -> Result<StoredCheckIn, Store
     let body: serde_json::Value = serde_json::from_str(&c.body).map_err(corrupt)?;
     // The stored body went through the same constructor when it was saved; parsing it again
     // with its own date as "today" keeps one definition of a valid check-in.
-    let mut check_in =
-        CheckIn::parse(&body, date).map_err(|e| StoreError::Corrupt(e.summary()))?;
+    let mut check_in = CheckIn::parse(&body, date).map_err(|e| StoreError::Corrupt(e.summary()))?;
     if let Some(flow) = c.bleeding_flow {
         check_in.symptoms.bleeding = Some(keel_core::symptoms::DayBleeding {
             flow: crate::cycle::flow_from(&flow)?,

@@ -134,13 +134,14 @@ impl Store {
         today: NaiveDate,
     ) -> Result<u64, StoreError> {
         let mut tx = self.begin_write(user).await?;
-        let n = sqlx::query("DELETE FROM bleeding WHERE user_id = $1 AND date >= $2 AND date <= $3")
-            .bind(user.0)
-            .bind(from.to_string())
-            .bind(to.to_string())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let n =
+            sqlx::query("DELETE FROM bleeding WHERE user_id = $1 AND date >= $2 AND date <= $3")
+                .bind(user.0)
+                .bind(from.to_string())
+                .bind(to.to_string())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
         reassess_today(&mut tx, user, today).await?;
         tx.commit().await?;
         Ok(n)
@@ -230,15 +231,16 @@ mod tests {
         assert_eq!(back.check_in.symptoms.bleeding, c.symptoms.bleeding);
         // The calendar says it was not after sex: today's finding goes.
         store
-            .record_bleeding(
-                LOCAL_USER,
-                &[flow_day("2026-11-30", Flow::Spotting)],
-                today,
-            )
+            .record_bleeding(LOCAL_USER, &[flow_day("2026-11-30", Flow::Spotting)], today)
             .await
             .unwrap();
         let back = store.check_in(LOCAL_USER, today).await.unwrap().unwrap();
-        assert!(back.triage.findings.iter().all(|f| f.rule != "RF-BLEED-BETWEEN"));
+        assert!(
+            back.triage
+                .findings
+                .iter()
+                .all(|f| f.rule != "RF-BLEED-BETWEEN")
+        );
         assert_eq!(
             back.check_in.symptoms.bleeding.map(|b| b.after_sex),
             Some(false)

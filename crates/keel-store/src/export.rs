@@ -27,6 +27,8 @@ pub struct UserData {
     pub breaks: Vec<BreakTaken>,
     pub posture: Vec<PostureEntry>,
     pub responses: Vec<Response>,
+    /// Her bleeding log, by date.
+    pub bleeding: Vec<keel_core::stage::BleedingDay>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,6 +90,7 @@ impl Store {
             break_settings: self.setting(user, "breaks").await?,
             breaks: self.breaks(user, far.0, far.1).await?,
             posture: self.posture_entries(user).await?,
+            bleeding: self.bleeding_log(user).await?.into_values().collect(),
             responses: self.responses(user, None).await?,
         })
     }
@@ -108,6 +111,7 @@ impl Store {
             "breaks",
             "posture_log",
             "questionnaire_responses",
+            "bleeding",
         ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
                 .bind(user.0)
@@ -120,11 +124,8 @@ impl Store {
                 .bind(user.0).bind(rule).bind(on.to_string()).bind(&now)
                 .execute(&mut *tx).await?;
         }
-        let mut check_ins = data.check_ins.clone();
-        check_ins.sort_by_key(|c| c.date);
-        for c in &check_ins {
-            assess_and_write(&mut tx, user, c).await?;
-        }
+        // Her profile (standing answers, context) and her log before the check-ins: each
+        // check-in's triage reads them.
         if let Some(p) = &data.profile {
             sqlx::query("INSERT INTO profiles (user_id, body, updated_at) VALUES ($1, $2, $3)")
                 .bind(user.0)
@@ -132,6 +133,14 @@ impl Store {
                 .bind(&now)
                 .execute(&mut *tx)
                 .await?;
+        }
+        for d in &data.bleeding {
+            crate::cycle::write_day(&mut tx, user, d).await?;
+        }
+        let mut check_ins = data.check_ins.clone();
+        check_ins.sort_by_key(|c| c.date);
+        for c in &check_ins {
+            assess_and_write(&mut tx, user, c).await?;
         }
         for h in &data.heights {
             sqlx::query("INSERT INTO height_measurements (user_id, date, cm) VALUES ($1, $2, $3)")

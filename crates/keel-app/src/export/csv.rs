@@ -74,6 +74,18 @@ pub fn to_csv_zip(data: &UserData) -> Result<Vec<u8>, String> {
     // The same columns, in the same order, that a CSV import can map.
     let mut header = crate::import::csv::MAPPABLE.to_vec();
     header.extend(questions.iter());
+    // Then section 8's symptoms (0-4, empty when not rated), the hot-flush count and the day's
+    // bleeding; her own symptoms have a file of their own (a name per row).
+    use keel_core::symptoms::Symptom;
+    header.extend(Symptom::ALL.iter().map(|s| s.key()));
+    header.extend(["hot_flush_count", "bleeding_flow", "bleeding_after_sex"]);
+    let flow_word = |f: keel_core::stage::Flow| {
+        keel_core::stage::Flow::ALL
+            .iter()
+            .find(|(_, x)| *x == f)
+            .map(|(w, _)| w.to_string())
+            .unwrap_or_default()
+    };
     let files = vec![
         (
             "check_ins.csv",
@@ -101,7 +113,37 @@ pub fn to_csv_zip(data: &UserData) -> Result<Vec<u8>, String> {
                             .iter()
                             .map(|q| opt(c.answers.get(*q))),
                     );
+                    row.extend(Symptom::ALL.iter().map(|s| opt(c.symptoms.rating(*s))));
+                    row.push(opt(c.symptoms.hot_flush_count));
+                    row.push(opt(c.symptoms.bleeding.map(|b| flow_word(b.flow))));
+                    row.push(opt(c.symptoms.bleeding.map(|b| b.after_sex)));
                     row
+                }),
+            ),
+        ),
+        (
+            "custom_symptoms.csv",
+            csv(
+                &["date", "symptom", "rating"],
+                data.check_ins.iter().flat_map(|c| {
+                    c.symptoms
+                        .custom
+                        .iter()
+                        .map(|(n, r)| vec![c.date.to_string(), n.clone(), r.to_string()])
+                        .collect::<Vec<_>>()
+                }),
+            ),
+        ),
+        (
+            "bleeding.csv",
+            csv(
+                &["date", "flow", "after_sex"],
+                data.bleeding.iter().map(|d| {
+                    vec![
+                        d.date.to_string(),
+                        flow_word(d.flow),
+                        d.after_sex.to_string(),
+                    ]
                 }),
             ),
         ),

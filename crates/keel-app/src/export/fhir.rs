@@ -26,6 +26,103 @@ fn observation(
     })
 }
 
+/// Keel's own code system for the section 8 symptoms (no LOINC code was confirmed for them).
+pub const SYMPTOM_SYSTEM: &str = "urn:keel:codesystem:symptom";
+/// Keel's own code system for the bleeding log's flow.
+pub const FLOW_SYSTEM: &str = "urn:keel:codesystem:bleeding-flow";
+
+/// An Observation coded in Keel's own system, with its value under `value_key`
+/// (`valueInteger`, `valueCodeableConcept`).
+fn keel_observation(
+    id: String,
+    code: &str,
+    display: &str,
+    date: String,
+    value_key: &str,
+    value: Value,
+) -> Value {
+    let mut resource = json!({
+        "resourceType": "Observation",
+        "id": id,
+        "status": "final",
+        "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "survey"}]}],
+        "code": {"coding": [{"system": SYMPTOM_SYSTEM, "code": code, "display": display}], "text": display},
+        "subject": {"reference": "urn:uuid:00000000-0000-4000-8000-000000000001"},
+        "effectiveDateTime": date,
+    });
+    resource[value_key] = value;
+    json!({"fullUrl": format!("urn:uuid:{id}"), "resource": resource})
+}
+
+/// Section 8's symptoms (0-4), her own symptoms, the hot-flush count and the bleeding log.
+fn cycle_observations(data: &UserData, entries: &mut Vec<Value>) {
+    use keel_core::symptoms::{RATING_WORDS, Symptom};
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        rid(5, n)
+    };
+    for c in &data.check_ins {
+        let date = c.date.to_string();
+        for s in Symptom::ALL {
+            if let Some(r) = c.symptoms.rating(*s) {
+                let mut o = keel_observation(
+                    next(),
+                    s.key(),
+                    s.label(),
+                    date.clone(),
+                    "valueInteger",
+                    json!(r),
+                );
+                o["resource"]["interpretation"] = json!([{"text": RATING_WORDS[usize::from(r)]}]);
+                entries.push(o);
+            }
+        }
+        for (name, r) in &c.symptoms.custom {
+            let mut o = keel_observation(
+                next(),
+                "custom",
+                "Her own symptom",
+                date.clone(),
+                "valueInteger",
+                json!(r),
+            );
+            o["resource"]["code"]["text"] = json!(name);
+            entries.push(o);
+        }
+        if let Some(k) = c.symptoms.hot_flush_count {
+            entries.push(keel_observation(
+                next(),
+                "hot_flush_count",
+                "Hot flushes counted in the day",
+                date.clone(),
+                "valueInteger",
+                json!(k),
+            ));
+        }
+    }
+    for d in &data.bleeding {
+        let flow = keel_core::stage::Flow::ALL
+            .iter()
+            .find(|(_, f)| *f == d.flow)
+            .map(|(w, _)| *w)
+            .unwrap_or("none");
+        let mut o = keel_observation(
+            next(),
+            "bleeding",
+            "Vaginal bleeding that day",
+            d.date.to_string(),
+            "valueCodeableConcept",
+            json!({"coding": [{"system": FLOW_SYSTEM, "code": flow}], "text": flow}),
+        );
+        o["resource"]["component"] = json!([{
+            "code": {"coding": [{"system": SYMPTOM_SYSTEM, "code": "after_sex", "display": "After sex"}], "text": "After sex"},
+            "valueBoolean": d.after_sex,
+        }]);
+        entries.push(o);
+    }
+}
+
 fn quantity(v: f64, unit: &str, code: &str) -> Value {
     json!({"value": v, "unit": unit, "system": "http://unitsofmeasure.org", "code": code})
 }
@@ -98,6 +195,7 @@ pub fn to_fhir(data: &UserData, exported_at: &str) -> Value {
             }
         }
     }
+    cycle_observations(data, &mut entries);
     let instruments = keel_core::progress::instruments();
     for (n, r) in data.responses.iter().enumerate() {
         let Some(ins) = instruments.iter().find(|i| i.id == r.instrument) else {

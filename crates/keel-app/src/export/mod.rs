@@ -36,6 +36,7 @@ pub fn to_json(data: &UserData, exported_at: &str) -> Value {
         "breaks": data.breaks.iter().map(|b| json!({"taken_at": keel_store::moment_text(b.taken_at), "minutes": b.minutes, "exercise_id": b.exercise_id})).collect::<Vec<_>>(),
         "posture": data.posture.iter().map(|p| json!({"logged_at": keel_store::moment_text(p.logged_at), "posture": p.posture, "minutes": p.minutes})).collect::<Vec<_>>(),
         "questionnaires": data.responses.iter().map(|r| json!({"instrument": r.instrument, "date": r.date.to_string(), "answers": r.answers})).collect::<Vec<_>>(),
+        "bleeding": data.bleeding,
     })
 }
 

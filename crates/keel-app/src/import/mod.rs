@@ -98,6 +98,49 @@ fn first<K: Ord>(
     new
 }
 
+/// The bleeding log (one entry per date, each as `PUT /api/v1/bleeding/{date}` checks it; a
+/// check-in's own bleeding is written after it) and her own symptoms over all check-ins and
+/// her profile (at most 20): any problem refuses the whole file.
+fn cycle(
+    object: &Map<String, Value>,
+    data: &mut UserData,
+    errors: &mut ValidationErrors,
+    far: NaiveDate,
+) {
+    let mut dates = BTreeSet::new();
+    for (i, v) in list(object, "bleeding", errors).iter().enumerate() {
+        match keel_core::stage::parse_dated_day(v, far) {
+            Ok(d) => {
+                if first(&mut dates, d.date, errors, || format!("bleeding[{i}].date")) {
+                    data.bleeding.push(d)
+                }
+            }
+            Err(e) => nested(errors, format!("bleeding[{i}]"), e),
+        }
+    }
+    let mut names: Vec<String> = data
+        .profile
+        .as_ref()
+        .map(|p| p.custom_symptoms.clone())
+        .unwrap_or_default();
+    for (i, c) in data.check_ins.iter().enumerate() {
+        for n in c.symptoms.custom.keys() {
+            if !names.contains(n) {
+                names.push(n.clone());
+                if names.len() == keel_core::symptoms::CUSTOM_MAX + 1 {
+                    errors.add(
+                        format!("check_ins[{i}].custom_symptoms"),
+                        format!(
+                            "brings her own symptoms to more than {}",
+                            keel_core::symptoms::CUSTOM_MAX
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
 /// Validates an export for import, through the same constructors as every other input.
 /// Every problem is reported with its path, and nothing is written unless all is valid.
 pub fn parse(
@@ -133,6 +176,7 @@ pub fn parse(
         "breaks",
         "posture",
         "questionnaires",
+        "bleeding",
     ];
     errors.extend(keel_core::validate::unknown_fields(object, &known, ""));
     match object.get("exported_at") {
@@ -345,6 +389,7 @@ pub fn parse(
             ),
         }
     }
+    cycle(object, &mut data, &mut errors, far);
     let instruments = keel_core::progress::instruments();
     for (i, v) in list(object, "questionnaires", &mut errors)
         .iter()

@@ -49,7 +49,10 @@ fn full_data(lib: &Library) -> UserData {
     let mut answered = json!({"date": "2026-11-20", "pain": 4,
         "locations": ["lower_back", "buttock"], "onset": "gradual", "stiffness_minutes": 30,
         "sleep": 6, "energy": 5, "sitting_hours": 7.5, "walking_minutes": 40,
-        "notes": "long day at the desk"});
+        "notes": "long day at the desk",
+        "symptoms": {"hot_flushes": 3, "night_sweats": 0, "brain_fog": 2},
+        "hot_flush_count": 9, "custom_symptoms": {"dry eyes": 1},
+        "bleeding": {"flow": "spotting", "after_sex": true}});
     for q in Question::ALL {
         answered[q.name()] = json!(false);
     }
@@ -83,7 +86,10 @@ fn full_data(lib: &Library) -> UserData {
                 &json!({"birth_date": "1968-04-02", "age": 58, "weight_kg": 61.5,
                     "height_cm": 164.0, "tallest_height_cm": 166.0,
                     "risk_factors": ["early_menopause", "family_osteoporosis"],
-                    "vertebral_fracture": false}),
+                    "vertebral_fracture": false, "still_periods": "unsure",
+                    "cycle_context": [{"kind": "hormone_therapy_vaginal", "from": "2025-01-10", "to": null},
+                        {"kind": "hormonal_contraception", "from": "2010-01-01", "to": "2015-06-30"}],
+                    "custom_symptoms": ["dry eyes", "tinnitus"]}),
                 today(),
             )
             .unwrap(),
@@ -161,6 +167,14 @@ fn full_data(lib: &Library) -> UserData {
         responses: vec![
             response("peg", "2026-11-01", vec![4, 5, 3]),
             response("mrs", "2026-11-02", vec![3, 0, 2, 1, 1, 0, 2, 1, 0, 1, 4]),
+        ],
+        bleeding: vec![
+            keel_core::stage::parse_dated_day(&json!({"date": "2026-10-28", "flow": "light"}), today())
+                .unwrap(),
+            keel_core::stage::parse_dated_day(&json!({"date": "2026-10-29", "flow": "heavy", "after_sex": false}), today())
+                .unwrap(),
+            keel_core::stage::parse_dated_day(&json!({"date": "2026-11-20", "flow": "spotting", "after_sex": true}), today())
+                .unwrap(),
         ],
     }
 }
@@ -276,6 +290,10 @@ enum Kind {
     Word,
     /// Free text of at most this many characters, no control characters.
     Text(usize),
+    /// An object of its own fields, or null.
+    Object,
+    /// A name: text of 1 to this many characters once trimmed, no control characters.
+    Name(usize),
     Bool,
     SchemaVersion,
     /// An RFC 3339 date and time, or nothing: it is written, not read back.
@@ -319,7 +337,22 @@ fn describe(doc: &Value, steps: &[Step], lib: &Library) -> Field {
         .unwrap();
     let entry = &steps[..2.min(steps.len())];
     let question = Question::ALL.iter().any(|q| q.name() == key);
+    let under = |name: &str| steps.iter().any(|s| matches!(s, Step::Key(k) if k == name));
     let (kind, required) = match (section.as_str(), key) {
+        ("check_ins", _) if under("symptoms") || under("custom_symptoms") => (Int(0, 4), false),
+        ("check_ins", "hot_flush_count") => (Int(0, 100), false),
+        ("check_ins", "flow") => (Word, true),
+        ("check_ins", "after_sex") => (Bool, false),
+        // A day without bleeding: null, or an object that must hold a flow.
+        ("check_ins", "bleeding") => (Object, false),
+        ("profile", "still_periods") => (Word, false),
+        ("profile", "kind") => (Word, true),
+        ("profile", "from") => (Date, true),
+        ("profile", "to") => (Date, false),
+        ("profile", "custom_symptoms") => (Name(40), true),
+        ("bleeding", "date") => (Date, true),
+        ("bleeding", "flow") => (Word, true),
+        ("bleeding", "after_sex") => (Bool, false),
         ("schema", _) => (Word, true),
         ("schema_version", _) => (SchemaVersion, true),
         ("exported_at", _) => (ExportedAt, false),
@@ -400,7 +433,10 @@ fn describe(doc: &Value, steps: &[Step], lib: &Library) -> Field {
         }
         _ => panic!("{path} is in the export but not described here: say what it takes"),
     };
-    let mut named = vec![path];
+    let mut named = vec![path.clone()];
+    if kind == Object {
+        named.push(format!("{path}.flow"));
+    }
     if matches!(
         section.as_str(),
         "acknowledgements" | "breaks" | "posture" | "questionnaires"
@@ -494,6 +530,16 @@ fn mutations(field: &Field, current: &Value) -> Vec<(Value, Expect)> {
             json!("\u{0}"),
             json!("a bell \u{7}"),
             json!("x".repeat(max + 1)),
+            json!(5),
+            json!(true),
+        ],
+        Kind::Object => vec![json!("light"), json!(5), json!(true)],
+        Kind::Name(max) => vec![
+            json!("\u{0}"),
+            json!("a bell \u{7}"),
+            json!("x".repeat(max + 1)),
+            json!(""),
+            json!("   "),
             json!(5),
             json!(true),
         ],
@@ -612,7 +658,11 @@ fn entry_of(steps: &[Step]) -> String {
 
 /// Every object of the export: the whole document, each list entry, each settings object.
 fn checked_objects() -> Vec<Vec<Step>> {
+    // Her own symptoms are a map of names she chose: any name is a key there.
     objects(&fixture().1)
+        .into_iter()
+        .filter(|o| !matches!(o.last(), Some(Step::Key(k)) if k == "custom_symptoms"))
+        .collect()
 }
 
 proptest! {

@@ -10,8 +10,9 @@ use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Type};
 use super::{date, int, list, nullable, words};
 
 fn rating() -> ObjectBuilder {
-    int(0, i64::from(RATING_MAX), true)
-        .description(Some("0 none, 1 mild, 2 moderate, 3 severe, 4 very severe; null or absent: not rated."))
+    int(0, i64::from(RATING_MAX), true).description(Some(
+        "0 none, 1 mild, 2 moderate, 3 severe, 4 very severe; null or absent: not rated.",
+    ))
 }
 
 /// The day's bleeding in a check-in, or a day of the log through `PUT /api/v1/bleeding/{date}`.
@@ -76,7 +77,9 @@ pub fn period_entry() -> ObjectBuilder {
 pub fn with_symptoms(o: ObjectBuilder) -> ObjectBuilder {
     let mut symptoms = ObjectBuilder::new()
         .schema_type(nullable(Type::Object))
-        .description(Some("The listed perimenopause symptoms, each rated 0-4; absent ones are not rated."))
+        .description(Some(
+            "The listed perimenopause symptoms, each rated 0-4; absent ones are not rated.",
+        ))
         .additional_properties(Some(AdditionalProperties::FreeForm(false)));
     for s in Symptom::ALL {
         symptoms = symptoms.property(s.key(), rating());

@@ -288,6 +288,10 @@ pub fn import() -> Schema {
         .property("breaks", list(exported_break().into()))
         .property("posture", list(exported_posture().into()))
         .property("questionnaires", list(exported_response().into()))
+        .property(
+            "bleeding",
+            list(Schema::from(super::cycle::bleeding_day().build()).into()),
+        )
         .description(Some(
             "Everything she recorded, as the JSON export writes it. Each entry is checked as \
              its own endpoint checks it; any error and nothing is changed.",

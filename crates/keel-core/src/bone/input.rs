@@ -195,7 +195,10 @@ impl BoneProfile {
         let welcomed = r.bool("welcomed").unwrap_or(false);
         let still_periods = r.choice(
             "still_periods",
-            &STILL_PERIODS.iter().map(|(k, _)| (*k, *k)).collect::<Vec<_>>(),
+            &STILL_PERIODS
+                .iter()
+                .map(|(k, _)| (*k, *k))
+                .collect::<Vec<_>>(),
         );
         let context_raw = r.raw("cycle_context");
         let custom_raw = r.raw("custom_symptoms");

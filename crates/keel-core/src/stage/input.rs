@@ -219,3 +219,21 @@ pub fn parse_period(value: &Value, today: NaiveDate) -> Result<Vec<BleedingDay>,
         })
         .collect())
 }
+
+/// One day of the log with its date (`date`, `flow`, `after_sex`), as the stage contract and the
+/// export write it; the date not after `today`.
+pub fn parse_dated_day(value: &Value, today: NaiveDate) -> Result<BleedingDay, ValidationErrors> {
+    let object = as_object(value)?;
+    let mut r = FieldReader::new(object, "");
+    let date = r.date_until("date", today);
+    let date = r.require("date", date);
+    let flow = r.choice("flow", Flow::ALL);
+    let flow = r.require("flow", flow);
+    let after_sex = r.bool("after_sex").unwrap_or(false);
+    let errors = r.finish();
+    errors.into_result(|| BleedingDay {
+        date: date.unwrap_or(today),
+        flow: flow.unwrap_or(Flow::None),
+        after_sex,
+    })
+}

@@ -69,7 +69,8 @@ pub async fn put_bleeding(
     JsonBody(body): JsonBody,
 ) -> Result<Json<BleedingDay>, ApiError> {
     let date = path_date(&date)?;
-    let day = keel_app::cycle::record_day(&state.store, auth.user, date, &body, state.today()).await?;
+    let day =
+        keel_app::cycle::record_day(&state.store, auth.user, date, &body, state.today()).await?;
     Ok(Json(day))
 }
 
@@ -114,7 +115,8 @@ pub async fn post_period(
     State(state): State<AppState>,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
-    let days = keel_app::cycle::record_period(&state.store, auth.user, &body, state.today()).await?;
+    let days =
+        keel_app::cycle::record_period(&state.store, auth.user, &body, state.today()).await?;
     Ok((StatusCode::CREATED, Json(BleedingList { days })).into_response())
 }
 

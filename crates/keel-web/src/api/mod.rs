@@ -13,13 +13,13 @@ pub mod account;
 pub mod activities;
 pub mod bone;
 pub mod checkins;
+pub mod cycle;
 pub mod data;
 pub mod desk;
 pub mod kit;
 pub mod openapi;
 pub mod progress;
 pub mod safety;
-pub mod cycle;
 pub mod stage;
 
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -82,7 +82,9 @@ fn ratings(flag: &str, pairs: &[String]) -> Result<Option<Value>, CliError> {
     let mut m = Map::new();
     for p in pairs {
         let (name, rating) = p.rsplit_once('=').ok_or_else(|| {
-            CliError::Input(format!("{flag}: {p:?} must be written NAME=RATING, such as hot_flushes=2"))
+            CliError::Input(format!(
+                "{flag}: {p:?} must be written NAME=RATING, such as hot_flushes=2"
+            ))
         })?;
         m.insert(
             name.trim().to_string(),
@@ -122,7 +124,10 @@ fn flags_to_json(args: &CheckinArgs) -> Result<Value, CliError> {
     put("notes", args.notes.clone().map(Value::from));
     put("symptoms", ratings("--symptom", &args.symptoms)?);
     put("hot_flush_count", num(&args.hot_flush_count));
-    put("custom_symptoms", ratings("--custom-symptom", &args.custom_symptoms)?);
+    put(
+        "custom_symptoms",
+        ratings("--custom-symptom", &args.custom_symptoms)?,
+    );
     put(
         "bleeding",
         args.bleeding

@@ -119,7 +119,9 @@ pub async fn period(args: PeriodArgs) -> Result<(), CliError> {
             let day = keel_app::cycle::record_day(&store, LOCAL_USER, date, &body, today).await;
             store.close().await;
             let day = day?;
-            output::show(json, &day, |d| println!("Logged {}: {}.", d.date, flow_words(d)));
+            output::show(json, &day, |d| {
+                println!("Logged {}: {}.", d.date, flow_words(d))
+            });
         }
         PeriodCommand::Remove { db, date } => {
             let date = parse_date_arg("date", Some(&date))?.unwrap_or(today);
@@ -127,7 +129,9 @@ pub async fn period(args: PeriodArgs) -> Result<(), CliError> {
             let n = store.delete_bleeding(LOCAL_USER, date, date, today).await;
             store.close().await;
             if n? == 0 {
-                return Err(CliError::Input(format!("date: nothing is logged on {date}")));
+                return Err(CliError::Input(format!(
+                    "date: nothing is logged on {date}"
+                )));
             }
             println!("Removed {date} from the log.");
         }

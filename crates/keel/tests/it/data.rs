@@ -31,8 +31,26 @@ pub(crate) async fn fill(s: &Server) {
         if n == 3 {
             body["night_pain"] = json!(true);
         }
+        if n % 3 == 0 {
+            body["symptoms"] =
+                json!({"hot_flushes": (n % 5) as u8, "night_sweats": 1, "joint_aches": 2});
+            body["hot_flush_count"] = json!(n);
+            body["custom_symptoms"] = json!({"dry eyes": 1, "tingling, left hand": 2});
+        }
+        if n == 4 {
+            body["bleeding"] = json!({"flow": "spotting", "after_sex": true});
+        }
         took("a check-in", s.post_json("/api/v1/checkins", &body).await).await;
     }
+    took(
+        "a past period",
+        s.post_json(
+            "/api/v1/bleeding/periods",
+            &json!({"start": days_ago(40), "end": days_ago(36), "flow": "heavy"}),
+        )
+        .await,
+    )
+    .await;
     took(
         "an acknowledgement",
         s.post_json(
@@ -43,7 +61,7 @@ pub(crate) async fn fill(s: &Server) {
     )
     .await;
     let put = |path: &str, body: Value| s.client.put(s.url(path)).json(&body).send();
-    took("the profile", put("/api/v1/profile", json!({"birth_date": "1974-03-02", "age": 51, "weight_kg": 62.5, "height_cm": 164.0, "tallest_height_cm": 167.5, "risk_factors": ["smoking", "early_menopause"], "vertebral_fracture": true, "cancer_history": false, "known_low_bone_density": true, "history_answered": true, "goals": ["back_pain", "bone"], "welcomed": true})).await.unwrap()).await;
+    took("the profile", put("/api/v1/profile", json!({"birth_date": "1974-03-02", "age": 51, "weight_kg": 62.5, "height_cm": 164.0, "tallest_height_cm": 167.5, "risk_factors": ["smoking", "early_menopause"], "vertebral_fracture": true, "cancer_history": false, "known_low_bone_density": true, "history_answered": true, "goals": ["back_pain", "bone"], "welcomed": true, "still_periods": "unsure", "cycle_context": [{"kind": "hormone_therapy_vaginal", "from": days_ago(90), "to": null}], "custom_symptoms": ["dry eyes", "tingling, left hand"]})).await.unwrap()).await;
     for (n, cm) in [(400, 166.0), (200, 165.0)] {
         took(
             "a height",
