@@ -5,6 +5,7 @@ mod api;
 mod browser;
 mod cache;
 mod cli;
+mod cycle;
 mod data;
 mod desk;
 mod emergency;
