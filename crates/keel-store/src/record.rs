@@ -75,6 +75,8 @@ pub struct PlanInputs {
     pub activities: Vec<Activity>,
     /// Pain by day from the first logged day on (nothing without a log).
     pub pain: BTreeMap<NaiveDate, u8>,
+    /// Her bleeding log up to the day (her stage and the check-in's bleeding row read it).
+    pub bleeding: BTreeMap<NaiveDate, keel_core::stage::BleedingDay>,
 }
 
 /// [`PlanInputs`] as one row of JSON: every statement costs the SQLite driver a hand-off to its
@@ -89,7 +91,8 @@ const PLAN_INPUTS_POSTGRES: &str = concat!(
   (SELECT COALESCE(json_agg(json_build_array(date, exercise_id, family, level, sets, reps, hold_seconds, minutes, pain_during, effort) ORDER BY date, exercise_id), '[]')::TEXT \
      FROM activities WHERE user_id = $1 AND date >= $3 AND date <= $2) AS activities, \
   (SELECT COALESCE(json_agg(json_build_array(date, pain)), '[]')::TEXT FROM checkins WHERE user_id = $1 AND date <= $2 \
-     AND date >= (SELECT MIN(date) FROM activities WHERE user_id = $1 AND date >= $3 AND date <= $2)) AS pain"
+     AND date >= (SELECT MIN(date) FROM activities WHERE user_id = $1 AND date >= $3 AND date <= $2)) AS pain, \
+  (SELECT COALESCE(json_agg(json_build_array(date, flow, after_sex) ORDER BY date), '[]')::TEXT FROM bleeding WHERE user_id = $1 AND date <= $2) AS bleeding"
 );
 
 const PLAN_INPUTS_SQLITE: &str = concat!(
@@ -101,7 +104,8 @@ const PLAN_INPUTS_SQLITE: &str = concat!(
   (SELECT json_group_array(json_array(date, exercise_id, family, level, sets, reps, hold_seconds, minutes, pain_during, effort)) \
      FROM (SELECT * FROM activities WHERE user_id = $1 AND date >= $3 AND date <= $2 ORDER BY date, exercise_id)) AS activities, \
   (SELECT json_group_array(json_array(date, pain)) FROM checkins WHERE user_id = $1 AND date <= $2 \
-     AND date >= (SELECT MIN(date) FROM activities WHERE user_id = $1 AND date >= $3 AND date <= $2)) AS pain"
+     AND date >= (SELECT MIN(date) FROM activities WHERE user_id = $1 AND date >= $3 AND date <= $2)) AS pain, \
+  (SELECT json_group_array(json_array(date, flow, after_sex)) FROM (SELECT date, flow, after_sex FROM bleeding WHERE user_id = $1 AND date <= $2 ORDER BY date)) AS bleeding"
 );
 
 impl Store {
@@ -132,11 +136,12 @@ impl Store {
                         row.get::<String>("record")?,
                         row.get::<String>("activities")?,
                         row.get::<String>("pain")?,
+                        row.get::<String>("bleeding")?,
                     ))
                 },
             )
             .await?;
-        let Some((check_in, record, activities, pain)) = rows.into_iter().next() else {
+        let Some((check_in, record, activities, pain, bleeding)) = rows.into_iter().next() else {
             return Err(StoreError::Corrupt("no row for the plan's inputs".into()));
         };
         fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
@@ -148,6 +153,18 @@ impl Store {
         };
         let activities: Vec<ActivityColumns> = json(&activities)?;
         let pain: Vec<(String, i64)> = json(&pain)?;
+        let bleeding = crate::cycle::log_from_json(&bleeding)?;
+        // The day's bleeding is the log's, as every read of a check-in gives it.
+        let stored = stored.map(|mut s| {
+            s.check_in.symptoms.bleeding =
+                bleeding
+                    .get(&date)
+                    .map(|b| keel_core::symptoms::DayBleeding {
+                        flow: b.flow,
+                        after_sex: b.after_sex,
+                    });
+            s
+        });
         Ok(PlanInputs {
             stored,
             record: record_from(json(&record)?, library)?,
@@ -164,6 +181,7 @@ impl Store {
                     ))
                 })
                 .collect::<Result<_, StoreError>>()?,
+            bleeding,
         })
     }
 }

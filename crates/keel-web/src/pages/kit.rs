@@ -77,6 +77,7 @@ pub(crate) fn layout_with(active: &str, title: &str, main: Markup, banner: bool)
                         a href="/journal" aria-current=[(active == "journal").then_some("page")] { "Journal" }
                         a href="/week" aria-current=[(active == "week").then_some("page")] { "Week" }
                         a href="/progress" aria-current=[(active == "progress").then_some("page")] { "Progress" }
+                        a href="/cycle" aria-current=[(active == "cycle").then_some("page")] { "Cycle" }
                         a href="/bone" aria-current=[(active == "bone").then_some("page")] { "Bone" }
                         a href="/desk" aria-current=[(active == "desk").then_some("page")] { "Desk" }
                         a href="/breaks" aria-current=[(active == "breaks").then_some("page")] { "Breaks" }

@@ -11,6 +11,7 @@ pub mod account;
 pub mod auth;
 pub mod bone;
 pub mod breaks;
+pub mod cycle;
 pub mod desk;
 pub mod journal;
 pub mod kit;
@@ -40,6 +41,9 @@ pub fn routes() -> Router<AppState> {
         .route("/log", post(today::post_log))
         .route("/week", get(week::page))
         .route("/journal", get(journal::page))
+        .route("/cycle", get(cycle::page))
+        .route("/cycle/period", post(cycle::post_period))
+        .route("/cycle/day", post(cycle::post_day))
         .route("/profile", get(profile::page))
         .route("/profile/{section}", post(profile::post_section))
         .route("/welcome/done", post(profile::post_done))

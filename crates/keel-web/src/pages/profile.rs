@@ -23,16 +23,23 @@ use crate::state::AppState;
 enum Section {
     About,
     History,
+    Cycle,
     Goals,
 }
 
 impl Section {
-    const ALL: [Section; 3] = [Section::About, Section::History, Section::Goals];
+    const ALL: [Section; 4] = [
+        Section::About,
+        Section::History,
+        Section::Cycle,
+        Section::Goals,
+    ];
 
     fn name(self) -> &'static str {
         match self {
             Section::About => "about",
             Section::History => "history",
+            Section::Cycle => "cycle",
             Section::Goals => "goals",
         }
     }
@@ -41,6 +48,7 @@ impl Section {
         match self {
             Section::About => "About you",
             Section::History => "Your history",
+            Section::Cycle => "Your cycle",
             Section::Goals => "What you would like help with",
         }
     }
@@ -97,6 +105,7 @@ fn section_form(
                     (yes_no(values, "fragility_fracture", "Have you broken a bone after 40 from a fall from standing height or less?"))
                     (yes_no(values, "glucocorticoids", "Have you taken steroid tablets (such as prednisolone) for 3 months or more?"))
                 }
+                Section::Cycle => { (crate::pages::cycle::context_fields(values, errors)) }
                 Section::Goals => {
                     fieldset class="tap" {
                         legend { "Choose any" }
@@ -140,6 +149,7 @@ fn values_of(p: &BoneProfile) -> FormValues {
     for g in &p.goals {
         v.push(("goals".into(), g.clone()));
     }
+    v.extend(crate::pages::cycle::context_values(p));
     FormValues(v)
 }
 
@@ -190,6 +200,7 @@ fn merged(
                     && answer("glucocorticoids") != Value::Null,
             );
         }
+        Section::Cycle => return crate::pages::cycle::merge_context(kept, values, today),
         Section::Goals => {
             let goals: Vec<&str> = values
                 .0
@@ -320,9 +331,9 @@ pub(crate) fn welcome_card(token: &str) -> Markup {
             h2 id="welcome-title" { "Welcome to Keel" }
             p { "Keel is a daily companion for back pain, posture and bone health through perimenopause. Each morning a one-minute check-in tells you what kind of day it is and gives you a plan to match, and it checks every time for the warning signs that need a clinician." }
             p { "Keel informs; it does not diagnose or replace your clinician. Your data stays on this server, yours to export or delete." }
-            p { "Three short steps help it fit you. Each can be skipped and changed later on your profile." }
+            p { "Four short steps help it fit you. Each can be skipped and changed later on your profile." }
             div class="row" {
-                a class="button" href="/welcome/about" { "Start: 3 short steps" }
+                a class="button" href="/welcome/about" { "Start: 4 short steps" }
                 form method="post" action="/welcome/done" {
                     (csrf::field(token))
                     button type="submit" class="secondary" { "Skip, check in now" }
@@ -357,7 +368,7 @@ async fn welcome_step(
     page_response(state, headers, status, |token| {
         let after = next.clone().unwrap_or_else(|| "/welcome/finish".into());
         let body = html! {
-            p class="hint" { "Step " (section.step()) " of 3" }
+            p class="hint" { "Step " (section.step()) " of " (Section::ALL.len()) }
             h1 { (section.title()) }
             (section_form(section, values, errors, token, &after, if next.is_some() { "Save and go on" } else { "Save and finish" }))
             @match &next {

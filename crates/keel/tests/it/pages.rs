@@ -439,7 +439,7 @@ both_backends! {
     let html = r.text().await.unwrap();
     assert!(html.contains("id=\"age-error\""), "the age is named");
     assert!(html.contains("value=\"163\""), "the height she typed is kept");
-    assert!(html.contains("Step 1 of 3"));
+    assert!(html.contains("Step 1 of 4"));
     let r = post("/profile/about", vec![("csrf", token.clone()), ("next", "/welcome/history".into()), ("age", "52".into()), ("height_cm", "163".into()), ("weight_kg", "61".into())]).await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(r.headers()["location"], "/welcome/history");

@@ -7,12 +7,13 @@ use crate::pages::kit::{
 };
 use chrono::NaiveDate;
 use keel_app::views::PlanView;
-use keel_core::checkin::{Location, NOTES_MAX_CHARS};
 use keel_core::rules::Question;
 use keel_core::triage::TriageLevel;
 use keel_core::{DayType, ValidationErrors};
 use keel_store::StoredCheckIn;
 use maud::{Markup, html};
+
+use super::form::{CycleForm, check_in_form};
 
 /// The Today page read afresh rather than kept: right after one of her writes (with its
 /// notice), or with a posted form and its errors (status 422), whose handler writes.
@@ -66,6 +67,10 @@ pub(crate) struct TodayData {
     pub(crate) first_visit: bool,
     /// Urgent findings of the days before that she has not said she took to a clinician.
     pub(crate) netting: Vec<keel_app::views::FollowUp>,
+    /// What the symptom block offers her.
+    pub(crate) cycle: CycleForm,
+    /// Her stage in a few words, when there is something to say.
+    pub(crate) stage: Option<String>,
 }
 
 /// What Today shows above its content after one of her own actions.
@@ -82,7 +87,11 @@ impl TodayData {
     pub(crate) fn form_values(&self, date: NaiveDate) -> FormValues {
         self.stored
             .as_ref()
-            .map(|s| FormValues::from_check_in(&s.check_in))
+            .map(|s| {
+                let mut v = FormValues::from_check_in(&s.check_in);
+                v.0.extend(super::form::symptom_values(&s.check_in));
+                v
+            })
             .unwrap_or_else(|| FormValues(vec![("date".into(), date.to_string())]))
     }
 }
@@ -112,6 +121,8 @@ pub(crate) fn today_markup(
         phones,
         first_visit,
         netting,
+        cycle,
+        stage,
     } = data;
     let stored = stored.as_ref();
     // While today is an emergency, no day shows a plan.
@@ -146,6 +157,9 @@ pub(crate) fn today_markup(
                 a href=(if n == today { "/".to_string() } else { format!("/?date={n}") }) { (n.format("%a %-d %b")) " →" }
             } @else { span {} }
         }
+        @if let Some(words) = stage.as_ref().filter(|_| !emergency) {
+            p class="stage-line" { "Your cycle: " a href="/cycle" { (words) } }
+        }
         @if let Some(Shown::NotYet(rule)) = shown {
             @if let Some(n) = netting.iter().find(|n| n.rule == rule) {
                 section class="alert urgent" role="alert" aria-labelledby="not-yet-title" {
@@ -179,12 +193,12 @@ pub(crate) fn today_markup(
             (crate::pages::profile::welcome_card(token))
         }
         @if stored.is_none() {
-            (check_in_form(date, form.values, form.errors, token, false, !*first_visit))
+            (check_in_form(date, form.values, form.errors, token, cycle, false, !*first_visit))
         }
         @if !emergency { (result) }
         @if let Some(s) = stored {
             @let unanswered = !s.triage.missing.is_empty() && s.check_in.pain > 0 && !emergency;
-            (check_in_form(date, form.values, form.errors, token, true, unanswered))
+            (check_in_form(date, form.values, form.errors, token, cycle, true, unanswered))
         }
         @if !due.is_empty() && is_today && !emergency && !*first_visit {
             aside class="reminder" aria-label="Reminders" {
@@ -519,171 +533,3 @@ pub(crate) const SAME_AS_YESTERDAY: &[&str] = &[
     "sitting_hours",
     "walking_minutes",
 ];
-
-/// A 0-10 row of tap targets.
-fn scale(
-    values: &FormValues,
-    errors: &ValidationErrors,
-    name: &str,
-    legend: &str,
-    hint: &str,
-) -> Markup {
-    html! {
-        fieldset class="tap" aria-invalid=[invalid(errors, name)] aria-describedby=[described_by(errors, name)] {
-            legend { (legend) span class="hint" { (hint) } }
-            div class="scale" {
-                @for i in 0..=10 {
-                    @let v = i.to_string();
-                    input type="radio" id={(name) "-" (i)} name=(name) value=(v) checked[values.has(name, &v)];
-                    label for={(name) "-" (i)} { (i) }
-                }
-            }
-            (field_error(errors, name))
-        }
-    }
-}
-
-/// Presets as tap targets, and a small field for any other value (which wins when filled).
-fn presets(
-    values: &FormValues,
-    errors: &ValidationErrors,
-    name: &str,
-    legend: &str,
-    options: &[(&str, &str)],
-    unit: &str,
-) -> Markup {
-    let current = values.get(name).unwrap_or("");
-    let preset = options.iter().any(|(v, _)| *v == current);
-    let other = format!("{name}_other");
-    let other_value = values
-        .get(&other)
-        .or((!preset && !current.is_empty()).then_some(current));
-    html! {
-        fieldset class="tap" aria-invalid=[invalid(errors, name)] aria-describedby=[described_by(errors, name)] {
-            legend { (legend) }
-            div class="chips" {
-                @for (v, label) in options {
-                    input type="radio" id={(name) "-" (v)} name=(name) value=(v) checked[preset && current == *v];
-                    label for={(name) "-" (v)} { (label) }
-                }
-                span class="other" {
-                    label for=(other) { "Other" }
-                    input type="number" id=(other) name=(other) min="0" inputmode="decimal" value=[other_value] aria-label={(legend) ", other (" (unit) ")"};
-                    span { (unit) }
-                }
-            }
-            (field_error(errors, name))
-        }
-    }
-}
-
-fn check_in_form(
-    date: NaiveDate,
-    values: &FormValues,
-    errors: &ValidationErrors,
-    token: &str,
-    has_stored: bool,
-    // Open it although a check-in is stored (an answer is missing); without one, whether to
-    // offer "Same as yesterday" (not on a first visit).
-    extra: bool,
-) -> Markup {
-    let open = !has_stored || !errors.is_empty() || extra;
-    let offer_same = !has_stored && extra;
-    let others_open = Question::ALL.iter().any(|q| {
-        !q.is_emergency()
-            && !keel_core::triage::STANDING_QUESTIONS.contains(q)
-            && values.has("rf", q.name())
-    });
-    let day = values
-        .get("date")
-        .and_then(keel_core::validate::parse_date)
-        .unwrap_or(date);
-    html! {
-        details class="checkin" open[open] id="checkin" {
-            summary { h2 { @if has_stored { "Update this check-in" } @else { "Check in" } } }
-            @if !errors.is_empty() {
-                div class="error-summary" role="alert" tabindex="-1" {
-                    h3 { "Please check these answers" }
-                    ul { @for e in errors.errors() { li { (field_label(&e.field)) " " (e.message) } } }
-                }
-            }
-            @if offer_same {
-                p class="same" { a href={"/?date=" (day) "&same=yesterday#checkin"} { "Same as yesterday" } span class="hint" { " fills pain, sleep, energy and the rest; never the safety questions" } }
-            }
-            form method="post" action="/checkin" novalidate {
-                (csrf::field(token))
-                input type="hidden" name="asked_other" value="1";
-                input type="hidden" name="date" value=(day);
-                (field_error(errors, "date"))
-                (scale(values, errors, "pain", "Pain right now", "0 none, 10 the worst"))
-                fieldset class="tap" {
-                    legend { "Where?" }
-                    div class="chips" {
-                        @for (name, loc) in Location::ALL {
-                            input type="checkbox" id={"loc-" (name)} name="locations" value=(name) checked[values.has("locations", name)];
-                            label for={"loc-" (name)} { (loc.label()) }
-                        }
-                    }
-                    (field_error(errors, "locations"))
-                }
-                fieldset class="tap" {
-                    legend { "How did this pain start?" }
-                    div class="chips" {
-                        @for (value, label) in [("gradual", "Gradually"), ("sudden", "Suddenly"), ("", "Not sure")] {
-                            @let id = if value.is_empty() { "onset-unsure" } else if value == "sudden" { "onset-sudden" } else { "onset-gradual" };
-                            input type="radio" id=(id) name="onset" value=(value) checked[values.get("onset").unwrap_or("") == value];
-                            label for=(id) { (label) }
-                        }
-                    }
-                    (field_error(errors, "onset"))
-                }
-                (scale(values, errors, "sleep", "Sleep last night", "0 very poor, 10 great"))
-                (scale(values, errors, "energy", "Energy today", "0 exhausted, 10 full"))
-                (presets(values, errors, "stiffness_minutes", "Morning stiffness", &[("0", "None"), ("15", "15 min"), ("30", "30 min"), ("60", "1 hour"), ("120", "2 hours")], "min"))
-                (presets(values, errors, "walking_minutes", "Walking today", &[("0", "None"), ("10", "10 min"), ("20", "20 min"), ("30", "30 min"), ("45", "45 min"), ("60", "1 hour")], "min"))
-                (presets(values, errors, "sitting_hours", "Sitting today", &[("2", "2 h"), ("4", "4 h"), ("6", "6 h"), ("8", "8 h"), ("10", "10 h")], "h"))
-                fieldset class="safety" aria-describedby=[described_by(errors, "emergency_screen")] {
-                    legend { "Is any of this new today?" }
-                    div class="chips screen" {
-                        input type="radio" id="screen-none" name="emergency_screen" value="none" checked[values.has("emergency_screen", "none")];
-                        label for="screen-none" { "None of these" }
-                        input type="radio" id="screen-some" name="emergency_screen" value="some" checked[values.has("emergency_screen", "some")];
-                        label for="screen-some" { "Yes: I tick it below" }
-                    }
-                    (field_error(errors, "emergency_screen"))
-                    ul class="signs" {
-                        @for q in Question::EMERGENCY {
-                            li class="choice" {
-                                input type="checkbox" id={"rf-" (q.name())} name="rf" value=(q.name()) checked[values.has("rf", q.name())];
-                                label for={"rf-" (q.name())} { (q.text()) }
-                            }
-                        }
-                    }
-                }
-                details class="more" open[others_open] {
-                    summary { "Anything else new? " span class="hint" { "fever, weight loss, night pain, a fall, one leg weak…" } }
-                    p class="hint" { "Tick any that apply. Left unticked, each counts as no. Questions about your past (cancer, bone density, fractures, steroid tablets) are on your " a href="/profile" { "profile" } ", asked once." }
-                    @for q in Question::ALL.iter().filter(|q| !q.is_emergency() && !keel_core::triage::STANDING_QUESTIONS.contains(q)) {
-                        div class="choice" {
-                            input type="checkbox" id={"rf-" (q.name())} name="rf" value=(q.name()) checked[values.has("rf", q.name())];
-                            label for={"rf-" (q.name())} { (q.text()) }
-                        }
-                    }
-                }
-                details class="more" open[values.get("notes").is_some_and(|n| !n.is_empty()) || invalid(errors, "notes").is_some()] {
-                    summary { "Add a note" }
-                    div class="field" {
-                        label for="notes" { "Notes" }
-                        span class="hint" id="notes-hint" { "Anything else about today (up to " (NOTES_MAX_CHARS) " characters)" }
-                        textarea id="notes" name="notes" rows="3" maxlength=(NOTES_MAX_CHARS)
-                            aria-invalid=[invalid(errors, "notes")] aria-describedby=[described_by(errors, "notes").or(Some("notes-hint".into()))] {
-                            (values.get("notes").unwrap_or(""))
-                        }
-                        (field_error(errors, "notes"))
-                    }
-                }
-                button type="submit" { "Save check-in" }
-            }
-        }
-    }
-}

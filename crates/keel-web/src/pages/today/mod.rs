@@ -15,6 +15,7 @@ use keel_core::{CheckIn, ValidationErrors};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
+mod form;
 mod markup;
 
 const INT_FIELDS: &[&str] = &[
@@ -107,6 +108,7 @@ fn form_to_json(values: &FormValues) -> (Value, ValidationErrors) {
             m.insert(q.name().into(), Value::Bool(false));
         }
     }
+    m.extend(form::symptoms_json(values));
     (Value::Object(m), errors)
 }
 
@@ -390,6 +392,15 @@ async fn today_data(
     let first_visit = stored.is_none()
         && !inputs.record.bone.profile.welcomed
         && !state.store.has_check_ins(user).await?;
+    let profile = &inputs.record.bone.profile;
+    let view = keel_app::cycle::view_of(inputs.bleeding.clone(), profile, date);
+    let cycle = form::CycleForm {
+        custom: profile.custom_symptoms.clone(),
+        asks_bleeding: view.asks_bleeding(),
+        open: profile.goals.iter().any(|g| g == "symptoms"),
+    };
+    // Her stage, small, once she has told Keel anything about her cycle.
+    let stage = (view.logged_days > 0 || !view.context.is_empty()).then(|| view.words.clone());
     Ok(TodayData {
         stored,
         plan,
@@ -398,6 +409,8 @@ async fn today_data(
         phones: state.phones.clone(),
         first_visit,
         netting,
+        cycle,
+        stage,
     })
 }
 
