@@ -241,6 +241,104 @@ async fn a_typical_check_in_on_a_phone_is_eight_taps() {
     );
 }
 
+/// A check-in with symptoms on a 390 px phone: the block opens with a tap, each rating is one
+/// tap, a symptom of her own is typed once, and the heavy-symptom day follows.
+#[tokio::test]
+async fn a_check_in_with_symptoms_on_a_phone() {
+    let dir = TempDir::new("browser-symptoms");
+    let server = Server::start(&dir.db());
+    let r = server
+        .client
+        .put(server.url("/api/v1/profile"))
+        .json(&json!({"welcomed": true, "still_periods": "unsure"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let Some(browser) = Browser::start_phone(&dir.0.join("profile"), 390, 844).await else {
+        return;
+    };
+    let client = browser.client.clone();
+    let result = async {
+        client.goto(&server.url("/")).await?;
+        for css in [
+            "label[for='pain-2']",
+            "label[for='sleep-8']",
+            "label[for='energy-8']",
+            "label[for='screen-none']",
+            "details.symptoms summary",
+            "label[for='sym-hot_flushes-3']",
+            "label[for='sym-night_sweats-2']",
+            "label[for='sym-low_mood-1']",
+            "label[for='flow-spotting']",
+        ] {
+            client.find(Locator::Css(css)).await?.click().await?;
+        }
+        client
+            .find(Locator::Id("own_new_name"))
+            .await?
+            .send_keys("dry eyes")
+            .await?;
+        client
+            .find(Locator::Css("label[for='own-new-2']"))
+            .await?
+            .click()
+            .await?;
+        let wide = client
+            .execute("return document.documentElement.scrollWidth;", vec![])
+            .await?;
+        client
+            .find(Locator::Css(
+                "form[action='/checkin'] button[type='submit']",
+            ))
+            .await?
+            .click()
+            .await?;
+        client
+            .wait()
+            .for_element(Locator::Id("daytype-title"))
+            .await?;
+        let daytype = client
+            .find(Locator::Id("daytype-title"))
+            .await?
+            .text()
+            .await?;
+        let page = client.find(Locator::Css("main")).await?.text().await?;
+        Ok::<_, fantoccini::error::CmdError>((wide, daytype, page))
+    }
+    .await;
+    let _ = client.close().await;
+    let (wide, daytype, page) = result.expect("browser steps");
+    assert!(
+        wide.as_f64().unwrap() <= 390.0,
+        "no sideways scrolling: {wide}"
+    );
+    assert_eq!(
+        daytype, "Gentle day",
+        "hot flushes rated 3 make a heavy-symptom day"
+    );
+    assert!(page.contains("hot flushes severe"), "{page}");
+    assert!(page.contains("Start with 10 minutes"), "{page}");
+    let stored: serde_json::Value = server.get("/api/v1/checkins").await.json().await.unwrap();
+    let c = &stored["check_ins"][0]["check_in"];
+    assert_eq!(
+        c["symptoms"],
+        json!({"hot_flushes": 3, "night_sweats": 2, "low_mood": 1}),
+        "rows left untouched are not rated: {c}"
+    );
+    assert_eq!(c["custom_symptoms"], json!({"dry eyes": 2}));
+    assert_eq!(
+        c["bleeding"],
+        json!({"flow": "spotting", "after_sex": false})
+    );
+    let profile: serde_json::Value = server.get("/api/v1/profile").await.json().await.unwrap();
+    assert_eq!(
+        profile["custom_symptoms"],
+        json!(["dry eyes"]),
+        "kept for tomorrow"
+    );
+}
+
 #[tokio::test]
 async fn break_timer_prompts_when_the_interval_elapses() {
     let dir = TempDir::new("browser-breaks");
@@ -340,6 +438,8 @@ async fn every_page_fits_a_phone() {
         "/breaks".into(),
         "/report".into(),
         "/account".into(),
+        "/cycle".into(),
+        "/profile".into(),
         "/no-such-page".into(),
     ];
     for width in [320, 390] {

@@ -467,7 +467,14 @@ fn plan_block(plan: &PlanView, token: &str, sent: Option<Sent<'_>>) -> Markup {
         section class={"daytype " (plan.day_type.name())} aria-labelledby="daytype-title" {
             h2 id="daytype-title" { (plan.day_type.title()) }
             p class="reason" { (plan.reason) }
-            (crate::pages::kit::why(format!("The day type follows Keel's rule {}, from your pain, sleep and energy today and your last two weeks.", plan.rule)))
+            (crate::pages::kit::why(if plan.heavy_symptoms.is_empty() {
+                format!("The day type follows Keel's rule {}, from your pain, sleep and energy today and your last two weeks.", plan.rule)
+            } else {
+                format!("The day type follows Keel's rule {}, with the heavy-symptom day: a listed symptom rated 3 or 4, ratings adding up to 8 or more, or night sweats 2+ with sleep 4/10 or less. Doses are about half.", plan.rule)
+            }))
+            @if !plan.advice.is_empty() {
+                ul class="advice" { @for a in &plan.advice { li { (a) } } }
+            }
             @if plan.day_type != DayType::Stop {
                 @let next = plan.items.iter().find(|i| !plan.logged.iter().any(|l| l.exercise_id == i.exercise_id));
                 @match next {
