@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate};
 use keel_core::ValidationErrors;
 use keel_core::progress::{self, Association, DayFigures, Instrument, Score, Trends};
+use keel_core::symptoms::patterns::{self, SymptomLink, SymptomWeek};
 use keel_store::{Store, StoreError, UserId};
 use serde::Serialize;
 use serde_json::Value;
@@ -34,6 +35,40 @@ pub struct ProgressView {
     pub pain_days: Vec<PainDay>,
     pub associations: Vec<Association>,
     pub questionnaires: Vec<QuestionnaireStatus>,
+    /// Her stage, with its periods and cycle lengths (the timeline).
+    pub stage: crate::cycle::StageView,
+    /// Each symptom's weekly mean, newest first (listed symptoms by key, hers by name).
+    pub symptom_weeks: Vec<SymptomWeek>,
+    /// Each rated symptom against same-day and next-day pain.
+    pub symptom_links: Vec<SymptomLink>,
+    /// After the MRS: what is worth raising with a clinician.
+    pub mrs_suggestions: Vec<String>,
+}
+
+/// The MRS history, oldest first, and each domain's item count.
+pub fn mrs_history(
+    q: &[QuestionnaireStatus],
+) -> (Vec<(NaiveDate, Score)>, BTreeMap<String, usize>) {
+    let Some(mrs) = q.iter().find(|s| s.instrument.id == "mrs") else {
+        return (Vec::new(), BTreeMap::new());
+    };
+    (
+        mrs.history
+            .iter()
+            .map(|h| (h.date, h.score.clone()))
+            .collect(),
+        mrs.instrument
+            .subscales
+            .iter()
+            .map(|s| (s.id.clone(), s.items.len()))
+            .collect(),
+    )
+}
+
+/// The MRS suggestions of section 8's "what follows", from her questionnaires.
+pub fn suggestions(q: &[QuestionnaireStatus]) -> Vec<String> {
+    let (history, items) = mrs_history(q);
+    patterns::mrs_suggestions(&history, &items)
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -147,11 +182,31 @@ pub async fn progress_for(
             pain: f.pain,
         })
         .collect();
+    // Each symptom's ratings by day: the listed ones by key, hers by name.
+    let mut ratings: BTreeMap<String, BTreeMap<NaiveDate, u8>> = BTreeMap::new();
+    for s in &check_ins {
+        let c = &s.check_in;
+        for (sym, r) in &c.symptoms.ratings {
+            ratings
+                .entry(sym.key().to_string())
+                .or_default()
+                .insert(c.date, *r);
+        }
+        for (name, r) in &c.symptoms.custom {
+            ratings.entry(name.clone()).or_default().insert(c.date, *r);
+        }
+    }
+    let labels = patterns::labels(ratings.keys().cloned());
+    let questionnaires = questionnaires(store, user, date).await?;
     Ok(ProgressView {
         trends,
         pain_days,
         associations,
-        questionnaires: questionnaires(store, user, date).await?,
+        stage: crate::cycle::stage_view(store, user, date).await?,
+        symptom_weeks: patterns::weekly_means(&ratings, date, 8),
+        symptom_links: patterns::links(&pain, &ratings, &labels, date),
+        mrs_suggestions: suggestions(&questionnaires),
+        questionnaires,
     })
 }
 

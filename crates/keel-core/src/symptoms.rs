@@ -377,5 +377,7 @@ pub fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
     }
 }
 
+pub mod patterns;
+
 #[cfg(test)]
 mod tests;

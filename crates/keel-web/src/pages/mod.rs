@@ -15,6 +15,7 @@ pub mod cycle;
 pub mod desk;
 pub mod journal;
 pub mod kit;
+pub mod perimenopause;
 pub mod profile;
 pub mod progress;
 pub mod report;

@@ -211,6 +211,7 @@ async fn render(
                 }
             }
         }
+        (crate::pages::perimenopause::section(&view, today))
         section aria-labelledby="q-title" {
             h2 id="q-title" { "Questionnaires" }
             @for q in &view.questionnaires {

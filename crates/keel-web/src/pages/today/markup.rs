@@ -71,6 +71,8 @@ pub(crate) struct TodayData {
     pub(crate) cycle: CycleForm,
     /// Her stage in a few words, when there is something to say.
     pub(crate) stage: Option<String>,
+    /// What her MRS answers make worth raising with a clinician.
+    pub(crate) suggestions: Vec<String>,
 }
 
 /// What Today shows above its content after one of her own actions.
@@ -123,6 +125,7 @@ pub(crate) fn today_markup(
         netting,
         cycle,
         stage,
+        suggestions,
     } = data;
     let stored = stored.as_ref();
     // While today is an emergency, no day shows a plan.
@@ -199,6 +202,12 @@ pub(crate) fn today_markup(
         @if let Some(s) = stored {
             @let unanswered = !s.triage.missing.is_empty() && s.check_in.pain > 0 && !emergency;
             (check_in_form(date, form.values, form.errors, token, cycle, true, unanswered))
+        }
+        @if is_today && !emergency && !suggestions.is_empty() {
+            aside class="reminder" aria-label="Worth raising with a clinician" {
+                @for s in suggestions.iter() { p { (s) } }
+                p { a href="/report" { "Your report for the appointment" } " · " a href="/progress#peri-title" { "Your symptoms over time" } }
+            }
         }
         @if !due.is_empty() && is_today && !emergency && !*first_visit {
             aside class="reminder" aria-label="Reminders" {

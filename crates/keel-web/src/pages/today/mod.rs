@@ -375,8 +375,9 @@ async fn today_data(
     let (inputs, plan) = views::day_plan(&state.store, &state.library, user, date).await?;
     let bone = views::bone_assessment(&inputs.record.bone, date);
     let stored = inputs.stored;
-    let due = keel_app::progress::questionnaires(&state.store, user, date)
-        .await?
+    let questionnaires = keel_app::progress::questionnaires(&state.store, user, date).await?;
+    let suggestions = keel_app::progress::suggestions(&questionnaires);
+    let due = questionnaires
         .into_iter()
         .filter(|q| q.due)
         .map(|q| reminder_words(&q.instrument))
@@ -411,6 +412,7 @@ async fn today_data(
         netting,
         cycle,
         stage,
+        suggestions,
     })
 }
 
