@@ -52,6 +52,33 @@ pub fn html_report(r: &ReportData) -> Markup {
         p { (adherence(r)) }
         h2 { "Her notes" }
         @if r.notes.is_empty() { p { "No notes." } } @else { ul { @for (d, n) in &r.notes { li { (d) ": " (n) } } } }
+        @if let Some(c) = &r.cycle {
+            section class="page" aria-labelledby="peri-report" {
+                h2 id="peri-report" { "Perimenopause" }
+                h3 { "Stage (STRAW+10): " (c.stage) }
+                p { (c.reason) }
+                @if !c.cycles.is_empty() { ul { @for l in &c.cycles { li { (l) } } } }
+                h3 { "Contraception, hormone therapy and operations" }
+                @if c.context.is_empty() { p { "None recorded." } } @else { ul { @for l in &c.context { li { (l) } } } }
+                h3 { "Bleeding findings" }
+                @if c.findings.is_empty() { p { "None." } } @else { ul { @for (rule, m) in &c.findings { li { (rule) ": " (m) } } } }
+                h3 { "Symptoms in this period" }
+                @if c.symptoms.is_empty() { p { "None rated." } } @else {
+                    table {
+                        caption { "Mean rating, 0 none to 4 very severe" }
+                        thead { tr { th scope="col" { "Symptom" } th scope="col" { "Mean" } th scope="col" { "Days rated" } } }
+                        tbody { @for (l, m, n) in &c.symptoms { tr { td { (l) } td { (format!("{m:.1}")) } td { (n) } } } }
+                    }
+                }
+                @if let Some((m, n)) = c.hot_flush_count { p { "Hot flushes counted: " (format!("{m:.1}")) " a day (" (n) " days)." } }
+                h3 { "Menopause Rating Scale by part" }
+                @if c.mrs.is_empty() { p { "Not answered in this period." } } @else {
+                    ul { @for (d, parts, total, band) in &c.mrs {
+                        li { (d.format("%-d %B %Y")) ": " (parts.iter().map(|(l, v)| format!("{l} {v}")).collect::<Vec<_>>().join(", ")) "; total " (total) " of 44" @if let Some(b) = band { " (" (b) ")" } }
+                    } }
+                }
+            }
+        }
     }
 }
 

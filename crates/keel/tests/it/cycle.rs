@@ -121,6 +121,12 @@ both_backends! {
         assert!(!plan["items"].as_array().unwrap().is_empty(), "a plan as usual");
         let stage: Value = s.get("/api/v1/stage").await.json().await.unwrap();
         assert_eq!((stage["stage"].as_str(), stage["substage"].as_str()), (Some("PH-POST"), Some("+1b")), "{stage}");
+        // The report's perimenopause page and its red-flag table both carry it.
+        let report = s.get("/report").await.text().await.unwrap();
+        assert!(report.contains("Stage (STRAW+10): Postmenopause (stage +1b)"), "the stage on the report");
+        assert_eq!(report.matches("RF-PMB").count(), 2, "once in the red flags, once among the bleeding findings");
+        let pdf = s.get("/report.pdf").await;
+        assert_eq!(pdf.status().as_u16(), 200);
         // Acknowledged like any finding: still listed, muted.
         let r = s.post_json("/api/v1/acknowledgements", &json!({"rule": "RF-PMB"})).await;
         assert!(r.status().is_success(), "{}", r.status());

@@ -29,7 +29,11 @@ pub struct ReportData {
     pub active_days: usize,
     pub breaks: usize,
     pub notes: Vec<(NaiveDate, String)>,
+    /// The perimenopause page, when she has recorded any of it.
+    pub cycle: Option<cycle::CycleReport>,
 }
+
+pub mod cycle;
 
 /// The period in words: "4 September to 2 December 2026" (the first year said when it differs).
 pub fn period_words(from: NaiveDate, to: NaiveDate) -> String {
@@ -231,6 +235,7 @@ pub async fn gather(
         active_days: active.len(),
         breaks,
         notes,
+        cycle: cycle::gather(store, user, &check_ins, from, to).await?,
     })
 }
 
@@ -420,6 +425,63 @@ pub fn pdf_report(r: &ReportData) -> Result<Vec<u8>, String> {
     }
     for (d, n) in &r.notes {
         w.text(&format!("{d}: {n}"), 10.0);
+    }
+    if let Some(c) = &r.cycle {
+        w.doc.new_page();
+        w.y = TOP;
+        w.text("Perimenopause", 15.0);
+        w.heading("Stage (STRAW+10)");
+        w.text(&c.stage, 10.5);
+        w.text(&c.reason, 10.0);
+        for l in &c.cycles {
+            w.text(&format!("- {l}"), 9.5);
+        }
+        w.heading("Contraception, hormone therapy and operations");
+        if c.context.is_empty() {
+            w.text("None recorded.", 10.0);
+        }
+        for l in &c.context {
+            w.text(&format!("- {l}"), 10.0);
+        }
+        w.heading("Bleeding findings");
+        if c.findings.is_empty() {
+            w.text("None.", 10.0);
+        }
+        for (rule, message) in &c.findings {
+            w.text(&format!("{rule}: {message}"), 9.5);
+        }
+        w.heading("Symptoms in this period (mean, 0 none to 4 very severe)");
+        if c.symptoms.is_empty() {
+            w.text("None rated.", 10.0);
+        }
+        for (label, mean, n) in &c.symptoms {
+            w.text(&format!("{label}: {mean:.1} ({n} days rated)"), 10.0);
+        }
+        if let Some((m, n)) = c.hot_flush_count {
+            w.text(
+                &format!("Hot flushes counted: {m:.1} a day ({n} days)"),
+                10.0,
+            );
+        }
+        w.heading("Menopause Rating Scale by part");
+        if c.mrs.is_empty() {
+            w.text("Not answered in this period.", 10.0);
+        }
+        for (d, parts, total, band) in &c.mrs {
+            let parts = parts
+                .iter()
+                .map(|(l, v)| format!("{l} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            w.text(
+                &format!(
+                    "{}: {parts}; total {total} of 44{}",
+                    d.format("%-d %B %Y"),
+                    band.as_ref().map(|b| format!(" ({b})")).unwrap_or_default()
+                ),
+                10.0,
+            );
+        }
     }
     Ok(w.doc.finish())
 }
