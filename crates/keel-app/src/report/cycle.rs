@@ -21,10 +21,19 @@ pub struct CycleReport {
     pub symptoms: Vec<(String, f64, usize)>,
     /// Mean hot flushes counted a day, and on how many days.
     pub hot_flush_count: Option<(f64, usize)>,
-    /// MRS responses in the period: date, each part's score with its label, total, band.
-    pub mrs: Vec<(NaiveDate, Vec<(String, f64)>, f64, Option<String>)>,
+    /// MRS responses in the period.
+    pub mrs: Vec<MrsRow>,
     /// Contraception, hormone therapy and operations, with dates.
     pub context: Vec<String>,
+}
+
+/// One MRS response: its date, each part's score with its label, the total and its band.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MrsRow {
+    pub date: NaiveDate,
+    pub parts: Vec<(String, f64)>,
+    pub total: f64,
+    pub band: Option<String>,
 }
 
 fn date_words(d: NaiveDate) -> String {
@@ -112,7 +121,12 @@ pub async fn gather(
                         )
                     })
                     .collect();
-                (r.date, parts, s.total, s.band)
+                MrsRow {
+                    date: r.date,
+                    parts,
+                    total: s.total,
+                    band: s.band,
+                }
             })
             .collect(),
         None => Vec::new(),

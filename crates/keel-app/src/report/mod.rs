@@ -467,7 +467,13 @@ pub fn pdf_report(r: &ReportData) -> Result<Vec<u8>, String> {
         if c.mrs.is_empty() {
             w.text("Not answered in this period.", 10.0);
         }
-        for (d, parts, total, band) in &c.mrs {
+        for cycle::MrsRow {
+            date: d,
+            parts,
+            total,
+            band,
+        } in &c.mrs
+        {
             let parts = parts
                 .iter()
                 .map(|(l, v)| format!("{l} {v}"))

@@ -73,8 +73,8 @@ pub fn html_report(r: &ReportData) -> Markup {
                 @if let Some((m, n)) = c.hot_flush_count { p { "Hot flushes counted: " (format!("{m:.1}")) " a day (" (n) " days)." } }
                 h3 { "Menopause Rating Scale by part" }
                 @if c.mrs.is_empty() { p { "Not answered in this period." } } @else {
-                    ul { @for (d, parts, total, band) in &c.mrs {
-                        li { (d.format("%-d %B %Y")) ": " (parts.iter().map(|(l, v)| format!("{l} {v}")).collect::<Vec<_>>().join(", ")) "; total " (total) " of 44" @if let Some(b) = band { " (" (b) ")" } }
+                    ul { @for m in &c.mrs {
+                        li { (m.date.format("%-d %B %Y")) ": " (m.parts.iter().map(|(l, v)| format!("{l} {v}")).collect::<Vec<_>>().join(", ")) "; total " (m.total) " of 44" @if let Some(b) = &m.band { " (" (b) ")" } }
                     } }
                 }
             }
