@@ -30,10 +30,10 @@ pub struct StageView {
 }
 
 impl StageView {
-    /// Whether the check-in should offer the bleeding row: unless she has said she has no
-    /// periods any more (and nothing is logged that says otherwise).
+    /// Whether the check-in should offer the bleeding row: when she has said she still has
+    /// periods or is unsure, or once she keeps a log.
     pub fn asks_bleeding(&self) -> bool {
-        self.still_periods.as_deref() != Some("no") || self.logged_days > 0
+        matches!(self.still_periods.as_deref(), Some("yes" | "unsure")) || self.logged_days > 0
     }
 }
 

@@ -235,6 +235,7 @@ pub async fn page(
     render(
         &state,
         &headers,
+        auth.user,
         &profile,
         q.get("saved").map(String::as_str),
         None,
@@ -245,12 +246,17 @@ pub async fn page(
 async fn render(
     state: &AppState,
     headers: &HeaderMap,
+    user: keel_store::UserId,
     profile: &BoneProfile,
     saved: Option<&str>,
     failed: Option<(Section, &FormValues, &ValidationErrors)>,
 ) -> Response {
     let stored = values_of(profile);
     let none = ValidationErrors::new();
+    let stage = match keel_app::cycle::stage_view(&state.store, user, state.today()).await {
+        Ok(v) => v,
+        Err(e) => return crate::pages::kit::error_page(e),
+    };
     let status = if failed.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -263,6 +269,9 @@ async fn render(
             @for section in Section::ALL {
                 section class="panel" id=(section.name()) aria-labelledby={(section.name()) "-title"} {
                     h2 id={(section.name()) "-title"} { (section.title()) }
+                    @if section == Section::Cycle {
+                        p { "Where you are: " a href="/cycle" { (stage.words) } ". " span class="hint" { (stage.assessment.reason) } }
+                    }
                     @if saved == Some(section.name()) { p class="notice" role="status" { "Saved." } }
                     @match failed {
                         Some((s, values, errors)) if s == section => {
@@ -313,6 +322,7 @@ pub async fn post_section(
             render(
                 &state,
                 &headers,
+                auth.user,
                 &kept,
                 None,
                 Some((section, &values, &errors)),

@@ -234,3 +234,55 @@ both_backends! {
         assert!(err.contains("symptoms.joint_aches"), "{err}");
     }
 }
+
+both_backends! {
+    async fn the_cycle_forms_save_and_refuse_beside_the_field(tdb: &TestDb) {
+        let s = Server::start(&tdb.url);
+        let html = s.get("/profile").await.text().await.unwrap();
+        assert!(html.contains("Do you still have periods?"), "the profile's cycle section");
+        let token = crate::helpers::csrf_token(&html);
+        let post = |path: &'static str, form: Vec<(&'static str, String)>| {
+            let s = &s;
+            async move { s.client.post(s.url(path)).form(&form).send().await.unwrap() }
+        };
+        // An end before its start: refused beside that row's field, what she typed kept.
+        let r = post("/profile/cycle", vec![("csrf", token.clone()), ("still_periods", "unsure".into()),
+            ("ctx_hormone_therapy_systemic", "1".into()), ("ctx_hormone_therapy_systemic_from", days_ago(10)), ("ctx_hormone_therapy_systemic_to", days_ago(20))]).await;
+        assert_eq!(r.status().as_u16(), 422);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("id=\"ctx_hormone_therapy_systemic_to-error\""), "named beside the field");
+        assert!(page.contains(&format!("value=\"{}\"", days_ago(20))), "her date kept");
+        let profile: Value = s.get("/api/v1/profile").await.json().await.unwrap();
+        assert_eq!(profile["cycle_context"], json!([]), "nothing stored changed");
+        let r = post("/profile/cycle", vec![("csrf", token.clone()), ("still_periods", "unsure".into()),
+            ("ctx_hormone_therapy_systemic", "1".into()), ("ctx_hormone_therapy_systemic_from", days_ago(30))]).await;
+        assert_eq!(r.status().as_u16(), 303);
+        let profile: Value = s.get("/api/v1/profile").await.json().await.unwrap();
+        assert_eq!(profile["still_periods"], "unsure");
+        assert_eq!(profile["cycle_context"], json!([{"kind": "hormone_therapy_systemic", "from": days_ago(30), "to": null}]));
+        // Systemic hormone therapy masks what bleeding says.
+        let stage: Value = s.get("/api/v1/stage").await.json().await.unwrap();
+        assert_eq!(stage["stage"], "PH-UNKNOWN");
+
+        // The Cycle page: a past period, then one refused beside its field.
+        let html = s.get("/cycle").await.text().await.unwrap();
+        let token = crate::helpers::csrf_token(&html);
+        let r = post("/cycle/period", vec![("csrf", token.clone()), ("start", days_ago(12)), ("end", days_ago(8)), ("flow", "heavy".into())]).await;
+        assert_eq!(r.status().as_u16(), 303);
+        let r = post("/cycle/period", vec![("csrf", token.clone()), ("start", days_ago(3)), ("end", days_ago(6))]).await;
+        assert_eq!(r.status().as_u16(), 422);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("id=\"end-error\""), "named beside the field");
+        let r = post("/cycle/day", vec![("csrf", token.clone()), ("date", days_ago(8)), ("action", "remove".into())]).await;
+        assert_eq!(r.status().as_u16(), 303);
+        let r = post("/cycle/day", vec![("csrf", token.clone()), ("date", days_ago(8)), ("action", "remove".into())]).await;
+        assert_eq!(r.status().as_u16(), 422, "nothing left to remove that day");
+        let log: Value = s.get(&format!("/api/v1/bleeding?from={}&to={}", days_ago(20), today())).await.json().await.unwrap();
+        assert_eq!(log["days"].as_array().unwrap().len(), 4);
+        assert_eq!(log["days"][0]["flow"], "heavy");
+        // A check-in offers the bleeding row now that she has said she is unsure.
+        let today_page = s.get("/").await.text().await.unwrap();
+        assert!(today_page.contains("name=\"bleeding_flow\""), "the bleeding row");
+        assert!(today_page.contains("Your cycle:"), "the stage line");
+    }
+}
