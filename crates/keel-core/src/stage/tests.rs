@@ -353,3 +353,76 @@ fn the_output_has_the_contract_s_shape() {
     assert_eq!(v["periods"][0]["start"], back(66).to_string());
     assert_eq!(v["substage"], Value::Null);
 }
+
+mod invariants {
+    use super::*;
+    use crate::triage::{self, TriageInput};
+    use proptest::prelude::*;
+
+    fn arb_log() -> impl Strategy<Value = Vec<Value>> {
+        proptest::collection::vec((0i64..800, 0usize..5, any::<bool>()), 0..60).prop_map(|days| {
+            let mut seen = std::collections::BTreeSet::new();
+            days.into_iter()
+                .filter(|(n, _, _)| seen.insert(*n))
+                .map(|(n, f, after_sex)| {
+                    json!({"date": back(n).to_string(), "flow": Flow::ALL[f].0, "after_sex": after_sex})
+                })
+                .collect()
+        })
+    }
+
+    fn arb_context() -> impl Strategy<Value = Vec<Value>> {
+        proptest::collection::vec(
+            (0usize..6, 0i64..3000, proptest::option::of(0i64..400)),
+            0..3,
+        )
+        .prop_map(|entries| {
+            entries
+                .into_iter()
+                .map(|(k, from, len)| {
+                    let from_d = back(from);
+                    let to = len.map(|l| (from_d + Duration::days(l)).min(back(0)).to_string());
+                    json!({"kind": ContextKind::ALL[k].0, "from": from_d.to_string(), "to": to})
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        /// No bleeding log or context hides or lowers a red flag of section 1: the bleeding
+        /// findings are only ever added to the day's triage, each at level soon.
+        #[test]
+        fn bleeding_and_context_never_hide_or_lower_a_red_flag(
+            log in arb_log(),
+            context in arb_context(),
+            pain in 0u8..=10,
+            answers in proptest::collection::vec(proptest::option::of(any::<bool>()), crate::rules::Question::ALL.len()),
+        ) {
+            let mut body = json!({"pain": pain});
+            for (q, a) in crate::rules::Question::ALL.iter().zip(answers) {
+                if let Some(a) = a {
+                    body[q.name()] = json!(a);
+                }
+            }
+            let c = crate::CheckIn::parse(&body, day_of()).unwrap();
+            let before = triage::evaluate(&TriageInput::from_check_in(&c, Default::default()));
+            let a = assess(&StageInput::parse(&json!({"date": DATE, "bleeding": log, "context": context}), day(DATE)).unwrap());
+            let mut after = before.clone();
+            after.add_findings(a.findings.iter().map(|f| crate::Finding {
+                rule: f.rule.clone(), level: f.level, source: f.source.clone(), message: f.message.clone(),
+            }).collect());
+            prop_assert!(after.level >= before.level);
+            for f in &before.findings {
+                prop_assert!(after.findings.contains(f), "{} kept", f.rule);
+            }
+            prop_assert!(a.findings.iter().all(|f| f.level == TriageLevel::Soon));
+            let order: Vec<TriageLevel> = after.findings.iter().map(|f| f.level).collect();
+            prop_assert!(order.windows(2).all(|w| w[0] >= w[1]), "highest level first");
+            prop_assert_eq!(&after.missing, &before.missing);
+        }
+    }
+
+    fn day_of() -> NaiveDate {
+        day(DATE)
+    }
+}
