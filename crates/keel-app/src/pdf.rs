@@ -29,7 +29,28 @@ pub enum Weight {
     Bold,
 }
 
-/// A PDF document being written, one A4 page after another.
+/// The paper the pages are cut to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Paper {
+    #[default]
+    A4,
+    /// US Letter, 8.5 by 11 inches.
+    Letter,
+}
+
+impl Paper {
+    pub const ALL: [(&'static str, Paper); 2] = [("a4", Paper::A4), ("letter", Paper::Letter)];
+
+    /// Width and height in millimetres.
+    pub fn size_mm(self) -> (f32, f32) {
+        match self {
+            Paper::A4 => (PAGE_WIDTH_MM, PAGE_HEIGHT_MM),
+            Paper::Letter => (215.9, 279.4),
+        }
+    }
+}
+
+/// A PDF document being written, one page after another.
 ///
 /// It starts with one empty page; [`new_page`](Self::new_page) adds the next one and all
 /// drawing goes to the newest page. [`finish`](Self::finish) embeds the fonts and returns the
@@ -37,6 +58,9 @@ pub enum Weight {
 pub struct PdfDocument {
     title: String,
     pages: Vec<Content>,
+    /// The page drawing goes to (the newest, unless [`select_page`](Self::select_page) chose one).
+    current: usize,
+    paper: Paper,
     regular: FontInUse,
     bold: FontInUse,
     /// Off only in tests, to exercise the path taken if the subsetter ever refuses the face.
@@ -144,15 +168,62 @@ impl PdfDocument {
         PdfDocument {
             title: title.to_owned(),
             pages: vec![Content::new()],
+            current: 0,
+            paper: Paper::A4,
             regular: FontInUse::new(dejavu::sans::regular(), "DejaVuSans", b"F1"),
             bold: FontInUse::new(dejavu::sans::bold(), "DejaVuSans-Bold", b"F2"),
             subset_fonts: true,
         }
     }
 
+    /// Cuts every page to this paper (A4 unless said).
+    pub fn set_paper(&mut self, paper: Paper) {
+        self.paper = paper;
+    }
+
+    /// The page size in millimetres.
+    pub fn size_mm(&self) -> (f32, f32) {
+        self.paper.size_mm()
+    }
+
     /// Adds an empty page after the last one; everything drawn from now on goes there.
     pub fn new_page(&mut self) {
         self.pages.push(Content::new());
+        self.current = self.pages.len() - 1;
+    }
+
+    /// Draws on page `index` (0-based) from now on, as for footers once every page is known.
+    pub fn select_page(&mut self, index: usize) {
+        self.current = index.min(self.pages.len() - 1);
+    }
+
+    /// Strokes a dashed line through `points`, like [`line`](Self::line), in a gray from 0.0
+    /// (black) to 1.0 (white), with dashes and gaps of `dash_mm`: a second series that stays
+    /// apart from a solid one when printed in black and white.
+    pub fn dashed_line(
+        &mut self,
+        points: &[(f32, f32)],
+        thickness_mm: f32,
+        dash_mm: f32,
+        gray: f32,
+    ) {
+        let [(x0, y0), rest @ ..] = points else {
+            return;
+        };
+        if rest.is_empty() {
+            return;
+        }
+        let content = self.page();
+        content
+            .save_state()
+            .set_stroke_gray(gray.clamp(0.0, 1.0))
+            .set_line_width(thickness_mm * PT_PER_MM)
+            .set_dash_pattern([dash_mm * PT_PER_MM, dash_mm * PT_PER_MM], 0.0)
+            .move_to(x0 * PT_PER_MM, y0 * PT_PER_MM);
+        for (x, y) in rest {
+            content.line_to(x * PT_PER_MM, y * PT_PER_MM);
+        }
+        content.stroke().restore_state();
     }
 
     /// How many pages the document has so far.
@@ -274,12 +345,8 @@ impl PdfDocument {
             .title(TextStr(&self.title))
             .producer(TextStr("Keel"));
 
-        let media_box = Rect::new(
-            0.0,
-            0.0,
-            PAGE_WIDTH_MM * PT_PER_MM,
-            PAGE_HEIGHT_MM * PT_PER_MM,
-        );
+        let (w, h) = self.paper.size_mm();
+        let media_box = Rect::new(0.0, 0.0, w * PT_PER_MM, h * PT_PER_MM);
         for (content, &(page_id, content_id)) in self.pages.into_iter().zip(&pages) {
             let mut page = pdf.page(page_id);
             page.media_box(media_box)
@@ -329,9 +396,8 @@ impl PdfDocument {
     }
 
     fn page(&mut self) -> &mut Content {
-        self.pages
-            .last_mut()
-            .expect("a document always has at least one page")
+        let i = self.current.min(self.pages.len() - 1);
+        &mut self.pages[i]
     }
 }
 

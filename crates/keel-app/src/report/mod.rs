@@ -1,20 +1,30 @@
 //! The report she brings to a clinician: what it shows, gathered once, and its PDF.
 
-use crate::pdf::{PdfDocument, Weight};
 use chrono::{Duration, NaiveDate};
-use keel_core::ValidationErrors;
 use keel_core::bone::BoneAssessment;
 use keel_core::triage::TriageLevel;
 use keel_store::{Store, StoreError, UserId};
 
 use crate::progress::PainDay;
-use crate::views::{self, DISCLAIMER};
+use crate::views;
 
 /// Everything the report shows, gathered once for both formats.
 #[derive(Debug, Clone)]
 pub struct ReportData {
     pub from: NaiveDate,
     pub to: NaiveDate,
+    /// What she asked for: sections, paper, name and year of birth.
+    pub request: ReportRequest,
+    /// The day it was made.
+    pub generated: NaiveDate,
+    /// The first page's story.
+    pub summary: Summary,
+    /// Each recorded day of the period: pain, sleep, hot flushes, a warning sign.
+    pub series: Vec<ChartDay>,
+    /// Weekly means, newest first (at most 26 weeks).
+    pub weeks: Vec<keel_core::progress::WeekMeans>,
+    /// The desk check in a few lines.
+    pub desk: Vec<String>,
     pub profile: Vec<(String, String)>,
     pub risk_factors: Vec<String>,
     pub bone: Option<BoneAssessment>,
@@ -34,6 +44,13 @@ pub struct ReportData {
 }
 
 pub mod cycle;
+mod pdf;
+pub mod request;
+mod summary;
+
+pub use pdf::pdf_report;
+pub use request::{ReportRequest, Section};
+pub use summary::{ChartDay, Summary};
 
 /// The period in words: "4 September to 2 December 2026" (the first year said when it differs).
 pub fn period_words(from: NaiveDate, to: NaiveDate) -> String {
@@ -114,43 +131,14 @@ pub fn group_findings(check_ins: &[keel_store::StoredCheckIn]) -> Vec<FindingGro
     groups
 }
 
-/// Longest period one report covers.
-pub const MAX_REPORT_DAYS: i64 = 366;
-
-/// `from` and `to` for a report: both dates, `from` not after `to`, at most a year apart.
-pub fn parse_period(
-    from: Option<&str>,
-    to: Option<&str>,
-    today: NaiveDate,
-) -> Result<(NaiveDate, NaiveDate), ValidationErrors> {
-    let mut errors = ValidationErrors::new();
-    let mut date = |name: &str, v: Option<&str>| {
-        v.and_then(|s| {
-            let d = keel_core::validate::parse_date(s);
-            if d.is_none() {
-                errors.add(name, "must be a date written YYYY-MM-DD, from 1900 on");
-            }
-            d
-        })
-    };
-    let to_d = date("to", to).unwrap_or(today);
-    let from_d = date("from", from).unwrap_or(to_d - Duration::days(89));
-    if errors.is_empty() {
-        if from_d > to_d {
-            errors.add("from", "must not be after to");
-        } else if (to_d - from_d).num_days() >= MAX_REPORT_DAYS {
-            errors.add("from", "a report covers at most a year");
-        }
-    }
-    errors.into_result(|| (from_d, to_d))
-}
-
+/// Gathers the report she asked for, made on `today`.
 pub async fn gather(
     store: &Store,
     user: UserId,
-    from: NaiveDate,
-    to: NaiveDate,
+    request: &ReportRequest,
+    today: NaiveDate,
 ) -> Result<ReportData, StoreError> {
+    let (from, to) = (request.from, request.to);
     let record = store.bone_record(user).await?;
     let p = &record.profile;
     let mut profile = Vec::new();
@@ -200,10 +188,25 @@ pub async fn gather(
             let s = i.score(&r.answers);
             Some((r.date, i.name.clone(), s.total, s.band))
         })
-        .collect();
+        .collect::<Vec<_>>();
     let activities = store.activities(user, from, to).await?;
     let active: std::collections::BTreeSet<NaiveDate> = activities.iter().map(|a| a.date).collect();
     let breaks = store.breaks(user, from, to).await?.len();
+    let history = store
+        .check_ins(user, to - Duration::days(summary::HISTORY_DAYS), to)
+        .await?;
+    let bone = views::bone_assessment(&record, to);
+    let (summary, series, weeks) = summary::build(summary::Inputs {
+        from,
+        to,
+        history: &history,
+        period: &check_ins,
+        red_flags: &red_flags,
+        bone: bone.as_ref(),
+        questionnaires: &questionnaires,
+        activities: &activities,
+        breaks,
+    });
     Ok(ReportData {
         from,
         to,
@@ -213,7 +216,7 @@ pub async fn gather(
             .iter()
             .map(|r| r.label().to_string())
             .collect(),
-        bone: views::bone_assessment(&record, to),
+        bone,
         dexa: record
             .dexa
             .iter()
@@ -234,8 +237,26 @@ pub async fn gather(
         sessions: activities.len(),
         active_days: active.len(),
         breaks,
-        notes,
-        cycle: cycle::gather(store, user, &check_ins, from, to).await?,
+        notes: if request.has(Section::Notes) {
+            notes
+        } else {
+            Vec::new()
+        },
+        cycle: if request.has(Section::Cycle) || request.has(Section::Symptoms) {
+            cycle::gather(store, user, &check_ins, from, to).await?
+        } else {
+            None
+        },
+        desk: if request.has(Section::Desk) {
+            summary::desk_lines(store, user).await?
+        } else {
+            Vec::new()
+        },
+        request: request.clone(),
+        generated: today,
+        summary,
+        series,
+        weeks,
     })
 }
 
@@ -272,222 +293,4 @@ pub fn adherence(r: &ReportData) -> String {
         r.sessions,
         r.breaks
     )
-}
-
-/// Writes text down A4 pages, wrapped to the page's width as the font measures it, starting a
-/// new page when one fills.
-struct PdfWriter {
-    doc: PdfDocument,
-    y: f32,
-}
-
-const TOP: f32 = 282.0;
-const BOTTOM: f32 = 16.0;
-const LEFT: f32 = 16.0;
-const WIDTH: f32 = 178.0;
-
-impl PdfWriter {
-    fn ensure(&mut self, height: f32) {
-        if self.y - height < BOTTOM {
-            self.doc.new_page();
-            self.y = TOP;
-        }
-    }
-
-    fn lines(&mut self, s: &str, size: f32, weight: Weight) {
-        let step = size * 0.3528 * 1.35;
-        for line in self.doc.wrap(s, size, WIDTH, weight) {
-            self.ensure(step);
-            self.y -= step;
-            match weight {
-                Weight::Regular => self.doc.text(LEFT, self.y, size, &line),
-                Weight::Bold => self.doc.bold_text(LEFT, self.y, size, &line),
-            }
-        }
-    }
-
-    fn text(&mut self, s: &str, size: f32) {
-        self.lines(s, size, Weight::Regular);
-    }
-
-    fn heading(&mut self, s: &str) {
-        self.y -= 3.0;
-        self.lines(s, 13.0, Weight::Bold);
-    }
-
-    fn chart(&mut self, days: &[PainDay], from: NaiveDate, to: NaiveDate) {
-        let height = 45.0;
-        self.ensure(height + 8.0);
-        let (x0, y0, w) = (LEFT + 8.0, self.y - height - 2.0, 170.0);
-        let span = ((to - from).num_days().max(1)) as f32;
-        self.doc
-            .line(&[(x0, y0 + height), (x0, y0), (x0 + w, y0)], 0.4);
-        for (v, label) in [(0.0, "0"), (5.0, "5"), (10.0, "10")] {
-            self.doc
-                .text(LEFT, y0 + v / 10.0 * height - 1.0, 7.0, label);
-        }
-        let points: Vec<(f32, f32)> = days
-            .iter()
-            .map(|d| {
-                let x = x0 + (d.date - from).num_days() as f32 / span * w;
-                (x, y0 + f32::from(d.pain) / 10.0 * height)
-            })
-            .collect();
-        if points.len() > 1 {
-            self.doc.line(&points, 1.0);
-        }
-        self.doc.text(x0, y0 - 4.0, 7.0, &from.to_string());
-        let end = to.to_string();
-        let end_width = self.doc.text_width(&end, 7.0);
-        self.doc.text(x0 + w - end_width, y0 - 4.0, 7.0, &end);
-        self.y = y0 - 6.0;
-    }
-}
-
-/// The report as a PDF: DejaVu Sans, subset to the characters used (see `pdf`).
-pub fn pdf_report(r: &ReportData) -> Result<Vec<u8>, String> {
-    let mut w = PdfWriter {
-        doc: PdfDocument::new(&format!("Keel report {} to {}", r.from, r.to)),
-        y: TOP,
-    };
-    w.text(
-        &format!("Keel report: {}", period_words(r.from, r.to)),
-        17.0,
-    );
-    w.text(DISCLAIMER, 8.5);
-    w.heading("Profile");
-    if r.profile.is_empty() {
-        w.text("No profile recorded.", 10.0);
-    }
-    let profile = r
-        .profile
-        .iter()
-        .map(|(k, v)| format!("{k}: {v}"))
-        .collect::<Vec<_>>()
-        .join("   ");
-    w.text(&profile, 10.0);
-    w.heading("Risk factors for osteoporosis");
-    w.text(
-        &if r.risk_factors.is_empty() {
-            "None recorded.".to_string()
-        } else {
-            r.risk_factors.join("; ")
-        },
-        10.0,
-    );
-    w.heading("Bone health");
-    for l in bone_lines(r) {
-        w.text(&format!("- {l}"), 10.0);
-    }
-    for d in &r.dexa {
-        w.text(&format!("- DEXA {d}"), 10.0);
-    }
-    w.heading("Red flags in this period");
-    if r.red_flags.is_empty() {
-        w.text("None.", 10.0);
-    }
-    for g in &r.red_flags {
-        w.text(
-            &format!("{} ({}, {}): {}", g.when(), g.level, g.rule, g.message),
-            9.5,
-        );
-    }
-    w.heading("Pain");
-    w.text(
-        &format!(
-            "Mean pain {}/10 over {} check-ins.",
-            r.pain_mean
-                .map(|m| format!("{m:.1}"))
-                .unwrap_or_else(|| "-".into()),
-            r.check_ins
-        ),
-        10.0,
-    );
-    w.chart(&r.pain_days, r.from, r.to);
-    w.heading("Questionnaires");
-    if r.questionnaires.is_empty() {
-        w.text("None answered in this period.", 10.0);
-    }
-    for (d, name, total, band) in &r.questionnaires {
-        w.text(
-            &format!(
-                "{d}: {name} {total}{}",
-                band.as_ref().map(|b| format!(" ({b})")).unwrap_or_default()
-            ),
-            10.0,
-        );
-    }
-    w.heading("Plan adherence");
-    w.text(&adherence(r), 10.0);
-    w.heading("Her notes");
-    if r.notes.is_empty() {
-        w.text("No notes.", 10.0);
-    }
-    for (d, n) in &r.notes {
-        w.text(&format!("{d}: {n}"), 10.0);
-    }
-    if let Some(c) = &r.cycle {
-        w.doc.new_page();
-        w.y = TOP;
-        w.text("Perimenopause", 15.0);
-        w.heading("Stage (STRAW+10)");
-        w.text(&c.stage, 10.5);
-        w.text(&c.reason, 10.0);
-        for l in &c.cycles {
-            w.text(&format!("- {l}"), 9.5);
-        }
-        w.heading("Contraception, hormone therapy and operations");
-        if c.context.is_empty() {
-            w.text("None recorded.", 10.0);
-        }
-        for l in &c.context {
-            w.text(&format!("- {l}"), 10.0);
-        }
-        w.heading("Bleeding findings");
-        if c.findings.is_empty() {
-            w.text("None.", 10.0);
-        }
-        for (rule, message) in &c.findings {
-            w.text(&format!("{rule}: {message}"), 9.5);
-        }
-        w.heading("Symptoms in this period (mean, 0 none to 4 very severe)");
-        if c.symptoms.is_empty() {
-            w.text("None rated.", 10.0);
-        }
-        for (label, mean, n) in &c.symptoms {
-            w.text(&format!("{label}: {mean:.1} ({n} days rated)"), 10.0);
-        }
-        if let Some((m, n)) = c.hot_flush_count {
-            w.text(
-                &format!("Hot flushes counted: {m:.1} a day ({n} days)"),
-                10.0,
-            );
-        }
-        w.heading("Menopause Rating Scale by part");
-        if c.mrs.is_empty() {
-            w.text("Not answered in this period.", 10.0);
-        }
-        for cycle::MrsRow {
-            date: d,
-            parts,
-            total,
-            band,
-        } in &c.mrs
-        {
-            let parts = parts
-                .iter()
-                .map(|(l, v)| format!("{l} {v}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            w.text(
-                &format!(
-                    "{}: {parts}; total {total} of 44{}",
-                    d.format("%-d %B %Y"),
-                    band.as_ref().map(|b| format!(" ({b})")).unwrap_or_default()
-                ),
-                10.0,
-            );
-        }
-    }
-    Ok(w.doc.finish())
 }

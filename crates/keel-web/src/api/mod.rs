@@ -19,6 +19,7 @@ pub mod desk;
 pub mod kit;
 pub mod openapi;
 pub mod progress;
+pub mod report;
 pub mod safety;
 pub mod stage;
 
@@ -29,6 +30,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(bone::routes())
         .merge(stage::routes())
         .merge(cycle::routes())
+        .merge(report::routes())
         .merge(activities::routes())
         .merge(desk::routes())
         .merge(progress::routes())

@@ -16,6 +16,21 @@ async fn signup(s: &Server, c: &reqwest::Client, email: &str) -> reqwest::Respon
         .unwrap()
 }
 
+/// A PDF's text, through poppler's pdftotext.
+fn pdf_text(bytes: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("pdftotext")
+        .args(["-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("pdftotext (poppler-utils) reads the report");
+    child.stdin.take().unwrap().write_all(bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "pdftotext read the report");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Every GET operation of the OpenAPI document as a path to request, its parameters filled
 /// so that all of the first account's data is in range: a date is today (`from` is long
 /// before her first entry), an enumerated parameter is walked value by value, and `{id}`
@@ -29,6 +44,15 @@ fn read_paths(doc: &Value, id: &str) -> Vec<String> {
     for (template, item) in doc["paths"].as_object().unwrap() {
         let Some(get) = item.get("get") else { continue };
         if PUBLIC.contains(&template.as_str()) {
+            continue;
+        }
+        // The report takes a period of at most two years and sections by name: the longest
+        // preset, every section (her notes included), so that all of hers it can show is in.
+        if template == "/api/v1/report" {
+            out.push(
+                "/api/v1/report?days=180&sections=bone,desk,questionnaires,notes,symptoms,cycle"
+                    .to_string(),
+            );
             continue;
         }
         let mut path = template.clone();
@@ -111,7 +135,9 @@ async fn read(s: &Server, c: &reqwest::Client, path: &str, user_id: &str) -> (u1
         .map(|t| t.to_str().unwrap().to_string())
         .unwrap_or_default();
     let bytes = r.bytes().await.unwrap();
-    let text = if kind == "application/zip" {
+    let text = if kind == "application/pdf" {
+        pdf_text(&bytes)
+    } else if kind == "application/zip" {
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
         let mut files = String::new();
         for i in 0..zip.len() {

@@ -124,7 +124,7 @@ both_backends! {
         // The report's perimenopause page and its red-flag table both carry it.
         let report = s.get("/report").await.text().await.unwrap();
         assert!(report.contains("Stage (STRAW+10): Postmenopause (stage +1b)"), "the stage on the report");
-        assert_eq!(report.matches("RF-PMB").count(), 2, "once in the red flags, once among the bleeding findings");
+        assert_eq!(report.matches("RF-PMB").count(), 3, "in the summary, the warning signs' table and the bleeding findings");
         let pdf = s.get("/report.pdf").await;
         assert_eq!(pdf.status().as_u16(), 200);
         // Acknowledged like any finding: still listed, muted.

@@ -80,27 +80,70 @@ both_backends! {
         s.client.put(s.url("/api/v1/profile")).json(&json!({"age": 52, "weight_kg": 61.0, "height_cm": 162.0, "risk_factors": ["smoking"]})).send().await.unwrap();
         let html = s.get("/report").await.text().await.unwrap();
         assert!(html.contains("RF-FEVER"), "red-flag history with dates");
-        assert!(html.contains("Hot and shivery"), "her notes");
+        assert!(!html.contains("Hot and shivery"), "her notes only when she ticks them");
         assert!(html.contains("BONE-DEXA-50"));
-        let r = s.get("/report.pdf").await;
+        assert!(html.contains("Current episode of back pain"), "the first page's story");
+        let html = s.get("/report?days=30&sections=notes,bone&name=Ana%20Lima&born=1974").await.text().await.unwrap();
+        assert!(html.contains("Hot and shivery"), "her notes, ticked");
+        assert!(html.contains("Ana Lima, born 1974"));
+        assert!(!html.contains("<h2>Desk set-up</h2>") && !html.contains("<h2>Questionnaires</h2>"), "sections left out");
+        let r = s.get("/report.pdf?sections=bone,questionnaires,notes&paper=letter&name=Ana").await;
         assert_eq!(r.status().as_u16(), 200);
         assert_eq!(r.headers()["content-type"], "application/pdf");
         let bytes = r.bytes().await.unwrap();
         assert!(bytes.starts_with(b"%PDF"));
         let doc = lopdf::Document::load_mem(&bytes).expect("a readable PDF");
-        assert!(!doc.get_pages().is_empty());
+        let pages = doc.get_pages();
+        assert!(pages.len() >= 2, "a first page, then the details");
+        let first = *pages.values().next().unwrap();
+        let media = doc.get_dictionary(first).unwrap().get(b"MediaBox").unwrap().as_array().unwrap().clone();
+        assert_eq!(media[2].as_float().unwrap().round(), 612.0, "US Letter is 8.5 inches wide");
         if let Some(text) = pdf_text(&tdb.dir.0, &bytes) {
-            for expected in ["Keel report", "Red flags in this period", "RF-FEVER", "Hot and shivery", "I smoke", "Plan adherence"] {
+            for expected in ["Keel report", "Ana", "Summary", "Current episode", "Warning signs in this period", "RF-FEVER", "Hot and shivery", "I smoke", "What she did", "Weekly means", &format!("page 1 of {}", pages.len()), "It does not diagnose"] {
                 assert!(text.contains(expected), "PDF text lacks {expected}: {text}");
             }
+            // Reading order: the summary comes before the details.
+            assert!(text.find("Summary").unwrap() < text.find("Weekly means").unwrap());
         }
         let file = tdb.dir.0.join("report.pdf");
-        let (code, out, err) = run_cli(&tdb.url, &["report", "--from", &days_ago(30), "--to", &days_ago(0), "-o", file.to_str().unwrap()], None);
+        let (code, out, err) = run_cli(&tdb.url, &["report", "--from", &days_ago(30), "--to", &days_ago(0), "--sections", "bone,notes", "--paper", "letter", "-o", file.to_str().unwrap()], None);
         assert_eq!(code, 0, "{err}");
         assert!(out.contains("written"));
         assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF"));
-        let (code, _, err) = run_cli(&tdb.url, &["report", "--from", "2026-02-30", "-o", file.to_str().unwrap()], None);
-        assert_eq!(code, 2);
-        assert!(err.contains("from"), "{err}");
+        let tomorrow = (crate::helpers::today_date() + chrono::Duration::days(1)).to_string();
+        for (args, field) in [
+            (vec!["--from", "2026-02-30"], "from"),
+            (vec!["--from", &days_ago(10), "--to", &days_ago(20)], "from"),
+            (vec!["--to", tomorrow.as_str()], "to"),
+            (vec!["--from", &days_ago(800)], "from"),
+            (vec!["--sections", "bone,diet"], "sections"),
+        ] {
+            let mut all = vec!["report"];
+            all.extend(args.iter().copied());
+            all.extend(["-o", file.to_str().unwrap()]);
+            let (code, _, err) = run_cli(&tdb.url, &all, None);
+            assert_eq!(code, 2, "{args:?}");
+            assert!(err.contains(field), "{args:?}: {err}");
+        }
+        // The API and the page refuse the same, naming the field; the page keeps her values.
+        for (query, field) in [
+            (format!("from={}&to={}", days_ago(10), days_ago(20)), "from"),
+            (format!("to={tomorrow}"), "to"),
+            (format!("from={}", days_ago(800)), "from"),
+            ("sections=bone,diet".to_string(), "sections"),
+            ("days=45".to_string(), "days"),
+        ] {
+            let r = s.get(&format!("/api/v1/report?{query}")).await;
+            assert_eq!(r.status().as_u16(), 422, "{query}");
+            assert_eq!(r.headers()["content-type"], "application/problem+json");
+            let p: Value = r.json().await.unwrap();
+            assert_eq!(p["errors"][0]["field"], field, "{query}: {p}");
+            let r = s.get(&format!("/report?{query}")).await;
+            assert_eq!(r.status().as_u16(), 422, "{query}");
+            let page = r.text().await.unwrap();
+            assert!(page.contains(&format!("id=\"{field}-error\"")), "{query}: beside the field");
+        }
+        let r = s.get("/api/v1/report?days=30&sections=cycle").await;
+        assert_eq!(r.status().as_u16(), 200);
     }
 }
