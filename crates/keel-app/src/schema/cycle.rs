@@ -67,7 +67,10 @@ pub fn period_entry() -> ObjectBuilder {
         .description(Some("A period: every day from start to end is logged with the flow. At most 14 days, not after today."))
         .property("start", date("Its first day."))
         .property("end", date("Its last day, not before start."))
-        .property("flow", words(Flow::ALL, true).description(Some("Default medium.")))
+        .property(
+            "flow",
+            words(&Flow::ALL[2..], true).description(Some("light, medium or heavy; default medium.")),
+        )
         .required("start")
         .required("end")
         .additional_properties(Some(AdditionalProperties::FreeForm(false)))
