@@ -295,6 +295,19 @@ fn plan_view(
     let mut view = PlanView::build(library, stored, &ctx);
     view.acknowledged = acks;
     view.levels = read.levels;
+    // One story about each item's level (issue 25): the family's progress, the item's ladder.
+    for item in &mut view.items {
+        let top = library.get(&item.exercise_id).map_or(1, |e| e.top_level());
+        let family = view.levels.iter().find(|l| l.family == item.family);
+        item.level_line = plan::level_line(
+            item,
+            top,
+            family.map_or(1, |l| l.level),
+            family.map_or(0, |l| l.good_sessions),
+            family.map(|l| l.reason.as_str()),
+            view.day_type,
+        );
+    }
     view.logged = read.logged_today;
     view.exclusion_rule = rules.first().map(|r| r.to_string());
     view.exclusion_rules = rules.iter().map(|r| r.to_string()).collect();

@@ -5,6 +5,7 @@ pub mod activity;
 pub mod bone;
 pub mod calendar;
 pub mod checkin;
+pub mod content;
 pub mod daytype;
 pub mod desk;
 pub mod json;

@@ -134,6 +134,59 @@ pub struct PlanItem {
     pub why: String,
     /// A step up to try today (strong days): drop back if it hurts.
     pub progression_attempt: bool,
+    /// Its level in one line: which, why this one today, and what moves it up (see
+    /// [`level_line`]). Filled in once the family's progress is known.
+    #[serde(default)]
+    pub level_line: String,
+}
+
+/// Comfortable sessions at a level that move a family up (section 3's progression rule).
+pub const SESSIONS_TO_MOVE_UP: u8 = 3;
+
+/// An item's level in one line, the one story a plan item tells about it: the level and the
+/// ladder's top, why this level today, and what moves it up. `current` is the family's level
+/// and `good_sessions` the comfortable sessions counted towards the next; `moved` the
+/// family's last move ("Up to level 2: ...") when there was one.
+pub fn level_line(
+    item: &PlanItem,
+    top: u8,
+    current: u8,
+    good_sessions: u8,
+    moved: Option<&str>,
+    day_type: DayType,
+) -> String {
+    let usual = current.clamp(1, top);
+    let today = if day_type == Flare {
+        "gentle work only on a flare day".to_string()
+    } else if item.progression_attempt {
+        format!("a step up from your level {usual} to try today")
+    } else if item.level < usual && day_type == Gentle && item.family == DeepCore {
+        format!("one below your usual {usual}, for a lighter day")
+    } else if item.level < usual {
+        "kept lower to protect your spine".to_string()
+    } else {
+        "your current level".to_string()
+    };
+    let next = if day_type == Flare {
+        "Your usual levels come back when the flare settles.".to_string()
+    } else if top <= 1 {
+        "It has one level: keep it up.".to_string()
+    } else if usual >= top {
+        "The top of its ladder: keep it up.".to_string()
+    } else {
+        let left = SESSIONS_TO_MOVE_UP.saturating_sub(good_sessions).max(1);
+        format!(
+            "{left} more comfortable session{} at level {usual} (pain during at most 5/10, no rise of 2 the next morning) move{} you up to level {}.",
+            if left == 1 { "" } else { "s" },
+            if left == 1 { "s" } else { "" },
+            usual + 1
+        )
+    };
+    let moved = moved
+        .filter(|m| m.starts_with("Up to") || m.starts_with("Down to"))
+        .map(|m| format!(" {m}"))
+        .unwrap_or_default();
+    format!("Level {} of {top}, {today}.{moved} {next}", item.level)
 }
 
 /// Today's plan: the kind of day and what to do (nothing on a stop day).
@@ -210,18 +263,13 @@ pub fn compose(
                 let lower = current.saturating_sub(1).max(1);
                 (
                     lower,
-                    format!(
-                        "Deep core one level below your usual (level {lower}), to keep the habit without strain."
-                    ),
+                    "Deep core at a lighter level, to keep the habit without strain.".to_string(),
                     Dose::AsLevel,
                 )
             }
             (Strong, f) if *f == attempt_family && current < pick.top_level() => (
                 current + 1,
-                format!(
-                    "A strong day: try level {} today. Go back to level {current} if pain during it passes 5/10.",
-                    current + 1
-                ),
+                "A strong day: a step up to try. Go back down if pain during it passes 5/10.".into(),
                 Dose::AsLevel,
             ),
             (Steady, BoneLoading) => (
@@ -261,7 +309,7 @@ pub fn compose(
             ),
             (_, f) => (
                 current,
-                format!("{} at your current level ({current}).", f.label()),
+                format!("{}, at your level.", f.label()),
                 Dose::AsLevel,
             ),
         };
@@ -273,8 +321,8 @@ pub fn compose(
         let (why, attempt) = if level < wanted {
             (
                 format!(
-                    "Kept to level {level} ({}): a smaller, pain-free range that protects your spine.",
-                    pick.level(level).name
+                    "Kept to {}: a smaller, pain-free range that protects your spine.",
+                    pick.level(level).name.to_lowercase()
                 ),
                 false,
             )
@@ -366,6 +414,7 @@ fn item(e: &Exercise, level: u8, why: String, dose: Dose, progression_attempt: b
         mistake: e.mistake.clone(),
         why,
         progression_attempt,
+        level_line: String::new(),
     }
 }
 

@@ -662,3 +662,99 @@ proptest! {
         }
     }
 }
+
+/// One story about levels (issue 25): over every day type and family level, each item's line
+/// names its own level within its own ladder, says why today, and what moves it up, and
+/// nothing else on the item names a level that could contradict it.
+#[test]
+fn each_item_tells_one_story_about_its_level() {
+    let lib = Library::builtin();
+    for day_type in [Flare, Gentle, Steady, Strong] {
+        for current in 1..=5u8 {
+            for good in 0..=2u8 {
+                let mut ctx = PlanContext::default();
+                for f in crate::activity::PROGRESSING {
+                    ctx.levels.insert(*f, current);
+                }
+                let p = compose(&lib, date(), &decision(day_type), &ctx);
+                for item in &p.items {
+                    let top = lib.get(&item.exercise_id).unwrap().top_level();
+                    let usual = ctx.level(item.family).clamp(1, top);
+                    let line = level_line(item, top, ctx.level(item.family), good, None, day_type);
+                    let head = format!("Level {} of {top}, ", item.level);
+                    assert!(line.starts_with(&head), "{line}");
+                    assert!(item.level <= top, "{}", item.exercise_id);
+                    assert!(
+                        !item.why.contains("level ") || item.why.contains("lighter level"),
+                        "{}: the reason leaves the level to its line: {}",
+                        item.exercise_id,
+                        item.why
+                    );
+                    if day_type == Flare {
+                        assert!(line.contains("flare"), "{line}");
+                        continue;
+                    }
+                    if usual < top {
+                        let next = format!("up to level {}", usual + 1);
+                        assert!(line.contains(&next), "{}: {line}", item.exercise_id);
+                        let left = 3 - good;
+                        assert!(
+                            line.contains(&format!("{left} more comfortable session")),
+                            "{line}"
+                        );
+                    } else {
+                        assert!(line.contains("keep it up"), "{line}");
+                    }
+                    if item.progression_attempt {
+                        assert!(
+                            line.contains("a step up") && item.level == usual + 1,
+                            "{line}"
+                        );
+                    } else if day_type == Gentle && item.family == DeepCore && item.level < usual {
+                        assert!(
+                            line.contains(&format!("one below your usual {usual}")),
+                            "{line}"
+                        );
+                        assert_eq!(item.level, usual - 1);
+                    } else if day_type == Gentle && item.family == DeepCore && current > 1 {
+                        assert_eq!(
+                            item.level,
+                            top.min(current - 1),
+                            "one below, within its ladder"
+                        );
+                    } else if item.level == usual {
+                        assert!(line.contains("your current level"), "{line}");
+                    }
+                    // No number in the line goes past the ladder's top.
+                    for n in line
+                        .split(|c: char| !c.is_ascii_digit())
+                        .filter_map(|t| t.parse::<u8>().ok())
+                    {
+                        assert!(n <= top.max(10), "{line}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_familys_move_is_told_in_its_line() {
+    let lib = Library::builtin();
+    let mut ctx = PlanContext::default();
+    ctx.levels.insert(Glutes, 2);
+    let p = compose(&lib, date(), &decision(Steady), &ctx);
+    let item = p.items.iter().find(|i| i.family == Glutes).unwrap();
+    let top = lib.get(&item.exercise_id).unwrap().top_level();
+    let line = level_line(
+        item,
+        top,
+        2,
+        0,
+        Some("Up to level 2: three sessions at level 1 with pain at most 5/10."),
+        Steady,
+    );
+    assert!(line.contains("Up to level 2: three sessions"), "{line}");
+    let line = level_line(item, top, 2, 0, Some("Counting: 1 of 3."), Steady);
+    assert!(!line.contains("Counting"), "only a move is told: {line}");
+}

@@ -80,6 +80,12 @@ fn status_block(assessment: Option<&BoneAssessment>, record: &BoneRecord) -> Mar
     html! {
         section class="daytype" aria-labelledby="bone-status" {
             h2 id="bone-status" { "Your bone health today" }
+            p class="item-links" {
+                @for (i, a) in keel_core::content::articles_for("bone").iter().chain(keel_core::content::articles_for("bone_caution").iter()).enumerate() {
+                    @if i > 0 { " · " }
+                    a class="learn" href={"/learn/" (a.slug)} { (a.title) }
+                }
+            }
             @match assessment {
                 None => p { "Add your age or birth date below and Keel will tell you when a bone density (DEXA) scan is due." },
                 Some(a) => {

@@ -241,6 +241,7 @@ fn stage_card(v: &StageView) -> Markup {
                     (crate::pages::kit::why(crate::pages::kit::rule_evidence(&f.rule, &f.source)))
                 }
             }
+            @if let Some(l) = crate::pages::learn::article_link("cycle") { p { (l) } }
             p class="hint" { "Keel informs; it does not diagnose. Bring this page or your " a href="/report" { "report" } " to your clinician." }
         }
     }

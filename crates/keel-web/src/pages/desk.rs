@@ -201,6 +201,7 @@ async fn render_desk(
     let (values, errors) = failed.unwrap_or((&stored_values, &empty));
     let body = html! {
         h1 { "Desk set-up" }
+        @if let Some(l) = crate::pages::learn::article_link("desk") { p { (l) } }
         section class="daytype" aria-labelledby="heights-title" {
             h2 id="heights-title" { "Heights for you" }
             @if a.seat_height.is_none() && a.desk_height.is_none() {

@@ -81,6 +81,7 @@ pub(crate) fn layout_with(active: &str, title: &str, main: Markup, banner: bool)
                         a href="/bone" aria-current=[(active == "bone").then_some("page")] { "Bone" }
                         a href="/desk" aria-current=[(active == "desk").then_some("page")] { "Desk" }
                         a href="/breaks" aria-current=[(active == "breaks").then_some("page")] { "Breaks" }
+                        a href="/learn" aria-current=[(active == "learn").then_some("page")] { "Learn" }
                         a href="/account" aria-current=[(active == "account").then_some("page")] { "Account" }
                     }
                     }

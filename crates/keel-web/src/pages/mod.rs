@@ -15,10 +15,12 @@ pub mod cycle;
 pub mod desk;
 pub mod journal;
 pub mod kit;
+pub mod learn;
 pub mod perimenopause;
 pub mod profile;
 pub mod progress;
 pub mod report;
+pub mod session;
 pub mod today;
 pub mod week;
 
@@ -42,6 +44,13 @@ pub fn routes() -> Router<AppState> {
         .route("/log", post(today::post_log))
         .route("/week", get(week::page))
         .route("/journal", get(journal::page))
+        .route("/learn", get(learn::learn_index))
+        .route("/learn/{slug}", get(learn::article_page))
+        .route("/exercises", get(learn::library_page))
+        .route("/exercises/{id}", get(learn::exercise_page))
+        .route("/session", get(session::overview))
+        .route("/session/{n}", get(session::step).post(session::post_step))
+        .route("/static/session.js", get(session::script))
         .route("/cycle", get(cycle::page))
         .route("/cycle/period", post(cycle::post_period))
         .route("/cycle/day", post(cycle::post_day))

@@ -55,6 +55,19 @@ pub(crate) fn timeline(view: &ProgressView, today: NaiveDate) -> Markup {
     html! { (PreEscaped(svg)) }
 }
 
+/// One article per symptom she rates, each once.
+fn symptom_articles(rated: &[String]) -> Vec<&'static keel_core::content::Article> {
+    let mut out: Vec<&'static keel_core::content::Article> = Vec::new();
+    for k in rated {
+        if let Some(a) = keel_core::content::articles_for(&format!("symptom:{k}")).first()
+            && !out.iter().any(|o| o.slug == a.slug)
+        {
+            out.push(a);
+        }
+    }
+    out
+}
+
 fn fmt(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "–".into())
 }
@@ -129,6 +142,12 @@ pub(crate) fn section(view: &ProgressView, today: NaiveDate) -> Markup {
                         @for k in &rated {
                             tr { th scope="row" { (label(k)) } @for w in &weeks { td { (fmt(w.means.get(k).copied())) } } }
                         }
+                    }
+                }
+                p class="item-links" {
+                    @for (i, a) in symptom_articles(&rated).iter().enumerate() {
+                        @if i > 0 { " · " }
+                        a class="learn" href={"/learn/" (a.slug)} { (a.title) }
                     }
                 }
                 @if links.is_empty() {

@@ -17,4 +17,5 @@ mod pages;
 mod plan;
 mod progress;
 mod restart;
+mod session;
 mod two_servers;

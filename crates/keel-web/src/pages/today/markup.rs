@@ -248,6 +248,8 @@ fn finding_list(
                     " "
                     (crate::pages::kit::why(crate::pages::kit::rule_evidence(&f.rule, &f.source)))
                     @if level != TriageLevel::Emergency {
+                        @let topic = if keel_core::stage::BLEEDING_RULES.iter().any(|(r, _)| *r == f.rule) { "bleeding" } else { "red_flags" };
+                        @if let Some(l) = crate::pages::learn::article_link(topic) { " " (l) }
                         form method="post" action="/acknowledge" class="ack" {
                             (csrf::field(token))
                             input type="hidden" name="rule" value=(f.rule);
@@ -484,12 +486,21 @@ fn plan_block(plan: &PlanView, token: &str, sent: Option<Sent<'_>>) -> Markup {
             @if !plan.advice.is_empty() {
                 ul class="advice" { @for a in &plan.advice { li { (a) } } }
             }
+            @let topic = if plan.day_type == DayType::Flare { Some("flare") } else if !plan.heavy_symptoms.is_empty() { Some("heavy_day") } else { None };
+            @if let Some(l) = topic.and_then(crate::pages::learn::article_link) { p { (l) } }
             @if plan.day_type != DayType::Stop {
                 @let next = plan.items.iter().find(|i| !plan.logged.iter().any(|l| l.exercise_id == i.exercise_id));
                 @match next {
                     Some(i) => { p class="next" { strong { "Next: " } a href={"#item-" (i.exercise_id)} { (i.name) } ", " (i.dose) "." } }
                     None if !plan.items.is_empty() => { p class="next" { strong { "All done for today." } " Well done: rest, and check in again tomorrow." } }
                     None => {}
+                }
+                @if !plan.items.is_empty() {
+                    @let total: u32 = plan.items.iter().map(crate::pages::session::seconds).sum();
+                    p class="row start" {
+                        a class="button" href={"/session?date=" (plan.date)} { "Start, step by step (about " (total.div_ceil(60)) " min)" }
+                        a class="button secondary" href={"/session?date=" (plan.date) "&short=1"} { "Ten minutes today" }
+                    }
                 }
             }
         }
@@ -503,10 +514,14 @@ fn plan_block(plan: &PlanView, token: &str, sent: Option<Sent<'_>>) -> Markup {
                             h3 { (item.name) }
                             p class="dose" {
                                 strong { (item.dose) }
-                                " · " (item.level_name) " (level " (item.level) ")"
+                                " · " (item.level_name)
                                 @if item.progression_attempt { " · " em { "step up" } }
                             }
                             p class="why" { (item.why) }
+                            p class="item-links" {
+                                a href={"/exercises/" (item.exercise_id)} { "Pictures and steps" }
+                                @if let Some(l) = crate::pages::learn::article_link(&keel_core::content::family_topic(item.family)) { " · " (l) }
+                            }
                             ul class="cues" { @for c in &item.cues { li { (c) } } }
                             p class="mistake" { strong { "Watch out: " } (item.mistake) }
                             @if !item.safety.is_empty() {
@@ -515,9 +530,7 @@ fn plan_block(plan: &PlanView, token: &str, sent: Option<Sent<'_>>) -> Markup {
                                     ul { @for n in &item.safety { li { (n) } } }
                                 }
                             }
-                            @if let Some(l) = plan.levels.iter().find(|l| l.family == item.family) {
-                                p class="level-reason" { (l.reason) }
-                            }
+                            @if !item.level_line.is_empty() { p class="level-reason" { (item.level_line) } }
                             (done_form(plan, item, token, sent.and_then(|s| s.log_for(&item.exercise_id))))
                         }
                     }

@@ -1,0 +1,385 @@
+//! The guided session: the day's plan one exercise at a time (its picture, steps and dose),
+//! "done" with pain during and effort, or skip; a ten-minute version; the total time before it
+//! starts; a summary at the end. Plain pages and forms, so it works without JavaScript; a
+//! small script adds a hold timer and a set counter where it runs. Each "done" is logged as it
+//! is made, so a session stopped half way keeps what was done, and doing a step twice
+//! replaces its entry rather than adding one.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use keel_app::views::PlanView;
+use keel_core::{DayType, PlanItem, ValidationErrors};
+use maud::{Markup, html};
+use serde_json::{Map, Value};
+
+use crate::csrf;
+use crate::pages::kit::{CheckedForm, FormValues, field_error, layout_in, page_response};
+use crate::state::AppState;
+
+/// The ten-minute version's length, in seconds.
+pub const SHORT_SECONDS: u32 = 10 * 60;
+
+/// About how long an item takes, in seconds: its minutes; or each repetition 4 s, each hold
+/// its seconds, both sides where it says so, and 30 s of rest between sets.
+pub fn seconds(item: &PlanItem) -> u32 {
+    if let Some(m) = item.minutes {
+        return u32::from(m) * 60;
+    }
+    let sides = if item.dose.contains("each side") {
+        2
+    } else {
+        1
+    };
+    let sets = u32::from(item.sets.unwrap_or(1));
+    let one = match (item.reps, item.hold_seconds) {
+        (Some(r), _) => u32::from(r) * 4,
+        (None, Some(h)) => u32::from(h),
+        _ => 60,
+    };
+    sets * one * sides + sets.saturating_sub(1) * 30
+}
+
+/// The session's steps: the whole plan, or the ten-minute version (the plan in order, a walk
+/// cut to what fits, until ten minutes are filled).
+pub fn steps(plan: &PlanView, short: bool) -> Vec<PlanItem> {
+    if !short {
+        return plan.items.clone();
+    }
+    let mut out = Vec::new();
+    let mut used = 0;
+    for item in &plan.items {
+        let mut item = item.clone();
+        let mut s = seconds(&item);
+        if let Some(m) = item.minutes.filter(|_| used + s > SHORT_SECONDS) {
+            let fit = ((SHORT_SECONDS - used) / 60).min(u32::from(m));
+            if fit < 3 {
+                continue;
+            }
+            item.minutes = Some(fit as u16);
+            item.dose = format!("{fit} min");
+            s = fit * 60;
+        }
+        if used + s > SHORT_SECONDS {
+            continue;
+        }
+        used += s;
+        out.push(item);
+    }
+    out
+}
+
+fn minutes_words(s: u32) -> String {
+    let m = s.div_ceil(60).max(1);
+    format!("about {m} minute{}", if m == 1 { "" } else { "s" })
+}
+
+fn query(date: NaiveDate, short: bool) -> String {
+    format!("date={date}{}", if short { "&short=1" } else { "" })
+}
+
+fn asked(q: &HashMap<String, String>, today: NaiveDate) -> (NaiveDate, bool) {
+    let date = q
+        .get("date")
+        .and_then(|d| keel_core::validate::parse_date(d))
+        .filter(|d| *d <= today)
+        .unwrap_or(today);
+    (date, q.get("short").is_some_and(|s| s == "1"))
+}
+
+/// The day's plan, or the page that says why there is no session.
+async fn plan_or_page(
+    state: &AppState,
+    user: keel_store::UserId,
+    date: NaiveDate,
+) -> Result<PlanView, Response> {
+    match keel_app::views::plan_for(&state.store, &state.library, user, date).await {
+        Ok(Some(p)) if p.day_type != DayType::Stop && !p.items.is_empty() => Ok(p),
+        Ok(Some(_)) => Err(message(
+            StatusCode::CONFLICT,
+            "No session today",
+            "Today's check-in holds a warning sign that comes first: no exercise until you have had help.",
+        )),
+        Ok(None) => Err(message(
+            StatusCode::CONFLICT,
+            "Check in first",
+            "A session follows the day's check-in, which decides what kind of day it is. Check in on Today, then start.",
+        )),
+        Err(e) => Err(crate::pages::kit::error_page(e)),
+    }
+}
+
+fn message(status: StatusCode, title: &str, text: &str) -> Response {
+    let body = html! {
+        h1 { (title) }
+        p { (text) }
+        p { a class="button" href="/#checkin" { "Go to Today" } }
+    };
+    (status, layout_in("today", title, body)).into_response()
+}
+
+pub async fn overview(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let (date, short) = asked(&q, state.today());
+    let plan = match plan_or_page(&state, auth.user, date).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let steps = steps(&plan, short);
+    let total: u32 = steps.iter().map(seconds).sum();
+    let full: u32 = plan.items.iter().map(seconds).sum();
+    let body = html! {
+        h1 { @if short { "Ten minutes today" } @else { "Today's session" } }
+        p { (plan.day_type.title()) ": " (steps.len()) " exercise" @if steps.len() != 1 { "s" } ", " strong { (minutes_words(total)) } " in all." }
+        @for a in &plan.advice { p class="hint" { (a) } }
+        ol class="items compact" {
+            @for s in &steps { li { strong { (s.name) } ": " (s.dose) } }
+        }
+        div class="row" {
+            a class="button" href={"/session/1?" (query(date, short))} { "Start" }
+            @if short { a class="button secondary" href={"/session?" (query(date, false))} { "The whole session (" (minutes_words(full)) ")" } }
+            @else { a class="button secondary" href={"/session?" (query(date, true))} { "Only ten minutes today" } }
+        }
+        p class="hint" { "Stop any exercise that makes pain shoot down a leg or rise above 5/10. What you mark done is saved as you go." }
+    };
+    (StatusCode::OK, layout_in("today", "Session", body)).into_response()
+}
+
+fn step_page(
+    plan: &PlanView,
+    steps: &[PlanItem],
+    n: usize,
+    date: NaiveDate,
+    short: bool,
+    token: &str,
+    sent: Option<(&FormValues, &ValidationErrors)>,
+) -> Markup {
+    let item = &steps[n - 1];
+    let next = if n < steps.len() {
+        format!("/session/{}?{}", n + 1, query(date, short))
+    } else {
+        format!("/session/summary?{}", query(date, short))
+    };
+    let none = ValidationErrors::new();
+    let empty = FormValues::default();
+    let (values, errors) = sent.unwrap_or((&empty, &none));
+    let done = plan
+        .logged
+        .iter()
+        .any(|l| l.exercise_id == item.exercise_id);
+    html! {
+        p class="hint" { "Step " (n) " of " (steps.len()) " · " a href={"/session?" (query(date, short))} { "Overview" } }
+        h1 { (item.name) }
+        p class="dose big" { (item.dose) " · " (item.level_name) }
+        @if let Some(e) = crate::pages::learn::exercise(item) { (crate::pages::learn::pictures(e)) }
+        ol class="steps" { @for c in &item.cues { li { (c) } } }
+        p class="mistake" { strong { "Watch out: " } (item.mistake) }
+        @if let Some(h) = item.hold_seconds {
+            div class="timer" data-seconds=(h) hidden { button type="button" class="secondary" { "Start a " (h) " s hold" } span class="count" aria-live="polite" {} }
+        }
+        @if let Some(sets) = item.sets.filter(|s| *s > 1) {
+            div class="counter" data-sets=(sets) hidden { button type="button" class="secondary" { "Set done" } span class="count" aria-live="polite" { "0 of " (sets) " sets" } }
+        }
+        @if done { p class="notice" role="status" { "Marked done. Doing it again replaces the entry." } }
+        form method="post" action={"/session/" (n) "?" (query(date, short))} class="panel" novalidate {
+            (csrf::field(token))
+            fieldset class="tap" {
+                legend { "Pain during it" span class="hint" { " 0 none, 10 the worst" } }
+                div class="scale" {
+                    @for i in 0..=10 {
+                        @let v = i.to_string();
+                        input type="radio" id={"pd-" (i)} name="pain_during" value=(v) checked[values.has("pain_during", &v)];
+                        label for={"pd-" (i)} { (i) }
+                    }
+                }
+                (field_error(errors, "pain_during"))
+            }
+            fieldset class="tap" {
+                legend { "Effort" span class="hint" { " 0 easy, 10 as hard as it gets" } }
+                div class="scale" {
+                    @for i in 0..=10 {
+                        @let v = i.to_string();
+                        input type="radio" id={"ef-" (i)} name="effort" value=(v) checked[values.has("effort", &v)];
+                        label for={"ef-" (i)} { (i) }
+                    }
+                }
+                (field_error(errors, "effort"))
+            }
+            div class="row" {
+                button type="submit" { "Done" }
+                a class="button secondary" href=(next) { "Skip" }
+            }
+        }
+        p { a href={"/exercises/" (item.exercise_id)} { "Too hard? See an easier one" } }
+        script src="/static/session.js" defer {}
+    }
+}
+
+fn step_of(steps: &[PlanItem], n: usize) -> Option<usize> {
+    (1..=steps.len()).contains(&n).then_some(n)
+}
+
+pub async fn step(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(n): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if n == "summary" {
+        return summary(auth, state, q).await;
+    }
+    let (date, short) = asked(&q, state.today());
+    let plan = match plan_or_page(&state, auth.user, date).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let steps = steps(&plan, short);
+    let Some(n) = n.parse().ok().and_then(|n| step_of(&steps, n)) else {
+        return crate::pages::kit::not_found().await;
+    };
+    page_response(&state, &headers, StatusCode::OK, |token| {
+        layout_in(
+            "today",
+            &steps[n - 1].name,
+            step_page(&plan, &steps, n, date, short, token, None),
+        )
+        .into_string()
+    })
+}
+
+pub async fn post_step(
+    auth: crate::auth::Auth,
+    State(state): State<AppState>,
+    Path(n): Path<usize>,
+    Query(q): Query<HashMap<String, String>>,
+    CheckedForm(headers, values): CheckedForm,
+) -> Response {
+    let today = state.today();
+    let (date, short) = asked(&q, today);
+    let plan = match plan_or_page(&state, auth.user, date).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let steps = steps(&plan, short);
+    let Some(n) = step_of(&steps, n) else {
+        return crate::pages::kit::not_found().await;
+    };
+    let item = &steps[n - 1];
+    let mut m = Map::new();
+    m.insert("date".into(), Value::from(date.to_string()));
+    m.insert("exercise_id".into(), Value::from(item.exercise_id.clone()));
+    m.insert("level".into(), Value::from(item.level));
+    for (k, v) in [
+        ("sets", item.sets.map(u16::from)),
+        ("reps", item.reps.map(u16::from)),
+        ("hold_seconds", item.hold_seconds),
+        ("minutes", item.minutes),
+    ] {
+        if let Some(v) = v {
+            m.insert(k.into(), Value::from(v));
+        }
+    }
+    for k in ["pain_during", "effort"] {
+        if let Some(v) = values.get(k).map(str::trim).filter(|v| !v.is_empty()) {
+            m.insert(k.into(), keel_core::validate::number_from_text(v));
+        }
+    }
+    match keel_app::activities::log_activity(
+        &state.store,
+        &state.library,
+        auth.user,
+        &Value::Object(m),
+        today,
+    )
+    .await
+    {
+        Ok(_) => {
+            let next = if n < steps.len() {
+                format!("/session/{}?{}", n + 1, query(date, short))
+            } else {
+                format!("/session/summary?{}", query(date, short))
+            };
+            Redirect::to(&next).into_response()
+        }
+        Err(keel_app::AppError::Invalid(errors)) => page_response(
+            &state,
+            &headers,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            |token| {
+                layout_in(
+                    "today",
+                    &item.name,
+                    step_page(
+                        &plan,
+                        &steps,
+                        n,
+                        date,
+                        short,
+                        token,
+                        Some((&values, &errors)),
+                    ),
+                )
+                .into_string()
+            },
+        ),
+        Err(keel_app::AppError::Store(e)) => crate::pages::kit::error_page(e),
+    }
+}
+
+async fn summary(auth: crate::auth::Auth, state: AppState, q: HashMap<String, String>) -> Response {
+    let (date, short) = asked(&q, state.today());
+    let plan = match plan_or_page(&state, auth.user, date).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let steps = steps(&plan, short);
+    let done: Vec<&PlanItem> = steps
+        .iter()
+        .filter(|s| plan.logged.iter().any(|l| l.exercise_id == s.exercise_id))
+        .collect();
+    let body = html! {
+        h1 { "Session done" }
+        p { (done.len()) " of " (steps.len()) " exercise" @if steps.len() != 1 { "s" } " marked done and saved." }
+        ul { @for s in &steps {
+            li { (s.name) ": " @if done.iter().any(|d| d.exercise_id == s.exercise_id) { "done" } @else { "skipped" } }
+        } }
+        p { "Well done. Tomorrow's check-in tells Keel how it went, and your levels follow." }
+        p { a class="button" href={"/?date=" (date)} { "Back to Today" } }
+    };
+    (StatusCode::OK, layout_in("today", "Session done", body)).into_response()
+}
+
+/// The small script that adds a hold timer and a set counter (the page works without it).
+pub async fn script() -> Response {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/javascript; charset=utf-8",
+        )],
+        SCRIPT,
+    )
+        .into_response()
+}
+
+const SCRIPT: &str = r#"document.querySelectorAll('.timer').forEach(function (t) {
+  var b = t.querySelector('button'), c = t.querySelector('.count'), s = +t.dataset.seconds, id = null;
+  t.hidden = false;
+  b.addEventListener('click', function () {
+    if (id) { clearInterval(id); id = null; c.textContent = ''; b.textContent = 'Start a ' + s + ' s hold'; return; }
+    var left = s; c.textContent = left + ' s'; b.textContent = 'Stop';
+    id = setInterval(function () { left -= 1; c.textContent = left > 0 ? left + ' s' : 'Done: rest'; if (left <= 0) { clearInterval(id); id = null; b.textContent = 'Start again'; } }, 1000);
+  });
+});
+document.querySelectorAll('.counter').forEach(function (k) {
+  var b = k.querySelector('button'), c = k.querySelector('.count'), n = 0, sets = +k.dataset.sets;
+  k.hidden = false;
+  b.addEventListener('click', function () { n = Math.min(n + 1, sets); c.textContent = n + ' of ' + sets + ' sets' + (n === sets ? ': all done' : ''); });
+});
+"#;
