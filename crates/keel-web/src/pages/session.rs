@@ -181,7 +181,7 @@ fn step_page(
         ol class="steps" { @for c in &item.cues { li { (c) } } }
         p class="mistake" { strong { "Watch out: " } (item.mistake) }
         @if let Some(h) = item.hold_seconds {
-            div class="timer" data-seconds=(h) hidden { button type="button" class="secondary" { "Start a " (h) " s hold" } span class="count" aria-live="polite" {} }
+            div class="timer" data-seconds=(h) hidden { button type="button" class="secondary" { "Time the hold (" (h) " s)" } span class="count" aria-live="polite" {} }
         }
         @if let Some(sets) = item.sets.filter(|s| *s > 1) {
             div class="counter" data-sets=(sets) hidden { button type="button" class="secondary" { "Set done" } span class="count" aria-live="polite" { "0 of " (sets) " sets" } }
@@ -372,7 +372,7 @@ const SCRIPT: &str = r#"document.querySelectorAll('.timer').forEach(function (t)
   var b = t.querySelector('button'), c = t.querySelector('.count'), s = +t.dataset.seconds, id = null;
   t.hidden = false;
   b.addEventListener('click', function () {
-    if (id) { clearInterval(id); id = null; c.textContent = ''; b.textContent = 'Start a ' + s + ' s hold'; return; }
+    if (id) { clearInterval(id); id = null; c.textContent = ''; b.textContent = "Time the hold (" + s + " s)"; return; }
     var left = s; c.textContent = left + ' s'; b.textContent = 'Stop';
     id = setInterval(function () { left -= 1; c.textContent = left > 0 ? left + ' s' : 'Done: rest'; if (left <= 0) { clearInterval(id); id = null; b.textContent = 'Start again'; } }, 1000);
   });
