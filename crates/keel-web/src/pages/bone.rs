@@ -102,8 +102,15 @@ fn status_block(assessment: Option<&BoneAssessment>, record: &BoneRecord) -> Mar
                             dd { (c.label()) }
                         }
                         @if let Some(y) = a.rescan_years {
-                            dt { "Usual time to the next scan" }
-                            dd { "about " (y) " year" @if y != 1 { "s" } }
+                            @let last = record.dexa.iter().map(|d| d.date).max();
+                            dt { "Next scan" }
+                            dd {
+                                @if let Some(next) = last.and_then(|l| l.checked_add_months(chrono::Months::new(12 * u32::from(y)))) {
+                                    "around " (next.format("%B %Y")) " (" (y) " year" @if y != 1 { "s" } " after your last, on " (last.map(|l| l.format("%-d %B %Y").to_string()).unwrap_or_default()) ")"
+                                } @else {
+                                    "about " (y) " year" @if y != 1 { "s" } " after your last"
+                                }
+                            }
                         }
                         dt { "Scans on record" }
                         dd { (record.dexa.len()) }
@@ -116,6 +123,17 @@ fn status_block(assessment: Option<&BoneAssessment>, record: &BoneRecord) -> Mar
                             // With a scan on record, the self-assessment score's prompt to get one is moot.
                             @for f in a.findings.iter().filter(|f| f.rule != "BONE-OST" || record.dexa.is_empty()) {
                                 li { (f.message) " " (crate::pages::kit::why(crate::pages::kit::rule_evidence(&f.rule, &f.source))) }
+                            }
+                        }
+                    }
+                    @if a.t_score_class.is_some_and(|c| c != keel_core::bone::TScoreClass::Normal) {
+                        section class="helps" aria-labelledby="bone-helps" {
+                            h3 id="bone-helps" { "What helps" }
+                            ul {
+                                li { "Strength work for the big muscle groups on two days a week, and heel drops where allowed: your plan includes them as your bone record allows." }
+                                li { "Balance training most days: fewer falls means fewer broken bones." }
+                                li { "Enough protein, calcium and vitamin D: worth discussing with your clinician, with any medicine for bone." }
+                                li { "Walking most days, and a long, tall spine: no loaded or deep bending and twisting." }
                             }
                         }
                     }

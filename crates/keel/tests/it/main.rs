@@ -12,6 +12,7 @@ mod emergency;
 mod hardening;
 mod helpers;
 mod journal;
+mod learn;
 mod metrics;
 mod pages;
 mod plan;
