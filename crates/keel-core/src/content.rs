@@ -177,3 +177,6 @@ pub fn linked_topics() -> Vec<String> {
     t.dedup();
     t
 }
+
+#[cfg(test)]
+mod tests;
