@@ -50,3 +50,35 @@ both_backends! {
         assert!(!page.contains("Usual time to the next scan"));
     }
 }
+
+both_backends! {
+    async fn every_article_opens_and_every_learn_link_on_the_pages_resolves(tdb: &TestDb) {
+        let s = Server::start(&tdb.url);
+        for a in keel_core::content::articles() {
+            let r = s.get(&format!("/learn/{}", a.slug)).await;
+            assert_eq!(r.status().as_u16(), 200, "{}", a.slug);
+            let html = r.text().await.unwrap();
+            assert!(html.contains(&a.title) && html.contains("min read"), "{}", a.slug);
+            assert!(!html.contains("<script"), "{}: no raw HTML from Markdown", a.slug);
+        }
+        let index = s.get("/learn").await.text().await.unwrap();
+        assert_eq!(index.matches("href=\"/learn/").count(), keel_core::content::articles().len());
+        // A day with a plan, a warning sign, and bone and desk records: the pages link to learn.
+        s.post_json("/api/v1/checkins", &json!({"pain": 3, "sleep": 7, "energy": 6, "night_pain": true})).await;
+        let mut linked = std::collections::BTreeSet::new();
+        for page in ["/", "/bone", "/desk", "/cycle", "/progress", "/exercises"] {
+            let html = s.get(page).await.text().await.unwrap();
+            for part in html.split("href=\"/learn/").skip(1) {
+                let slug = &part[..part.find('"').unwrap()];
+                assert!(keel_core::content::article(slug).is_some(), "{page} links to {slug}");
+                linked.insert(slug.to_string());
+            }
+            for part in html.split("href=\"/exercises/").skip(1) {
+                let id = &part[..part.find(['"', '?', '#']).unwrap()];
+                assert!(keel_core::Library::builtin().get(id).is_some(), "{page} links to {id}");
+            }
+        }
+        assert!(linked.contains("when-back-pain-needs-a-clinician"), "the finding links the red flags: {linked:?}");
+        assert!(linked.len() >= 5, "{linked:?}");
+    }
+}
