@@ -174,7 +174,7 @@ pub(crate) fn bone_cautions(e: &Exercise) -> Vec<String> {
 
 /// An easier and a harder exercise of the same family: fewer and more demanding movements,
 /// then a shorter and a longer ladder.
-fn alternatives<'a>(
+pub(crate) fn alternatives<'a>(
     lib: &'a Library,
     e: &Exercise,
 ) -> (Option<&'a Exercise>, Option<&'a Exercise>) {

@@ -151,16 +151,19 @@ pub async fn overview(
     (StatusCode::OK, layout_in("today", "Session", body)).into_response()
 }
 
+#[allow(clippy::too_many_arguments)]
 fn step_page(
     plan: &PlanView,
     steps: &[PlanItem],
     n: usize,
     date: NaiveDate,
     short: bool,
+    swap: (bool, Option<&str>),
     token: &str,
     sent: Option<(&FormValues, &ValidationErrors)>,
 ) -> Markup {
     let item = &steps[n - 1];
+    let (swapped, easier) = swap;
     let next = if n < steps.len() {
         format!("/session/{}?{}", n + 1, query(date, short))
     } else {
@@ -187,7 +190,8 @@ fn step_page(
             div class="counter" data-sets=(sets) hidden { button type="button" class="secondary" { "Set done" } span class="count" aria-live="polite" { "0 of " (sets) " sets" } }
         }
         @if done { p class="notice" role="status" { "Marked done. Doing it again replaces the entry." } }
-        form method="post" action={"/session/" (n) "?" (query(date, short))} class="panel" novalidate {
+        @if swapped { p class="notice" role="status" { (item.why) " " a href={"/session/" (n) "?" (query(date, short))} { "Back to the planned one" } } }
+        form method="post" action={"/session/" (n) "?" (query(date, short)) @if swapped { "&swap=1" }} class="panel" novalidate {
             (csrf::field(token))
             fieldset class="tap" {
                 legend { "Pain during it" span class="hint" { " 0 none, 10 the worst" } }
@@ -216,9 +220,61 @@ fn step_page(
                 a class="button secondary" href=(next) { "Skip" }
             }
         }
-        p { a href={"/exercises/" (item.exercise_id)} { "Too hard? See an easier one" } }
+        @if let Some(name) = easier.filter(|_| !swapped) {
+            p { a href={"/session/" (n) "?" (query(date, short)) "&swap=1"} { "Swap for an easier one: " (name) } }
+        }
         script src="/static/session.js" defer {}
     }
+}
+
+/// The easier exercise of the step's family, at its first level, in place of the step: only
+/// one whose first level holds none of the movements her plan leaves out.
+fn easier_item(lib: &keel_core::Library, plan: &PlanView, item: &PlanItem) -> Option<PlanItem> {
+    let e = lib.get(&item.exercise_id)?;
+    let x = crate::pages::learn::alternatives(lib, e).0?;
+    let excluded: std::collections::BTreeSet<_> = plan.excluded_movements.iter().copied().collect();
+    if x.level_within(1, &excluded) != Some(1) {
+        return None;
+    }
+    let l = x.level(1);
+    Some(PlanItem {
+        exercise_id: x.id.clone(),
+        name: x.name.clone(),
+        family: x.family,
+        level: 1,
+        level_name: l.name.clone(),
+        dose: l.dose(),
+        sets: l.sets,
+        reps: l.reps,
+        hold_seconds: l.hold_seconds,
+        minutes: l.minutes,
+        cues: x.cues.clone(),
+        safety: x.safety.clone(),
+        mistake: x.mistake.clone(),
+        why: format!("An easier swap for {}.", item.name),
+        progression_attempt: false,
+        level_line: String::new(),
+    })
+}
+
+/// The steps, with step `n` swapped for its easier exercise when the query asks (`swap=1`).
+fn steps_asked(
+    state: &AppState,
+    plan: &PlanView,
+    short: bool,
+    n: usize,
+    q: &HashMap<String, String>,
+) -> (Vec<PlanItem>, bool) {
+    let mut all = steps(plan, short);
+    let mut swapped = false;
+    if q.get("swap").is_some_and(|s| s == "1")
+        && let Some(i) = n.checked_sub(1).filter(|i| *i < all.len())
+        && let Some(easier) = easier_item(&state.library, plan, &all[i])
+    {
+        all[i] = easier;
+        swapped = true;
+    }
+    (all, swapped)
 }
 
 fn step_of(steps: &[PlanItem], n: usize) -> Option<usize> {
@@ -240,15 +296,28 @@ pub async fn step(
         Ok(p) => p,
         Err(r) => return r,
     };
-    let steps = steps(&plan, short);
-    let Some(n) = n.parse().ok().and_then(|n| step_of(&steps, n)) else {
+    let Some(n) = n.parse::<usize>().ok().filter(|n| *n >= 1) else {
         return crate::pages::kit::not_found().await;
     };
+    let (steps, swapped) = steps_asked(&state, &plan, short, n, &q);
+    let Some(n) = step_of(&steps, n) else {
+        return crate::pages::kit::not_found().await;
+    };
+    let easier = easier_item(&state.library, &plan, &steps[n - 1]).map(|e| e.name);
     page_response(&state, &headers, StatusCode::OK, |token| {
         layout_in(
             "today",
             &steps[n - 1].name,
-            step_page(&plan, &steps, n, date, short, token, None),
+            step_page(
+                &plan,
+                &steps,
+                n,
+                date,
+                short,
+                (swapped, easier.as_deref()),
+                token,
+                None,
+            ),
         )
         .into_string()
     })
@@ -267,7 +336,7 @@ pub async fn post_step(
         Ok(p) => p,
         Err(r) => return r,
     };
-    let steps = steps(&plan, short);
+    let (steps, swapped) = steps_asked(&state, &plan, short, n, &q);
     let Some(n) = step_of(&steps, n) else {
         return crate::pages::kit::not_found().await;
     };
@@ -322,6 +391,7 @@ pub async fn post_step(
                         n,
                         date,
                         short,
+                        (swapped, None),
                         token,
                         Some((&values, &errors)),
                     ),
@@ -340,9 +410,16 @@ async fn summary(auth: crate::auth::Auth, state: AppState, q: HashMap<String, St
         Err(r) => return r,
     };
     let steps = steps(&plan, short);
+    // A step is done when its exercise was logged, or an easier one of its family swapped in.
     let done: Vec<&PlanItem> = steps
         .iter()
-        .filter(|s| plan.logged.iter().any(|l| l.exercise_id == s.exercise_id))
+        .filter(|s| {
+            plan.logged.iter().any(|l| {
+                l.exercise_id == s.exercise_id
+                    || (l.family == s.family
+                        && !steps.iter().any(|o| o.exercise_id == l.exercise_id))
+            })
+        })
         .collect();
     let body = html! {
         h1 { "Session done" }

@@ -70,3 +70,44 @@ both_backends! {
         assert!(today_page.contains("href=\"/session?date="), "Start on Today");
     }
 }
+
+both_backends! {
+    async fn a_step_can_be_swapped_for_an_easier_one(tdb: &TestDb) {
+        let s = Server::start(&tdb.url);
+        let r = s.post_json("/api/v1/checkins", &json!({"pain": 3, "sleep": 7, "energy": 6})).await;
+        assert_eq!(r.status().as_u16(), 201);
+        let plan: Value = s.get(&format!("/api/v1/plan/{}", today())).await.json().await.unwrap();
+        let items = plan["items"].as_array().unwrap();
+        // The first step whose page offers a swap.
+        let mut found = None;
+        for n in 1..=items.len() {
+            let html = s.get(&format!("/session/{n}")).await.text().await.unwrap();
+            if html.contains("Swap for an easier one") {
+                found = Some((n, html));
+                break;
+            }
+        }
+        let (n, _) = found.expect("some step has an easier exercise");
+        let planned = items[n - 1]["exercise_id"].as_str().unwrap().to_string();
+        let html = s.get(&format!("/session/{n}?swap=1")).await.text().await.unwrap();
+        assert!(html.contains("An easier swap for"), "the swap says so");
+        assert!(html.contains("Back to the planned one"));
+        let token = csrf_token(&html);
+        let r = s
+            .client
+            .post(s.url(&format!("/session/{n}?date={}&swap=1", today())))
+            .form(&[("csrf", token.as_str()), ("pain_during", "1")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 303);
+        let logged: Value = s.get("/api/v1/activities").await.json().await.unwrap();
+        let list = logged["activities"].as_array().unwrap();
+        assert_eq!(list.len(), 1);
+        assert_ne!(list[0]["exercise_id"].as_str().unwrap(), planned, "the easier one is logged");
+        assert_eq!(list[0]["level"], 1);
+        assert_eq!(list[0]["family"], items[n - 1]["family"]);
+        let summary = s.get("/session/summary").await.text().await.unwrap();
+        assert!(summary.contains("1 of "), "the swapped step counts as done: {summary}");
+    }
+}
