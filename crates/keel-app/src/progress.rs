@@ -81,6 +81,26 @@ pub struct PainDay {
 /// Weeks of means shown.
 pub const TREND_WEEKS: usize = 12;
 
+/// Each check-in's figures by date, as the trends read them (Progress and the report).
+pub fn day_figures(check_ins: &[keel_store::StoredCheckIn]) -> BTreeMap<NaiveDate, DayFigures> {
+    check_ins
+        .iter()
+        .map(|s| {
+            let c = &s.check_in;
+            (
+                c.date,
+                DayFigures {
+                    pain: c.pain,
+                    sleep: c.sleep,
+                    energy: c.energy,
+                    walking_minutes: c.walking_minutes,
+                    sitting_hours: c.sitting_hours,
+                },
+            )
+        })
+        .collect()
+}
+
 pub async fn questionnaires(
     store: &Store,
     user: UserId,
@@ -115,22 +135,7 @@ pub async fn progress_for(
 ) -> Result<ProgressView, StoreError> {
     let from = date - Duration::days(7 * TREND_WEEKS as i64 + 366);
     let check_ins = store.check_ins(user, from, date).await?;
-    let days: BTreeMap<NaiveDate, DayFigures> = check_ins
-        .iter()
-        .map(|s| {
-            let c = &s.check_in;
-            (
-                c.date,
-                DayFigures {
-                    pain: c.pain,
-                    sleep: c.sleep,
-                    energy: c.energy,
-                    walking_minutes: c.walking_minutes,
-                    sitting_hours: c.sitting_hours,
-                },
-            )
-        })
-        .collect();
+    let days = day_figures(&check_ins);
     let trends = progress::trends(&days, date, TREND_WEEKS);
     let since = date - Duration::days(progress::ASSOCIATION_DAYS);
     let pain: BTreeMap<NaiveDate, u8> = days.iter().map(|(d, f)| (*d, f.pain)).collect();

@@ -30,6 +30,17 @@ impl Flow {
         ("heavy", Flow::Heavy),
     ];
 
+    /// Its word in the contract and the store: "none", "spotting", "light", ...
+    pub fn name(self) -> &'static str {
+        match self {
+            Flow::None => "none",
+            Flow::Spotting => "spotting",
+            Flow::Light => "light",
+            Flow::Medium => "medium",
+            Flow::Heavy => "heavy",
+        }
+    }
+
     /// Any bleeding, spotting included.
     pub fn bleeding(self) -> bool {
         self != Flow::None

@@ -30,17 +30,8 @@ impl Store {
         user: UserId,
         profile: &BoneProfile,
     ) -> Result<(), StoreError> {
-        let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
-        sqlx::query(
-            "INSERT INTO profiles (user_id, body, updated_at) VALUES ($1, $2, $3)
-             ON CONFLICT (user_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
-        )
-        .bind(user.0)
-        .bind(profile.to_json().to_string())
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let mut conn = self.pool.acquire().await?;
+        write_profile(&mut conn, user, profile).await
     }
 
     /// Adds a height, replacing one on the same date. Returns whether it replaced one.

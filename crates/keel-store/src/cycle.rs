@@ -10,15 +10,6 @@ use sqlx::Row as _;
 use crate::checkins::{assess_and_write, load_check_in, parse_date};
 use crate::{Store, StoreError, UserId};
 
-/// The flow's stored word.
-pub(crate) fn flow_name(flow: Flow) -> &'static str {
-    Flow::ALL
-        .iter()
-        .find(|(_, f)| *f == flow)
-        .map(|(n, _)| *n)
-        .unwrap_or("none")
-}
-
 pub(crate) fn flow_from(name: &str) -> Result<Flow, StoreError> {
     Flow::ALL
         .iter()
@@ -58,7 +49,7 @@ pub(crate) async fn write_day(
     )
     .bind(user.0)
     .bind(day.date.to_string())
-    .bind(flow_name(day.flow))
+    .bind(day.flow.name())
     .bind(i64::from(day.after_sex))
     .execute(&mut *conn)
     .await?;

@@ -79,13 +79,6 @@ pub fn to_csv_zip(data: &UserData) -> Result<Vec<u8>, String> {
     use keel_core::symptoms::Symptom;
     header.extend(Symptom::ALL.iter().map(|s| s.key()));
     header.extend(["hot_flush_count", "bleeding_flow", "bleeding_after_sex"]);
-    let flow_word = |f: keel_core::stage::Flow| {
-        keel_core::stage::Flow::ALL
-            .iter()
-            .find(|(_, x)| *x == f)
-            .map(|(w, _)| w.to_string())
-            .unwrap_or_default()
-    };
     let files = vec![
         (
             "check_ins.csv",
@@ -115,7 +108,7 @@ pub fn to_csv_zip(data: &UserData) -> Result<Vec<u8>, String> {
                     );
                     row.extend(Symptom::ALL.iter().map(|s| opt(c.symptoms.rating(*s))));
                     row.push(opt(c.symptoms.hot_flush_count));
-                    row.push(opt(c.symptoms.bleeding.map(|b| flow_word(b.flow))));
+                    row.push(opt(c.symptoms.bleeding.map(|b| b.flow.name())));
                     row.push(opt(c.symptoms.bleeding.map(|b| b.after_sex)));
                     row
                 }),
@@ -141,7 +134,7 @@ pub fn to_csv_zip(data: &UserData) -> Result<Vec<u8>, String> {
                 data.bleeding.iter().map(|d| {
                     vec![
                         d.date.to_string(),
-                        flow_word(d.flow),
+                        d.flow.name().to_string(),
                         d.after_sex.to_string(),
                     ]
                 }),

@@ -102,11 +102,7 @@ fn cycle_observations(data: &UserData, entries: &mut Vec<Value>) {
         }
     }
     for d in &data.bleeding {
-        let flow = keel_core::stage::Flow::ALL
-            .iter()
-            .find(|(_, f)| *f == d.flow)
-            .map(|(w, _)| *w)
-            .unwrap_or("none");
+        let flow = d.flow.name();
         let mut o = keel_observation(
             next(),
             "bleeding",

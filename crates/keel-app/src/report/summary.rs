@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate};
 use keel_core::activity::Activity;
 use keel_core::bone::BoneAssessment;
-use keel_core::progress::{self, DayFigures, WeekMeans};
+use keel_core::progress::{self, WeekMeans};
 use keel_core::symptoms::Symptom;
 use keel_core::triage::TriageLevel;
 use keel_store::{Store, StoreError, StoredCheckIn, UserId};
@@ -67,23 +67,7 @@ fn mean(values: &[f64]) -> Option<f64> {
 }
 
 pub(super) fn build(i: Inputs) -> (Summary, Vec<ChartDay>, Vec<WeekMeans>) {
-    let figures: BTreeMap<NaiveDate, DayFigures> = i
-        .history
-        .iter()
-        .map(|s| {
-            let c = &s.check_in;
-            (
-                c.date,
-                DayFigures {
-                    pain: c.pain,
-                    sleep: c.sleep,
-                    energy: c.energy,
-                    walking_minutes: c.walking_minutes,
-                    sitting_hours: c.sitting_hours,
-                },
-            )
-        })
-        .collect();
+    let figures = crate::progress::day_figures(i.history);
     let span_days = (i.to - i.from).num_days() + 1;
     let weeks_wanted = (span_days as usize).div_ceil(7).clamp(1, MAX_WEEKS);
     let trends = progress::trends(&figures, i.to, weeks_wanted);

@@ -11,7 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use keel_app::cycle::StageView;
 use keel_core::ValidationErrors;
 use keel_core::bone::{BoneProfile, STILL_PERIODS};
-use keel_core::stage::{BleedingDay, ContextKind, Flow};
+use keel_core::stage::{BleedingDay, ContextKind};
 use maud::{Markup, html};
 use serde_json::{Value, json};
 
@@ -28,14 +28,6 @@ const FLOWS: [(&str, &str); 5] = [
     ("medium", "Medium"),
     ("heavy", "Heavy"),
 ];
-
-fn flow_word(f: Flow) -> &'static str {
-    Flow::ALL
-        .iter()
-        .find(|(_, x)| *x == f)
-        .map(|(w, _)| *w)
-        .unwrap_or("none")
-}
 
 /// The form field of a context kind's row.
 fn kind_field(k: ContextKind) -> String {
@@ -206,9 +198,9 @@ fn month(first: NaiveDate, log: &BTreeMap<NaiveDate, BleedingDay>, today: NaiveD
             @for _ in 0..blanks { span class="cal-blank" aria-hidden="true" {} }
             @for d in days {
                 @let entry = log.get(&d);
-                @let flow = entry.map_or("unknown", |e| flow_word(e.flow));
+                @let flow = entry.map_or("unknown", |e| e.flow.name());
                 @let label = match entry {
-                    Some(e) => format!("{}: {}{}", d.format("%A %-d %B"), flow_word(e.flow), if e.after_sex { ", after sex" } else { "" }),
+                    Some(e) => format!("{}: {}{}", d.format("%A %-d %B"), e.flow.name(), if e.after_sex { ", after sex" } else { "" }),
                     None => format!("{}: nothing logged", d.format("%A %-d %B")),
                 };
                 span class={"cal-day flow-" (flow) @if d == today { " today" } @if d > today { " later" }} role="listitem" aria-label=(label) {

@@ -60,12 +60,6 @@ fn capitalised(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The library's exercise behind a plan item.
-pub(crate) fn exercise(item: &keel_core::PlanItem) -> Option<&'static Exercise> {
-    static LIB: std::sync::LazyLock<Library> = std::sync::LazyLock::new(Library::builtin);
-    LIB.get(&item.exercise_id)
-}
-
 /// The exercise's pictures, all frames, for the plan and the guided steps.
 pub(crate) fn pictures(e: &Exercise) -> Markup {
     html! { div class="poses" { @for slot in &e.pictures { (figure(e, slot)) } } }

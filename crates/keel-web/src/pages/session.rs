@@ -153,6 +153,7 @@ pub async fn overview(
 
 #[allow(clippy::too_many_arguments)]
 fn step_page(
+    library: &keel_core::Library,
     plan: &PlanView,
     steps: &[PlanItem],
     n: usize,
@@ -180,7 +181,7 @@ fn step_page(
         p class="hint" { "Step " (n) " of " (steps.len()) " · " a href={"/session?" (query(date, short))} { "Overview" } }
         h1 { (item.name) }
         p class="dose big" { (item.dose) " · " (item.level_name) }
-        @if let Some(e) = crate::pages::learn::exercise(item) { (crate::pages::learn::pictures(e)) }
+        @if let Some(e) = library.get(&item.exercise_id) { (crate::pages::learn::pictures(e)) }
         ol class="steps" { @for c in &item.cues { li { (c) } } }
         p class="mistake" { strong { "Watch out: " } (item.mistake) }
         @if let Some(h) = item.hold_seconds {
@@ -309,6 +310,7 @@ pub async fn step(
             "today",
             &steps[n - 1].name,
             step_page(
+                &state.library,
                 &plan,
                 &steps,
                 n,
@@ -386,6 +388,7 @@ pub async fn post_step(
                     "today",
                     &item.name,
                     step_page(
+                        &state.library,
                         &plan,
                         &steps,
                         n,

@@ -166,11 +166,7 @@ pub async fn period(args: PeriodArgs) -> Result<(), CliError> {
 }
 
 fn flow_words(d: &BleedingDay) -> String {
-    let flow = keel_core::stage::Flow::ALL
-        .iter()
-        .find(|(_, f)| *f == d.flow)
-        .map(|(w, _)| *w)
-        .unwrap_or("none");
+    let flow = d.flow.name();
     if d.after_sex {
         format!("{flow}, after sex")
     } else {

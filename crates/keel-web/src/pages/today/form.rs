@@ -368,12 +368,7 @@ pub(crate) fn symptom_values(c: &keel_core::CheckIn) -> Vec<(String, String)> {
             .map(|(n, r)| (format!("{OWN_PREFIX}{n}"), r.to_string())),
     );
     if let Some(b) = c.symptoms.bleeding {
-        let flow = keel_core::stage::Flow::ALL
-            .iter()
-            .find(|(_, f)| *f == b.flow)
-            .map(|(w, _)| *w)
-            .unwrap_or("none");
-        out.push(("bleeding_flow".into(), flow.into()));
+        out.push(("bleeding_flow".into(), b.flow.name().into()));
         if b.after_sex {
             out.push(("after_sex".into(), "1".into()));
         }
