@@ -130,24 +130,33 @@ fn day_types_of(e: &Exercise) -> Vec<DayType> {
         .collect()
 }
 
-/// What the bone-health rules do to it, in sentences.
-pub(crate) fn bone_cautions(e: &Exercise) -> Vec<String> {
+/// What the bone-health rules do to it, in sentences, each with its rule (shown one tap away).
+pub(crate) fn bone_cautions(e: &Exercise) -> Vec<(String, Option<&'static str>)> {
     let mut out = Vec::new();
     let caution: BTreeSet<Movement> = keel_core::bone::CAUTION_EXCLUDED.into_iter().collect();
     match e.level_within(e.top_level(), &caution) {
-        None => out.push(format!(
-            "With low bone density on record (BONE-EXERCISE-CAUTION), Keel leaves it out: it involves {}.",
-            movement::in_words(e.tags_at(1).intersection(&caution).copied())
+        None => out.push((
+            format!(
+                "With low bone density on record, Keel leaves it out: it involves {}.",
+                movement::in_words(e.tags_at(1).intersection(&caution).copied())
+            ),
+            Some("BONE-EXERCISE-CAUTION"),
         )),
-        Some(n) if n < e.top_level() => out.push(format!(
-            "With low bone density on record (BONE-EXERCISE-CAUTION), Keel keeps it to level {n} ({}): the levels above add {}.",
-            e.level(n).name,
-            movement::in_words(e.all_tags().intersection(&caution).copied())
+        Some(n) if n < e.top_level() => out.push((
+            format!(
+                "With low bone density on record, Keel keeps it to level {n} ({}): the levels above add {}.",
+                e.level(n).name,
+                movement::in_words(e.all_tags().intersection(&caution).copied())
+            ),
+            Some("BONE-EXERCISE-CAUTION"),
         )),
         Some(_) => {}
     }
     if e.all_tags().contains(&Movement::ModerateImpact) {
-        out.push("With a vertebral fracture or a height loss on record, Keel leaves it out: its jolt goes through the spine.".into());
+        out.push((
+            "With a vertebral fracture or a height loss on record, Keel leaves it out: its jolt goes through the spine.".into(),
+            Some("BONE-EXERCISE-CAUTION"),
+        ));
     }
     let fracture: BTreeSet<Movement> = caution
         .iter()
@@ -158,10 +167,13 @@ pub(crate) fn bone_cautions(e: &Exercise) -> Vec<String> {
         && e.id != "position-change"
         && e.level_within(1, &fracture).is_none()
     {
-        out.push("While a possible compression fracture waits for a clinician (RF-FRACTURE-RISK), Keel leaves it out: flare days are walking and changes of position only.".into());
+        out.push((
+            "While a possible compression fracture waits for a clinician, Keel leaves it out: flare days are walking and changes of position only.".into(),
+            Some("RF-FRACTURE-RISK"),
+        ));
     }
     if out.is_empty() {
-        out.push("No bone-health rule leaves it out.".into());
+        out.push(("No bone-health rule leaves it out.".into(), None));
     }
     out
 }
@@ -223,7 +235,7 @@ pub async fn exercise_page(State(state): State<AppState>, Path(id): Path<String>
             @else { "On " (days.iter().map(|d| d.title().to_lowercase()).collect::<Vec<_>>().join(", ")) "s." }
         }
         h2 { "Bone health" }
-        ul { @for c in bone_cautions(e) { li { (c) } } }
+        ul { @for (c, rule) in bone_cautions(e) { li { (c) @if let Some(r) = rule { " " (crate::pages::kit::why(format!("Rule {r}."))) } } } }
         h2 { "Easier or harder" }
         ul {
             @if let Some(x) = easier { li { "Easier: " a href={"/exercises/" (x.id)} { (x.name) } } }
