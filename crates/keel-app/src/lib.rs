@@ -14,10 +14,14 @@ mod error;
 pub mod export;
 pub mod import;
 pub mod journal;
+pub mod kept;
+pub mod login;
 pub mod progress;
 pub mod report;
 pub mod schema;
 pub mod secret;
+pub mod session;
+pub mod today;
 pub mod views;
 
 pub use error::AppError;

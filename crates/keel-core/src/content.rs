@@ -25,33 +25,56 @@ pub fn svg_text(svg: &str, tag: &str) -> Option<String> {
     Some(svg[start..end].trim().to_string())
 }
 
-/// The source keys an article may cite (clinical-rules.md, "Sources (keys)").
-pub const SOURCE_KEYS: &[&str] = &[
-    "SEED",
-    "NHS-BACK",
-    "NHS-CES",
-    "NICE-NG59",
-    "USPSTF",
-    "NOGG",
-    "BHOF",
-    "SIMINOSKI",
-    "OST",
-    "WHO-T",
-    "GOURLAY",
-    "TFTF",
-    "ROS-SSS",
-    "WHO-PA",
-    "PAIN-MON",
-    "MCID",
-    "PEG",
-    "MRS",
-    "STRAW10",
-    "OSHA-WS",
-    "ANTHRO",
-    "NICE-NG12",
-    "NHS-HEAVY",
-    "PERIPLAN-BAD-DAY",
+/// The sources Keel's rules and articles cite (clinical-rules.md, "Sources (keys)"): each key
+/// and, in words, what it is.
+pub const SOURCES: &[(&str, &str)] = &[
+    ("SEED", "the back-pain article Keel is built on"),
+    ("NHS-BACK", "NHS guidance on back pain"),
+    ("NHS-CES", "NHS guidance on cauda equina syndrome"),
+    ("NICE-NG59", "the NICE guideline on low back pain (NG59)"),
+    (
+        "USPSTF",
+        "the US Preventive Services Task Force on osteoporosis screening",
+    ),
+    ("NOGG", "the UK National Osteoporosis Guideline Group"),
+    ("BHOF", "the Bone Health & Osteoporosis Foundation's guide"),
+    ("SIMINOSKI", "research on height loss and spinal fractures"),
+    ("OST", "the osteoporosis self-assessment tool"),
+    ("WHO-T", "the WHO bone-density classification"),
+    ("GOURLAY", "research on how often to repeat bone scans"),
+    ("TFTF", "the Too Fit To Fracture exercise guidance"),
+    (
+        "ROS-SSS",
+        "the Royal Osteoporosis Society's Strong, Steady and Straight",
+    ),
+    ("WHO-PA", "the WHO physical activity guidelines"),
+    ("PAIN-MON", "the pain-monitoring model for exercise"),
+    ("MCID", "research on how big a change in pain matters"),
+    ("PEG", "the PEG pain scale"),
+    ("MRS", "the Menopause Rating Scale"),
+    ("STRAW10", "the STRAW+10 stages of reproductive ageing"),
+    ("OSHA-WS", "OSHA's computer workstation guidance"),
+    ("ANTHRO", "body-size tables for adults"),
+    ("NICE-NG12", "the NICE guideline on suspected cancer (NG12)"),
+    ("NHS-HEAVY", "NHS guidance on heavy periods"),
+    (
+        "PERIPLAN-BAD-DAY",
+        "guidance on exercising on bad perimenopause days",
+    ),
 ];
+
+/// Whether `key` is one of [`SOURCES`].
+pub fn is_source(key: &str) -> bool {
+    SOURCES.iter().any(|(k, _)| *k == key)
+}
+
+/// A source key in words, for the "Why?" disclosures.
+pub fn source_words(key: &str) -> &'static str {
+    SOURCES
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or("Keel's published rules", |(_, w)| w)
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

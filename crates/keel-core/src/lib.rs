@@ -8,6 +8,7 @@ pub mod checkin;
 pub mod content;
 pub mod daytype;
 pub mod desk;
+pub mod guide;
 pub mod json;
 pub mod level;
 pub mod library;

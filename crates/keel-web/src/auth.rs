@@ -21,7 +21,7 @@ pub fn idle_timeout() -> Duration {
 }
 /// ...and this long after log-in, whatever happens.
 pub fn absolute_lifetime() -> Duration {
-    Duration::days(14)
+    keel_app::login::session_lifetime()
 }
 
 pub fn session_cookie(token: &str, secure: bool) -> HeaderValue {

@@ -85,7 +85,7 @@ pub async fn emergency_first(
     let found = state
         .views
         .get_or_load(
-            &auth,
+            (auth.user, auth.revision),
             View::EmergencyToday(today),
             |m: &Vec<String>| 64 + m.iter().map(|s| s.len() as u64).sum::<u64>(),
             || async {

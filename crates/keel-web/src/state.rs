@@ -9,15 +9,7 @@ use keel_store::Store;
 
 use crate::{cache, csrf};
 
-/// Who may create an account once the first exists (the first is always allowed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignupMode {
-    Open,
-    /// With an invitation code from an administrator.
-    Invite,
-    /// Only with `keel user add`.
-    Closed,
-}
+pub use keel_app::login::SignupMode;
 
 /// The user's current date; injected so tests can fix it.
 pub type Today = Arc<dyn Fn() -> NaiveDate + Send + Sync>;

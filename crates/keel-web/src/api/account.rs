@@ -110,7 +110,9 @@ fn api_outcome(state: &AppState, headers: &HeaderMap, outcome: Outcome, created:
             )
         }
         Outcome::Invalid(errors) => ApiError::Validation(errors).into_response(),
-        Outcome::Refused(status, errors) => ApiError::Refused(status, errors).into_response(),
+        Outcome::Refused(r, errors) => {
+            ApiError::Refused(crate::login::status_of(r), errors).into_response()
+        }
         Outcome::Limited(wait) => too_many(wait),
     }
 }

@@ -68,7 +68,7 @@ pub async fn list_check_ins(
     let body = state
         .views
         .get_or_load(
-            &auth,
+            (auth.user, auth.revision),
             View::CheckInsJson(from, to),
             |b: &Bytes| b.len() as u64,
             || async {
@@ -103,7 +103,7 @@ pub async fn get_plan(
     let body = state
         .views
         .get_or_load(
-            &auth,
+            (auth.user, auth.revision),
             View::PlanJson(date),
             |b: &Option<Bytes>| b.as_ref().map_or(0, |b| b.len() as u64),
             || async {

@@ -216,36 +216,11 @@ pub(crate) fn why(evidence: impl maud::Render) -> Markup {
     html! { details class="why" { summary { "Why?" } span class="rule" { (evidence) } } }
 }
 
-/// A source key in words, for the "Why?" disclosures.
-pub(crate) fn source_words(key: &str) -> &'static str {
-    match key {
-        "SEED" => "the back-pain article Keel is built on",
-        "NHS-BACK" => "NHS guidance on back pain",
-        "NHS-CES" => "NHS guidance on cauda equina syndrome",
-        "NICE-NG59" => "the NICE guideline on low back pain (NG59)",
-        "USPSTF" => "the US Preventive Services Task Force on osteoporosis screening",
-        "NOGG" => "the UK National Osteoporosis Guideline Group",
-        "BHOF" => "the Bone Health & Osteoporosis Foundation's guide",
-        "SIMINOSKI" => "research on height loss and spinal fractures",
-        "OST" => "the osteoporosis self-assessment tool",
-        "WHO-T" => "the WHO bone-density classification",
-        "GOURLAY" => "research on how often to repeat bone scans",
-        "TFTF" => "the Too Fit To Fracture exercise guidance",
-        "ROS-SSS" => "the Royal Osteoporosis Society's Strong, Steady and Straight",
-        "WHO-PA" => "the WHO physical activity guidelines",
-        "OSHA-WS" => "OSHA's computer workstation guidance",
-        "ANTHRO" => "body-size tables for adults",
-        "NICE-NG12" => "the NICE guideline on suspected cancer (NG12)",
-        "NHS-HEAVY" => "NHS guidance on heavy periods",
-        _ => "Keel's published rules",
-    }
-}
-
 /// The "Why?" text for a finding: its rule and, in words, where it comes from.
 pub(crate) fn rule_evidence(rule: &str, source: &str) -> String {
     format!(
         "From {} (Keel's rule {rule}, source {source}).",
-        source_words(source)
+        keel_core::content::source_words(source)
     )
 }
 

@@ -2,32 +2,18 @@
 //! pictures, steps, levels, the days that use it, the bone cautions that leave it out, an
 //! easier and a harder alternative), and the articles in Keel's own words.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use keel_core::content::{self, Article};
-use keel_core::library::{Exercise, ExerciseFamily};
-use keel_core::movement::{self, Movement};
-use keel_core::plan::{FRACTURE_RISK_EXCLUDED, SESSION_FAMILIES};
-use keel_core::{DayType, Library};
+use keel_core::guide;
+use keel_core::library::Exercise;
 use maud::{Markup, PreEscaped, html};
 
 use crate::pages::kit::layout_in;
 use crate::state::AppState;
-
-const FAMILIES: [ExerciseFamily; 9] = [
-    ExerciseFamily::Walking,
-    ExerciseFamily::DeepCore,
-    ExerciseFamily::Glutes,
-    ExerciseFamily::Thoracic,
-    ExerciseFamily::HipFlexor,
-    ExerciseFamily::BoneLoading,
-    ExerciseFamily::Impact,
-    ExerciseFamily::Balance,
-    ExerciseFamily::FlareMobility,
-];
 
 /// A link to the first article for a topic, if there is one.
 pub(crate) fn article_link(topic: &str) -> Option<Markup> {
@@ -65,15 +51,6 @@ pub(crate) fn pictures(e: &Exercise) -> Markup {
     html! { div class="poses" { @for slot in &e.pictures { (figure(e, slot)) } } }
 }
 
-fn matches(e: &Exercise, q: &str) -> bool {
-    let q = q.to_lowercase();
-    [&e.name, &e.why, &e.mistake]
-        .into_iter()
-        .chain(e.cues.iter())
-        .any(|t| t.to_lowercase().contains(&q))
-        || e.family.label().to_lowercase().contains(&q)
-}
-
 pub async fn library_page(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
@@ -83,7 +60,7 @@ pub async fn library_page(
     let shown: Vec<&Exercise> = lib
         .exercises()
         .iter()
-        .filter(|e| query.is_none_or(|q| matches(e, q)))
+        .filter(|e| query.is_none_or(|q| guide::matches(e, q)))
         .collect();
     let body = html! {
         h1 { "Exercises" }
@@ -96,7 +73,7 @@ pub async fn library_page(
         @if let Some(q) = query {
             p { (shown.len()) " exercise" @if shown.len() != 1 { "s" } " match “" (q) "”. " a href="/exercises" { "Show all" } }
         }
-        @for f in FAMILIES {
+        @for f in guide::FAMILIES {
             @let of: Vec<&&Exercise> = shown.iter().filter(|e| e.family == f).collect();
             @if !of.is_empty() {
                 section aria-labelledby={"fam-" (content::family_topic(f).replace(':', "-"))} {
@@ -121,95 +98,13 @@ pub async fn library_page(
     (StatusCode::OK, layout_in("learn", "Exercises", body)).into_response()
 }
 
-/// The day types whose sessions draw on the exercise.
-fn day_types_of(e: &Exercise) -> Vec<DayType> {
-    SESSION_FAMILIES
-        .iter()
-        .filter(|(d, families)| families.contains(&e.family) && e.day_types.contains(d))
-        .map(|(d, _)| *d)
-        .collect()
-}
-
-/// What the bone-health rules do to it, in sentences, each with its rule (shown one tap away).
-pub(crate) fn bone_cautions(e: &Exercise) -> Vec<(String, Option<&'static str>)> {
-    let mut out = Vec::new();
-    let caution: BTreeSet<Movement> = keel_core::bone::CAUTION_EXCLUDED.into_iter().collect();
-    match e.level_within(e.top_level(), &caution) {
-        None => out.push((
-            format!(
-                "With low bone density on record, Keel leaves it out: it involves {}.",
-                movement::in_words(e.tags_at(1).intersection(&caution).copied())
-            ),
-            Some("BONE-EXERCISE-CAUTION"),
-        )),
-        Some(n) if n < e.top_level() => out.push((
-            format!(
-                "With low bone density on record, Keel keeps it to level {n} ({}): the levels above add {}.",
-                e.level(n).name,
-                movement::in_words(e.all_tags().intersection(&caution).copied())
-            ),
-            Some("BONE-EXERCISE-CAUTION"),
-        )),
-        Some(_) => {}
-    }
-    if e.all_tags().contains(&Movement::ModerateImpact) {
-        out.push((
-            "With a vertebral fracture or a height loss on record, Keel leaves it out: its jolt goes through the spine.".into(),
-            Some("BONE-EXERCISE-CAUTION"),
-        ));
-    }
-    let fracture: BTreeSet<Movement> = caution
-        .iter()
-        .copied()
-        .chain(FRACTURE_RISK_EXCLUDED)
-        .collect();
-    if e.family != ExerciseFamily::Walking
-        && e.id != "position-change"
-        && e.level_within(1, &fracture).is_none()
-    {
-        out.push((
-            "While a possible compression fracture waits for a clinician, Keel leaves it out: flare days are walking and changes of position only.".into(),
-            Some("RF-FRACTURE-RISK"),
-        ));
-    }
-    if out.is_empty() {
-        out.push(("No bone-health rule leaves it out.".into(), None));
-    }
-    out
-}
-
-/// An easier and a harder exercise of the same family: fewer and more demanding movements,
-/// then a shorter and a longer ladder.
-pub(crate) fn alternatives<'a>(
-    lib: &'a Library,
-    e: &Exercise,
-) -> (Option<&'a Exercise>, Option<&'a Exercise>) {
-    let weight = |x: &Exercise| (x.all_tags().len(), x.top_level(), x.level(1).dose().len());
-    let mut same: Vec<&Exercise> = lib
-        .exercises()
-        .iter()
-        .filter(|x| x.family == e.family && x.id != e.id)
-        .collect();
-    same.sort_by_key(|x| weight(x));
-    let here = weight(e);
-    let easier = same.iter().rev().find(|x| weight(x) <= here).copied();
-    let harder = same.iter().find(|x| weight(x) > here).copied();
-    (
-        easier.or(same
-            .first()
-            .copied()
-            .filter(|x| Some(x.id.as_str()) != harder.map(|h| h.id.as_str()))),
-        harder,
-    )
-}
-
 pub async fn exercise_page(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let lib = &state.library;
     let Some(e) = lib.get(&id) else {
         return crate::pages::kit::not_found().await;
     };
-    let (easier, harder) = alternatives(lib, e);
-    let days = day_types_of(e);
+    let (easier, harder) = guide::alternatives(lib, e);
+    let days = guide::day_types_of(e);
     let body = html! {
         p class="hint" { a href="/exercises" { "Exercises" } " · " (e.family.label()) }
         h1 { (e.name) }
@@ -235,7 +130,7 @@ pub async fn exercise_page(State(state): State<AppState>, Path(id): Path<String>
             @else { "On " (days.iter().map(|d| d.title().to_lowercase()).collect::<Vec<_>>().join(", ")) "s." }
         }
         h2 { "Bone health" }
-        ul { @for (c, rule) in bone_cautions(e) { li { (c) @if let Some(r) = rule { " " (crate::pages::kit::why(format!("Rule {r}."))) } } } }
+        ul { @for (c, rule) in guide::bone_cautions(e) { li { (c) @if let Some(r) = rule { " " (crate::pages::kit::why(format!("Rule {r}."))) } } } }
         h2 { "Easier or harder" }
         ul {
             @if let Some(x) = easier { li { "Easier: " a href={"/exercises/" (x.id)} { (x.name) } } }

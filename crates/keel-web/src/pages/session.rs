@@ -1,9 +1,8 @@
-//! The guided session: the day's plan one exercise at a time (its picture, steps and dose),
-//! "done" with pain during and effort, or skip; a ten-minute version; the total time before it
-//! starts; a summary at the end. Plain pages and forms, so it works without JavaScript; a
-//! small script adds a hold timer and a set counter where it runs. Each "done" is logged as it
-//! is made, so a session stopped half way keeps what was done, and doing a step twice
-//! replaces its entry rather than adding one.
+//! The guided session's pages (the session itself is `keel_app::session`): the day's plan one
+//! exercise at a time (its picture, steps and dose), "done" with pain during and effort, skip
+//! or swap; a ten-minute version; the total time before it starts; a summary at the end. Plain
+//! pages and forms, so it works without JavaScript; a small script adds a hold timer and a set
+//! counter where it runs.
 
 use std::collections::HashMap;
 
@@ -11,66 +10,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use keel_app::session::{self, NoSession};
 use keel_app::views::PlanView;
-use keel_core::{DayType, PlanItem, ValidationErrors};
+use keel_core::{PlanItem, ValidationErrors};
 use maud::{Markup, html};
-use serde_json::{Map, Value};
 
 use crate::csrf;
 use crate::pages::kit::{CheckedForm, FormValues, field_error, layout_in, page_response};
 use crate::state::AppState;
-
-/// The ten-minute version's length, in seconds.
-pub const SHORT_SECONDS: u32 = 10 * 60;
-
-/// About how long an item takes, in seconds: its minutes; or each repetition 4 s, each hold
-/// its seconds, both sides where it says so, and 30 s of rest between sets.
-pub fn seconds(item: &PlanItem) -> u32 {
-    if let Some(m) = item.minutes {
-        return u32::from(m) * 60;
-    }
-    let sides = if item.dose.contains("each side") {
-        2
-    } else {
-        1
-    };
-    let sets = u32::from(item.sets.unwrap_or(1));
-    let one = match (item.reps, item.hold_seconds) {
-        (Some(r), _) => u32::from(r) * 4,
-        (None, Some(h)) => u32::from(h),
-        _ => 60,
-    };
-    sets * one * sides + sets.saturating_sub(1) * 30
-}
-
-/// The session's steps: the whole plan, or the ten-minute version (the plan in order, a walk
-/// cut to what fits, until ten minutes are filled).
-pub fn steps(plan: &PlanView, short: bool) -> Vec<PlanItem> {
-    if !short {
-        return plan.items.clone();
-    }
-    let mut out = Vec::new();
-    let mut used = 0;
-    for item in &plan.items {
-        let mut item = item.clone();
-        let mut s = seconds(&item);
-        if let Some(m) = item.minutes.filter(|_| used + s > SHORT_SECONDS) {
-            let fit = ((SHORT_SECONDS - used) / 60).min(u32::from(m));
-            if fit < 3 {
-                continue;
-            }
-            item.minutes = Some(fit as u16);
-            item.dose = format!("{fit} min");
-            s = fit * 60;
-        }
-        if used + s > SHORT_SECONDS {
-            continue;
-        }
-        used += s;
-        out.push(item);
-    }
-    out
-}
 
 fn minutes_words(s: u32) -> String {
     let m = s.div_ceil(60).max(1);
@@ -96,14 +43,14 @@ async fn plan_or_page(
     user: keel_store::UserId,
     date: NaiveDate,
 ) -> Result<PlanView, Response> {
-    match keel_app::views::plan_for(&state.store, &state.library, user, date).await {
-        Ok(Some(p)) if p.day_type != DayType::Stop && !p.items.is_empty() => Ok(p),
-        Ok(Some(_)) => Err(message(
+    match session::plan(&state.store, &state.library, user, date).await {
+        Ok(Ok(p)) => Ok(p),
+        Ok(Err(NoSession::WarningSignFirst)) => Err(message(
             StatusCode::CONFLICT,
             "No session today",
             "Today's check-in holds a warning sign that comes first: no exercise until you have had help.",
         )),
-        Ok(None) => Err(message(
+        Ok(Err(NoSession::CheckInFirst)) => Err(message(
             StatusCode::CONFLICT,
             "Check in first",
             "A session follows the day's check-in, which decides what kind of day it is. Check in on Today, then start.",
@@ -131,9 +78,9 @@ pub async fn overview(
         Ok(p) => p,
         Err(r) => return r,
     };
-    let steps = steps(&plan, short);
-    let total: u32 = steps.iter().map(seconds).sum();
-    let full: u32 = plan.items.iter().map(seconds).sum();
+    let steps = session::steps(&plan, short);
+    let total: u32 = steps.iter().map(session::seconds).sum();
+    let full: u32 = plan.items.iter().map(session::seconds).sum();
     let body = html! {
         h1 { @if short { "Ten minutes today" } @else { "Today's session" } }
         p { (plan.day_type.title()) ": " (steps.len()) " exercise" @if steps.len() != 1 { "s" } ", " strong { (minutes_words(total)) } " in all." }
@@ -228,36 +175,6 @@ fn step_page(
     }
 }
 
-/// The easier exercise of the step's family, at its first level, in place of the step: only
-/// one whose first level holds none of the movements her plan leaves out.
-fn easier_item(lib: &keel_core::Library, plan: &PlanView, item: &PlanItem) -> Option<PlanItem> {
-    let e = lib.get(&item.exercise_id)?;
-    let x = crate::pages::learn::alternatives(lib, e).0?;
-    let excluded: std::collections::BTreeSet<_> = plan.excluded_movements.iter().copied().collect();
-    if x.level_within(1, &excluded) != Some(1) {
-        return None;
-    }
-    let l = x.level(1);
-    Some(PlanItem {
-        exercise_id: x.id.clone(),
-        name: x.name.clone(),
-        family: x.family,
-        level: 1,
-        level_name: l.name.clone(),
-        dose: l.dose(),
-        sets: l.sets,
-        reps: l.reps,
-        hold_seconds: l.hold_seconds,
-        minutes: l.minutes,
-        cues: x.cues.clone(),
-        safety: x.safety.clone(),
-        mistake: x.mistake.clone(),
-        why: format!("An easier swap for {}.", item.name),
-        progression_attempt: false,
-        level_line: String::new(),
-    })
-}
-
 /// The steps, with step `n` swapped for its easier exercise when the query asks (`swap=1`).
 fn steps_asked(
     state: &AppState,
@@ -266,16 +183,8 @@ fn steps_asked(
     n: usize,
     q: &HashMap<String, String>,
 ) -> (Vec<PlanItem>, bool) {
-    let mut all = steps(plan, short);
-    let mut swapped = false;
-    if q.get("swap").is_some_and(|s| s == "1")
-        && let Some(i) = n.checked_sub(1).filter(|i| *i < all.len())
-        && let Some(easier) = easier_item(&state.library, plan, &all[i])
-    {
-        all[i] = easier;
-        swapped = true;
-    }
-    (all, swapped)
+    let swap = q.get("swap").is_some_and(|s| s == "1");
+    session::steps_swapped(&state.library, plan, short, n, swap)
 }
 
 fn step_of(steps: &[PlanItem], n: usize) -> Option<usize> {
@@ -304,7 +213,7 @@ pub async fn step(
     let Some(n) = step_of(&steps, n) else {
         return crate::pages::kit::not_found().await;
     };
-    let easier = easier_item(&state.library, &plan, &steps[n - 1]).map(|e| e.name);
+    let easier = session::easier(&state.library, &plan, &steps[n - 1]).map(|e| e.name);
     page_response(&state, &headers, StatusCode::OK, |token| {
         layout_in(
             "today",
@@ -343,30 +252,13 @@ pub async fn post_step(
         return crate::pages::kit::not_found().await;
     };
     let item = &steps[n - 1];
-    let mut m = Map::new();
-    m.insert("date".into(), Value::from(date.to_string()));
-    m.insert("exercise_id".into(), Value::from(item.exercise_id.clone()));
-    m.insert("level".into(), Value::from(item.level));
-    for (k, v) in [
-        ("sets", item.sets.map(u16::from)),
-        ("reps", item.reps.map(u16::from)),
-        ("hold_seconds", item.hold_seconds),
-        ("minutes", item.minutes),
-    ] {
-        if let Some(v) = v {
-            m.insert(k.into(), Value::from(v));
-        }
-    }
-    for k in ["pain_during", "effort"] {
-        if let Some(v) = values.get(k).map(str::trim).filter(|v| !v.is_empty()) {
-            m.insert(k.into(), keel_core::validate::number_from_text(v));
-        }
-    }
-    match keel_app::activities::log_activity(
+    match session::log_step(
         &state.store,
         &state.library,
         auth.user,
-        &Value::Object(m),
+        (date, item),
+        values.get("pain_during"),
+        values.get("effort"),
         today,
     )
     .await
@@ -412,23 +304,14 @@ async fn summary(auth: crate::auth::Auth, state: AppState, q: HashMap<String, St
         Ok(p) => p,
         Err(r) => return r,
     };
-    let steps = steps(&plan, short);
-    // A step is done when its exercise was logged, or an easier one of its family swapped in.
-    let done: Vec<&PlanItem> = steps
-        .iter()
-        .filter(|s| {
-            plan.logged.iter().any(|l| {
-                l.exercise_id == s.exercise_id
-                    || (l.family == s.family
-                        && !steps.iter().any(|o| o.exercise_id == l.exercise_id))
-            })
-        })
-        .collect();
+    let steps = session::steps(&plan, short);
+    let done = session::done(&plan, &steps);
+    let count = done.iter().filter(|d| **d).count();
     let body = html! {
         h1 { "Session done" }
-        p { (done.len()) " of " (steps.len()) " exercise" @if steps.len() != 1 { "s" } " marked done and saved." }
-        ul { @for s in &steps {
-            li { (s.name) ": " @if done.iter().any(|d| d.exercise_id == s.exercise_id) { "done" } @else { "skipped" } }
+        p { (count) " of " (steps.len()) " exercise" @if steps.len() != 1 { "s" } " marked done and saved." }
+        ul { @for (s, d) in steps.iter().zip(&done) {
+            li { (s.name) ": " @if *d { "done" } @else { "skipped" } }
         } }
         p { "Well done. Tomorrow's check-in tells Keel how it went, and your levels follow." }
         p { a class="button" href={"/?date=" (date)} { "Back to Today" } }

@@ -73,7 +73,7 @@ pub(crate) fn check_in_form(
     values: &FormValues,
     errors: &ValidationErrors,
     token: &str,
-    cycle: &CycleForm,
+    cycle: &SymptomAsk,
     has_stored: bool,
     // Open it although a check-in is stored (an answer is missing); without one, whether to
     // offer "Same as yesterday" (not on a first visit).
@@ -181,16 +181,7 @@ pub(crate) fn check_in_form(
     }
 }
 
-/// What the check-in's symptom block needs to know about her.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct CycleForm {
-    /// Her own symptoms, offered every day.
-    pub(crate) custom: Vec<String>,
-    /// Whether to offer the bleeding row: unless she has said she no longer has periods.
-    pub(crate) asks_bleeding: bool,
-    /// Open the block by itself: she chose symptoms as a goal, or rates them.
-    pub(crate) open: bool,
-}
+use keel_app::today::SymptomAsk;
 
 /// The form field of a listed symptom's rating.
 fn symptom_field(s: Symptom) -> String {
@@ -226,7 +217,7 @@ fn rating_row(
 
 /// The optional block of section 8: the listed symptoms 0-4, "no symptoms today", the
 /// hot-flush count, her own symptoms and a new one, and the day's bleeding.
-fn symptom_block(values: &FormValues, errors: &ValidationErrors, cycle: &CycleForm) -> Markup {
+fn symptom_block(values: &FormValues, errors: &ValidationErrors, cycle: &SymptomAsk) -> Markup {
     let rated = values.0.iter().any(|(k, _)| {
         k.starts_with("sym_")
             || k.starts_with(OWN_PREFIX)

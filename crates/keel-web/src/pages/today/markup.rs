@@ -13,7 +13,7 @@ use keel_core::{DayType, ValidationErrors};
 use keel_store::StoredCheckIn;
 use maud::{Markup, html};
 
-use super::form::{CycleForm, check_in_form};
+use super::form::check_in_form;
 
 /// The Today page read afresh rather than kept: right after one of her writes (with its
 /// notice), or with a posted form and its errors (status 422), whose handler writes.
@@ -54,25 +54,10 @@ pub(crate) struct TodayForms<'a> {
     pub(crate) sent: Option<Sent<'a>>,
 }
 
-/// What the Today page shows for a day, read from her data.
+/// What the Today page shows for a day, and the numbers its safety blocks offer to call.
 pub(crate) struct TodayData {
-    pub(crate) stored: Option<StoredCheckIn>,
-    pub(crate) plan: Option<PlanView>,
-    pub(crate) bone: Option<keel_core::bone::BoneAssessment>,
-    /// Questionnaires due that day.
-    pub(crate) due: Vec<String>,
-    /// The numbers the safety blocks offer to call.
+    pub(crate) day: keel_app::today::Today,
     pub(crate) phones: crate::safety::Phones,
-    /// Her first visit: the welcome comes first.
-    pub(crate) first_visit: bool,
-    /// Urgent findings of the days before that she has not said she took to a clinician.
-    pub(crate) netting: Vec<keel_app::views::FollowUp>,
-    /// What the symptom block offers her.
-    pub(crate) cycle: CycleForm,
-    /// Her stage in a few words, when there is something to say.
-    pub(crate) stage: Option<String>,
-    /// What her MRS answers make worth raising with a clinician.
-    pub(crate) suggestions: Vec<String>,
 }
 
 /// What Today shows above its content after one of her own actions.
@@ -87,7 +72,8 @@ pub(crate) enum Shown<'a> {
 impl TodayData {
     /// The check-in form's values: the day's check-in, or an empty form for the day.
     pub(crate) fn form_values(&self, date: NaiveDate) -> FormValues {
-        self.stored
+        self.day
+            .stored
             .as_ref()
             .map(|s| {
                 let mut v = FormValues::from_check_in(&s.check_in);
@@ -115,18 +101,18 @@ pub(crate) fn today_markup(
     } else {
         date.format("%A %-d %B %Y").to_string()
     };
-    let TodayData {
+    let phones = &data.phones;
+    let keel_app::today::Today {
         stored,
         plan,
         bone,
         due,
-        phones,
         first_visit,
         netting,
-        cycle,
+        symptoms: cycle,
         stage,
         suggestions,
-    } = data;
+    } = &data.day;
     let stored = stored.as_ref();
     // While today is an emergency, no day shows a plan.
     let paused = !is_today && crate::safety::emergency_now().is_some();
@@ -496,7 +482,7 @@ fn plan_block(plan: &PlanView, token: &str, sent: Option<Sent<'_>>) -> Markup {
                     None => {}
                 }
                 @if !plan.items.is_empty() {
-                    @let total: u32 = plan.items.iter().map(crate::pages::session::seconds).sum();
+                    @let total: u32 = plan.items.iter().map(keel_app::session::seconds).sum();
                     p class="row start" {
                         a class="button" href={"/session?date=" (plan.date)} { "Start, step by step (about " (total.div_ceil(60)) " min)" }
                         a class="button secondary" href={"/session?date=" (plan.date) "&short=1"} { "Ten minutes today" }

@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use keel_app::views::{self};
+
 use keel_core::rules::Question;
 use keel_core::{CheckIn, ValidationErrors};
 use serde_json::{Map, Value};
@@ -170,7 +170,7 @@ pub async fn today(
     let page = state
         .views
         .get_or_load(
-            &auth,
+            (auth.user, auth.revision),
             crate::cache::View::Today(date, today),
             KeptPage::weight,
             || async {
@@ -371,65 +371,11 @@ async fn today_data(
     user: keel_store::UserId,
     date: NaiveDate,
 ) -> Result<TodayData, keel_store::StoreError> {
-    // One read serves the day's check-in, its plan and the bone screening reminder.
-    let (inputs, plan) = views::day_plan(&state.store, &state.library, user, date).await?;
-    let bone = views::bone_assessment(&inputs.record.bone, date);
-    let stored = inputs.stored;
-    let questionnaires = keel_app::progress::questionnaires(&state.store, user, date).await?;
-    let suggestions = keel_app::progress::suggestions(&questionnaires);
-    let due = questionnaires
-        .into_iter()
-        .filter(|q| q.due)
-        .map(|q| reminder_words(&q.instrument))
-        .collect();
-    // Safety-netting (clinical-rules.md section 1), asked on each later check-in.
-    let netting = match &stored {
-        Some(today) => {
-            views::follow_ups(&state.store, user, today, &inputs.record.acknowledgements).await?
-        }
-        None => Vec::new(),
-    };
-    // The first visit: no check-in ever, and the welcome not yet seen or skipped.
-    let first_visit = stored.is_none()
-        && !inputs.record.bone.profile.welcomed
-        && !state.store.has_check_ins(user).await?;
-    let profile = &inputs.record.bone.profile;
-    let view = keel_app::cycle::view_of(inputs.bleeding.clone(), profile, date);
-    let cycle = form::CycleForm {
-        custom: profile.custom_symptoms.clone(),
-        asks_bleeding: view.asks_bleeding(),
-        open: profile.goals.iter().any(|g| g == "symptoms"),
-    };
-    // Her stage, small, once she has told Keel anything about her cycle.
-    let stage = (view.logged_days > 0 || !view.context.is_empty()).then(|| view.words.clone());
+    let day = keel_app::today::today(&state.store, &state.library, user, date).await?;
     Ok(TodayData {
-        stored,
-        plan,
-        bone,
-        due,
+        day,
         phones: state.phones.clone(),
-        first_visit,
-        netting,
-        cycle,
-        stage,
-        suggestions,
     })
-}
-
-/// A questionnaire reminder in her words: how long, how often, what it is about.
-fn reminder_words(i: &keel_core::progress::Instrument) -> String {
-    let often = match i.every_days {
-        7 => "weekly",
-        30 => "monthly",
-        _ => "regular",
-    };
-    let about = match i.id.as_str() {
-        "peg" => "pain check",
-        "mrs" => "check of menopause symptoms",
-        _ => "check",
-    };
-    let minutes = i.items.len().div_ceil(6).max(1);
-    format!("A {minutes}-minute {often} {about}")
 }
 
 pub async fn post_log(
