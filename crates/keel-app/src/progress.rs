@@ -78,6 +78,47 @@ pub struct PainDay {
     pub pain: u8,
 }
 
+/// A chart's series in runs of consecutive days, for lines that break where a day was not
+/// recorded or has no value: each point is its day and its value, days in order.
+pub fn runs(
+    points: impl IntoIterator<Item = (NaiveDate, Option<f64>)>,
+) -> Vec<Vec<(NaiveDate, f64)>> {
+    let mut out: Vec<Vec<(NaiveDate, f64)>> = Vec::new();
+    let mut prev: Option<NaiveDate> = None;
+    for (date, value) in points {
+        match value {
+            Some(v) => {
+                let joined = prev.is_some_and(|p| (date - p).num_days() == 1);
+                match out.last_mut() {
+                    Some(run) if joined => run.push((date, v)),
+                    _ => out.push(vec![(date, v)]),
+                }
+                prev = Some(date);
+            }
+            None => prev = None,
+        }
+    }
+    out
+}
+
+/// The pain chart in one sentence, for a reader who cannot see it: its span and check-ins,
+/// the first and last pain, the lowest and highest.
+pub fn pain_description(days: &[PainDay], start: NaiveDate, end: NaiveDate) -> String {
+    match (days.first(), days.last()) {
+        (Some(f), Some(l)) => format!(
+            "Daily pain from {} to {}: {} check-ins, from {} at the start to {} at the end, lowest {} and highest {}.",
+            start.format("%-d %B"),
+            end.format("%-d %B"),
+            days.len(),
+            f.pain,
+            l.pain,
+            days.iter().map(|d| d.pain).min().unwrap_or(0),
+            days.iter().map(|d| d.pain).max().unwrap_or(0)
+        ),
+        _ => "No check-ins in the last 90 days yet.".to_string(),
+    }
+}
+
 /// Weeks of means shown.
 pub const TREND_WEEKS: usize = 12;
 
@@ -244,4 +285,34 @@ pub async fn save(
         answers: parsed,
         score,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, day).unwrap()
+    }
+
+    #[test]
+    fn a_line_breaks_at_a_missing_day_and_a_missing_value() {
+        let runs = runs([
+            (d(1), Some(3.0)),
+            (d(2), Some(4.0)),
+            (d(4), Some(5.0)),
+            (d(5), None),
+            (d(6), Some(2.0)),
+            (d(7), Some(1.0)),
+        ]);
+        assert_eq!(
+            runs,
+            vec![
+                vec![(d(1), 3.0), (d(2), 4.0)],
+                vec![(d(4), 5.0)],
+                vec![(d(6), 2.0), (d(7), 1.0)],
+            ]
+        );
+        assert!(super::runs([(d(1), None)]).is_empty());
+    }
 }

@@ -50,7 +50,7 @@ mod summary;
 
 pub use pdf::pdf_report;
 pub use request::{ReportRequest, Section};
-pub use summary::{ChartDay, Summary};
+pub use summary::{ChartDay, Summary, chart_description};
 
 /// The period in words: "4 September to 2 December 2026" (the first year said when it differs).
 pub fn period_words(from: NaiveDate, to: NaiveDate) -> String {

@@ -112,32 +112,20 @@ impl PdfWriter {
         }
         self.doc.line(&[(x0, y(10.0)), (x0, y0), (x0 + w, y0)], 0.3);
         // Lines break where a day was not recorded.
-        let runs = |value: &dyn Fn(&ChartDay) -> Option<f32>| -> Vec<Vec<(f32, f32)>> {
-            let mut out: Vec<Vec<(f32, f32)>> = Vec::new();
-            let mut prev: Option<NaiveDate> = None;
-            for d in days {
-                match value(d) {
-                    Some(v) => {
-                        let joined = prev.is_some_and(|p| (d.date - p).num_days() == 1);
-                        if !joined || out.is_empty() {
-                            out.push(Vec::new());
-                        }
-                        out.last_mut().expect("a run").push((x(d.date), y(v)));
-                        prev = Some(d.date);
-                    }
-                    None => prev = None,
-                }
-            }
-            out
+        let runs = |value: &dyn Fn(&ChartDay) -> Option<f64>| -> Vec<Vec<(f32, f32)>> {
+            crate::progress::runs(days.iter().map(|d| (d.date, value(d))))
+                .into_iter()
+                .map(|r| r.into_iter().map(|(d, v)| (x(d), y(v as f32))).collect())
+                .collect()
         };
-        for r in runs(&|d| Some(f32::from(d.pain))) {
+        for r in runs(&|d| Some(f64::from(d.pain))) {
             if r.len() == 1 {
                 self.doc
                     .fill_rect(r[0].0 - 0.6, r[0].1 - 0.6, 1.2, 1.2, 0.0);
             }
             self.doc.line(&r, 0.7);
         }
-        for r in runs(&|d| d.sleep.map(f32::from)) {
+        for r in runs(&|d| d.sleep.map(f64::from)) {
             self.doc.dashed_line(&r, 0.4, 1.2, 0.35);
         }
         for d in days.iter().filter(|d| d.flag) {

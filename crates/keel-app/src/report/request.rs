@@ -143,6 +143,35 @@ pub struct Asked<'a> {
     pub born: Option<&'a str>,
 }
 
+impl<'a> Asked<'a> {
+    /// A query string's pairs, repeated keys kept (the section checkboxes).
+    pub fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
+        form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect()
+    }
+
+    /// What the pairs ask for. Sections come as checkboxes (with `chosen=1` from the form, so
+    /// that none ticked means none) or as one comma-separated value.
+    pub fn from_pairs(pairs: &'a [(String, String)]) -> Asked<'a> {
+        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        let ticked: Vec<&str> = pairs
+            .iter()
+            .filter(|(k, _)| k == "sections")
+            .map(|(_, v)| v.as_str())
+            .collect();
+        Asked {
+            days: get("days"),
+            from: get("from"),
+            to: get("to"),
+            sections: (!ticked.is_empty() || get("chosen") == Some("1")).then_some(ticked),
+            paper: get("paper"),
+            name: get("name"),
+            born: get("born"),
+        }
+    }
+}
+
 /// Checks a request; every problem is named by its field, all at once.
 pub fn parse(asked: &Asked, today: NaiveDate) -> Result<ReportRequest, ValidationErrors> {
     let mut errors = ValidationErrors::new();

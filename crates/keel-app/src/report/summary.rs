@@ -46,6 +46,28 @@ pub struct ChartDay {
     pub flag: bool,
 }
 
+/// The chart in one sentence, for a reader who cannot see it.
+pub fn chart_description(days: &[ChartDay]) -> String {
+    let (Some(first), Some(last)) = (days.first(), days.last()) else {
+        return "No check-ins to chart in this period.".into();
+    };
+    let flagged = days.iter().filter(|d| d.flag).count();
+    format!(
+        "Pain and sleep each recorded day from {} to {}: pain from {} to {}, {} day{} with a warning sign{}.",
+        words(first.date),
+        words(last.date),
+        first.pain,
+        last.pain,
+        flagged,
+        if flagged == 1 { "" } else { "s" },
+        if days.iter().any(|d| d.hot_flushes.is_some()) {
+            "; hot flushes as bars along the bottom"
+        } else {
+            ""
+        }
+    )
+}
+
 pub(super) struct Inputs<'a> {
     pub from: NaiveDate,
     pub to: NaiveDate,

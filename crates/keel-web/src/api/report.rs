@@ -30,9 +30,11 @@ pub async fn get_report(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let pairs = crate::pages::report::pairs(raw.as_deref());
-    let req =
-        keel_app::report::request::parse(&crate::pages::report::asked(&pairs), state.today())?;
+    let pairs = keel_app::report::request::Asked::pairs(raw.as_deref());
+    let req = keel_app::report::request::parse(
+        &keel_app::report::request::Asked::from_pairs(&pairs),
+        state.today(),
+    )?;
     Ok(crate::pages::report::pdf_of(&state, auth.user, &req).await?)
 }
 

@@ -7,10 +7,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, Duration, NaiveDateTime};
-use keel_app::desk::{BREAKS, break_settings, desk_input, local_now};
+use keel_app::desk::{BREAKS, BreaksToday, break_settings, breaks_today, local_now};
 use keel_app::secret::hash_token;
 use keel_core::ValidationErrors;
-use keel_core::desk::{self, BreakSettings, DeskInput};
+use keel_core::desk::{self, BreakSettings};
 use keel_store::BreakTaken;
 use maud::html;
 use serde_json::{Map, Value};
@@ -78,33 +78,22 @@ async fn render_breaks(
     view: BreaksView<'_>,
     status: StatusCode,
 ) -> Response {
-    let user = auth.user;
-    let (settings, input) = match (
-        break_settings(&state.store, user).await,
-        desk_input(&state.store, user).await,
-    ) {
-        (Ok(s), Ok(d)) => (s, d),
-        (Err(e), _) | (_, Err(e)) => return crate::pages::kit::error_page(e),
-    };
     let now = local_now();
     let today = now.date();
-    let taken = state
-        .store
-        .breaks(user, today, today)
-        .await
-        .unwrap_or_default();
-    let balance = state
-        .store
-        .posture_balance(user, today)
-        .await
-        .unwrap_or_default();
-    let has_feed = state
-        .store
-        .has_feed_token(user, BREAKS)
-        .await
-        .unwrap_or(false);
-    let next = settings.next_break(now);
-    let routine = desk::break_routine(&state.library, taken.len());
+    let day = match breaks_today(&state.store, &state.library, auth.user, now).await {
+        Ok(d) => d,
+        Err(e) => return crate::pages::kit::error_page(e),
+    };
+    let BreaksToday {
+        settings,
+        input,
+        taken,
+        balance,
+        has_feed,
+        next,
+        routine,
+        sit_stand: sit_stand_finding,
+    } = day;
     let (token, cookie) = state.csrf.token(headers);
     let feed_base = headers
         .get(header::HOST)
@@ -128,15 +117,6 @@ async fn render_breaks(
         None => stored,
     };
     let secs_to_next = next.map(|n| (n - now).num_seconds().max(0));
-    let sit_stand_finding = {
-        let d = DeskInput {
-            standing_desk: Some(true),
-            sitting_hours: Some(f64::from(balance.sitting_minutes) / 60.0),
-            standing_hours: Some(f64::from(balance.standing_minutes) / 60.0),
-            ..Default::default()
-        };
-        desk::assess(&d).findings.into_iter().next()
-    };
     let days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
     let settings_json = settings.to_json();
     let working: Vec<&str> = match settings_values {

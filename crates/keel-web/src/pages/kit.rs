@@ -216,6 +216,11 @@ pub(crate) fn why(evidence: impl maud::Render) -> Markup {
     html! { details class="why" { summary { "Why?" } span class="rule" { (evidence) } } }
 }
 
+/// A mean or score to one decimal place, or a dash where there is none.
+pub(crate) fn one_place(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "–".into())
+}
+
 /// The "Why?" text for a finding: its rule and, in words, where it comes from.
 pub(crate) fn rule_evidence(rule: &str, source: &str) -> String {
     format!(

@@ -7,6 +7,8 @@ use keel_app::progress::ProgressView;
 use keel_core::symptoms::Symptom;
 use maud::{Markup, PreEscaped, html};
 
+use crate::pages::kit::one_place;
+
 /// The strip's width in its own units, and the days it spans.
 const WIDTH: f64 = 360.0;
 const SPAN_DAYS: i64 = 365;
@@ -66,10 +68,6 @@ fn symptom_articles(rated: &[String]) -> Vec<&'static keel_core::content::Articl
         }
     }
     out
-}
-
-fn fmt(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "–".into())
 }
 
 /// The section, shown once she has logged bleeding, rated a symptom or answered the MRS.
@@ -140,7 +138,7 @@ pub(crate) fn section(view: &ProgressView, today: NaiveDate) -> Markup {
                     thead { tr { th scope="col" { "Symptom" } @for w in &weeks { th scope="col" { "to " (w.end.format("%-d %b")) } } } }
                     tbody {
                         @for k in &rated {
-                            tr { th scope="row" { (label(k)) } @for w in &weeks { td { (fmt(w.means.get(k).copied())) } } }
+                            tr { th scope="row" { (label(k)) } @for w in &weeks { td { (one_place(w.means.get(k).copied())) } } }
                         }
                     }
                 }

@@ -13,6 +13,7 @@ use maud::{Markup, html};
 use serde_json::{Map, Value};
 
 use crate::csrf;
+use crate::pages::kit::one_place;
 use crate::pages::kit::{CheckedForm, FormValues, field_error, layout_in};
 use crate::state::AppState;
 
@@ -33,30 +34,12 @@ pub fn pain_chart(days: &[PainDay], end: NaiveDate) -> Markup {
     let span = (end - start).num_days().max(1) as f64;
     let x = |d: NaiveDate| left + (d - start).num_days() as f64 / span * (w - left - 10.0);
     let y = |p: f64| top + plot_h - p / 10.0 * plot_h;
-    let mut segments: Vec<Vec<(f64, f64)>> = Vec::new();
-    let mut last: Option<NaiveDate> = None;
-    for d in days {
-        if last.is_none_or(|l| (d.date - l).num_days() > 1) {
-            segments.push(Vec::new());
-        }
-        if let Some(seg) = segments.last_mut() {
-            seg.push((x(d.date), y(f64::from(d.pain))));
-        }
-        last = Some(d.date);
-    }
-    let desc = match (days.first(), days.last()) {
-        (Some(f), Some(l)) => format!(
-            "Daily pain from {} to {}: {} check-ins, from {} at the start to {} at the end, lowest {} and highest {}.",
-            start.format("%-d %B"),
-            end.format("%-d %B"),
-            days.len(),
-            f.pain,
-            l.pain,
-            days.iter().map(|d| d.pain).min().unwrap_or(0),
-            days.iter().map(|d| d.pain).max().unwrap_or(0)
-        ),
-        _ => "No check-ins in the last 90 days yet.".to_string(),
-    };
+    let segments: Vec<Vec<(f64, f64)>> =
+        keel_app::progress::runs(days.iter().map(|d| (d.date, Some(f64::from(d.pain)))))
+            .into_iter()
+            .map(|r| r.into_iter().map(|(d, p)| (x(d), y(p))).collect())
+            .collect();
+    let desc = keel_app::progress::pain_description(days, start, end);
     html! {
         svg class="chart" viewBox={"0 0 " (w) " " (h)} role="img" aria-labelledby="pain-chart-title pain-chart-desc" xmlns="http://www.w3.org/2000/svg" {
             title id="pain-chart-title" { "Pain each day" }
@@ -76,10 +59,6 @@ pub fn pain_chart(days: &[PainDay], end: NaiveDate) -> Markup {
             }
         }
     }
-}
-
-fn fmt(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "-".into())
 }
 
 pub(crate) fn questionnaire_form(
@@ -148,7 +127,7 @@ async fn render(
     let body = html! {
         h1 { "Progress" }
         section class="goals" aria-label="Now" {
-            div class="goal" { h2 { "Pain, last 7 days" } p class="big" { (fmt(t.pain_7_day_mean)) " / 10" } }
+            div class="goal" { h2 { "Pain, last 7 days" } p class="big" { (one_place(t.pain_7_day_mean)) " / 10" } }
             div class="goal" {
                 h2 { "This episode" }
                 p class="big" { @match t.episode_days { Some(d) => { (d + 1) " days" }, None => { "No episode" } } }
@@ -184,7 +163,7 @@ async fn render(
             thead { tr { th scope="col" { "Week to" } th scope="col" { "Check-ins" } th scope="col" { "Pain" } th scope="col" { "Sleep" } th scope="col" { "Energy" } th scope="col" { "Walking min" } th scope="col" { "Sitting h" } } }
             tbody {
                 @for w in &t.weeks {
-                    tr { td { (w.end.format("%-d %b")) } td { (w.check_ins) } td { (fmt(w.pain)) } td { (fmt(w.sleep)) } td { (fmt(w.energy)) } td { (fmt(w.walking_minutes)) } td { (fmt(w.sitting_hours)) } }
+                    tr { td { (w.end.format("%-d %b")) } td { (w.check_ins) } td { (one_place(w.pain)) } td { (one_place(w.sleep)) } td { (one_place(w.energy)) } td { (one_place(w.walking_minutes)) } td { (one_place(w.sitting_hours)) } }
                 }
             }
         }

@@ -13,36 +13,10 @@ use keel_core::ValidationErrors;
 use keel_store::StoreError;
 use maud::{Markup, html};
 
+use crate::pages::kit::one_place;
 use crate::pages::kit::{described_by, field_error, invalid};
 use crate::state::AppState;
 use keel_app::views::DISCLAIMER;
-
-/// The query's pairs, repeated keys kept (the section checkboxes).
-pub(crate) fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
-    form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
-        .into_owned()
-        .collect()
-}
-
-/// What the pairs ask for. Sections come as checkboxes (with `chosen=1` from the form, so
-/// that none ticked means none) or as one comma-separated value.
-pub(crate) fn asked(pairs: &[(String, String)]) -> Asked<'_> {
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-    let ticked: Vec<&str> = pairs
-        .iter()
-        .filter(|(k, _)| k == "sections")
-        .map(|(_, v)| v.as_str())
-        .collect();
-    Asked {
-        days: get("days"),
-        from: get("from"),
-        to: get("to"),
-        sections: (!ticked.is_empty() || get("chosen") == Some("1")).then_some(ticked),
-        paper: get("paper"),
-        name: get("name"),
-        born: get("born"),
-    }
-}
 
 /// Pain (solid), sleep (dashed) and hot flushes (bars) on one time axis over the recorded
 /// days, a triangle over each day with a warning sign.
@@ -55,23 +29,11 @@ fn chart(days: &[ChartDay]) -> Markup {
     let span = (last.date - first.date).num_days().max(1) as f64;
     let x = |d: NaiveDate| left + (d - first.date).num_days() as f64 / span * (w - left - 10.0);
     let y = |v: f64| top + plot_h - v / 10.0 * plot_h;
-    let runs = |value: &dyn Fn(&ChartDay) -> Option<f64>| {
-        let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
-        let mut prev: Option<NaiveDate> = None;
-        for d in days {
-            if let Some(v) = value(d) {
-                if prev.is_none_or(|p| (d.date - p).num_days() > 1) {
-                    out.push(Vec::new());
-                }
-                if let Some(r) = out.last_mut() {
-                    r.push((x(d.date), y(v)));
-                }
-                prev = Some(d.date);
-            } else {
-                prev = None;
-            }
-        }
-        out
+    let runs = |value: &dyn Fn(&ChartDay) -> Option<f64>| -> Vec<Vec<(f64, f64)>> {
+        keel_app::progress::runs(days.iter().map(|d| (d.date, value(d))))
+            .into_iter()
+            .map(|r| r.into_iter().map(|(d, v)| (x(d), y(v))).collect())
+            .collect()
     };
     let points = |r: &[(f64, f64)]| {
         r.iter()
@@ -80,20 +42,7 @@ fn chart(days: &[ChartDay]) -> Markup {
             .join(" ")
     };
     let flushes = days.iter().any(|d| d.hot_flushes.is_some());
-    let flagged = days.iter().filter(|d| d.flag).count();
-    let desc = format!(
-        "Pain and sleep each recorded day from {} to {}: pain from {} to {}, {} days with a warning sign{}.",
-        first.date.format("%-d %B %Y"),
-        last.date.format("%-d %B %Y"),
-        first.pain,
-        last.pain,
-        flagged,
-        if flushes {
-            "; hot flushes as bars along the bottom"
-        } else {
-            ""
-        }
-    );
+    let desc = keel_app::report::chart_description(days);
     html! {
         svg class="chart report-chart" viewBox={"0 0 " (w) " " (h)} role="img" aria-labelledby="rc-title rc-desc" xmlns="http://www.w3.org/2000/svg" {
             title id="rc-title" { "Pain, sleep and hot flushes" }
@@ -238,7 +187,7 @@ pub fn html_report(r: &ReportData, form: Markup) -> Markup {
                 thead { tr { th scope="col" { "Week to" } th scope="col" { "Days" } th scope="col" { "Pain" } th scope="col" { "Sleep" } th scope="col" { "Energy" } th scope="col" { "Walk min" } } }
                 tbody {
                     @for w in &r.weeks {
-                        tr { td { (w.end.format("%-d %b %y")) } td { (w.check_ins) } td { (fmt(w.pain)) } td { (fmt(w.sleep)) } td { (fmt(w.energy)) } td { (fmt(w.walking_minutes)) } }
+                        tr { td { (w.end.format("%-d %b %y")) } td { (w.check_ins) } td { (one_place(w.pain)) } td { (one_place(w.sleep)) } td { (one_place(w.energy)) } td { (one_place(w.walking_minutes)) } }
                     }
                 }
             }
@@ -311,10 +260,6 @@ pub fn html_report(r: &ReportData, form: Markup) -> Markup {
     }
 }
 
-fn fmt(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "–".into())
-}
-
 pub async fn page(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
@@ -322,8 +267,8 @@ pub async fn page(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let today = state.today();
-    let pairs = pairs(raw.as_deref());
-    let asked = asked(&pairs);
+    let pairs = Asked::pairs(raw.as_deref());
+    let asked = Asked::from_pairs(&pairs);
     let (req, errors) = match keel_app::report::request::parse(&asked, today) {
         Ok(r) => (r, ValidationErrors::new()),
         Err(e) => (ReportRequest::last_days(90, today), e),
@@ -393,8 +338,8 @@ pub async fn pdf(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let pairs = pairs(raw.as_deref());
-    match keel_app::report::request::parse(&asked(&pairs), state.today()) {
+    let pairs = Asked::pairs(raw.as_deref());
+    match keel_app::report::request::parse(&Asked::from_pairs(&pairs), state.today()) {
         Ok(req) => match pdf_of(&state, auth.user, &req).await {
             Ok(r) => r,
             Err(e) => crate::pages::kit::error_page(e),
