@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 mod cache;
 mod csrf;
+mod download;
 pub mod error;
 mod extract;
 mod identity;

@@ -131,6 +131,30 @@ pub fn group_findings(check_ins: &[keel_store::StoredCheckIn]) -> Vec<FindingGro
     groups
 }
 
+/// The report as a PDF file: its name and its bytes.
+pub struct PdfFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Gathers the report she asked for and writes it as a PDF on a blocking thread.
+pub async fn pdf_file(
+    store: &Store,
+    user: UserId,
+    request: &ReportRequest,
+    today: NaiveDate,
+) -> Result<PdfFile, StoreError> {
+    let data = gather(store, user, request, today).await?;
+    let name = format!("keel-report-{}-{}.pdf", data.from, data.to);
+    match crate::apart(move || pdf_report(&data)).await {
+        Ok(bytes) => Ok(PdfFile { name, bytes }),
+        Err(e) => {
+            tracing::error!(error = %e, "report rendering failed");
+            Err(StoreError::Other("report rendering failed".into()))
+        }
+    }
+}
+
 /// Gathers the report she asked for, made on `today`.
 pub async fn gather(
     store: &Store,

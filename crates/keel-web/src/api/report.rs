@@ -35,7 +35,8 @@ pub async fn get_report(
         &keel_app::report::request::Asked::from_pairs(&pairs),
         state.today(),
     )?;
-    Ok(crate::pages::report::pdf_of(&state, auth.user, &req).await?)
+    let file = keel_app::report::pdf_file(&state.store, auth.user, &req, state.today()).await?;
+    Ok(crate::download::pdf(file))
 }
 
 /// This resource's routes, with their OpenAPI entries.

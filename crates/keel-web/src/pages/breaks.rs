@@ -408,7 +408,12 @@ pub async fn breaks_feed(State(state): State<AppState>, Path(file): Path<String>
         .await
     {
         Ok(Some(u)) => u,
-        Ok(None) => return crate::api::not_found().await.into_response(),
+        Ok(None) => {
+            return crate::error::ApiError::NotFound(
+                "There is no calendar at this address.".into(),
+            )
+            .into_response();
+        }
         Err(e) => return crate::pages::kit::error_page(e),
     };
     let settings = match break_settings(&state.store, user).await {

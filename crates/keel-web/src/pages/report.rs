@@ -4,13 +4,12 @@
 //! and year of birth go on it.
 
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use keel_app::report::request::{Asked, PRESETS, ReportRequest, Section};
-use keel_app::report::{ChartDay, ReportData, adherence, bone_lines, gather, pdf_report};
+use keel_app::report::{ChartDay, ReportData, adherence, bone_lines, gather, pdf_file};
 use keel_core::ValidationErrors;
-use keel_store::StoreError;
 use maud::{Markup, html};
 
 use crate::pages::kit::one_place;
@@ -307,32 +306,6 @@ pub async fn page(
 }
 
 /// The PDF of a checked request, or the error it meets.
-pub(crate) async fn pdf_of(
-    state: &AppState,
-    user: keel_store::UserId,
-    req: &ReportRequest,
-) -> Result<Response, StoreError> {
-    let data = gather(&state.store, user, req, state.today()).await?;
-    let (from, to) = (data.from, data.to);
-    match keel_app::apart(move || pdf_report(&data)).await {
-        Ok(bytes) => Ok((
-            [
-                (header::CONTENT_TYPE, "application/pdf".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"keel-report-{from}-{to}.pdf\""),
-                ),
-            ],
-            bytes,
-        )
-            .into_response()),
-        Err(e) => {
-            tracing::error!(error = %e, "report rendering failed");
-            Err(StoreError::Other("report rendering failed".into()))
-        }
-    }
-}
-
 pub async fn pdf(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
@@ -340,8 +313,8 @@ pub async fn pdf(
 ) -> Response {
     let pairs = Asked::pairs(raw.as_deref());
     match keel_app::report::request::parse(&Asked::from_pairs(&pairs), state.today()) {
-        Ok(req) => match pdf_of(&state, auth.user, &req).await {
-            Ok(r) => r,
+        Ok(req) => match pdf_file(&state.store, auth.user, &req, state.today()).await {
+            Ok(file) => crate::download::pdf(file),
             Err(e) => crate::pages::kit::error_page(e),
         },
         Err(errors) => crate::pages::kit::error_page(errors),

@@ -48,11 +48,9 @@ pub async fn report(args: ReportArgs) -> Result<(), CliError> {
     let today = today();
     let req = keel_app::report::request::parse(&asked, today)?;
     let store = open(&args.db).await?;
-    let data = keel_app::report::gather(&store, LOCAL_USER, &req, today).await;
+    let file = keel_app::report::pdf_file(&store, LOCAL_USER, &req, today).await;
     store.close().await;
-    let bytes = keel_app::report::pdf_report(&data?)
-        .map_err(|e| anyhow::anyhow!("cannot render the report: {e}"))?;
-    std::fs::write(&args.output, bytes)
+    std::fs::write(&args.output, file?.bytes)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", args.output.display()))?;
     println!(
         "Report for {} to {} written to {}.",
