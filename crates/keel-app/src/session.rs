@@ -100,25 +100,11 @@ pub fn easier(lib: &Library, plan: &PlanView, item: &PlanItem) -> Option<PlanIte
     if x.level_within(1, &excluded) != Some(1) {
         return None;
     }
-    let l = x.level(1);
-    Some(PlanItem {
-        exercise_id: x.id.clone(),
-        name: x.name.clone(),
-        family: x.family,
-        level: 1,
-        level_name: l.name.clone(),
-        dose: l.dose(),
-        sets: l.sets,
-        reps: l.reps,
-        hold_seconds: l.hold_seconds,
-        minutes: l.minutes,
-        cues: x.cues.clone(),
-        safety: x.safety.clone(),
-        mistake: x.mistake.clone(),
-        why: format!("An easier swap for {}.", item.name),
-        progression_attempt: false,
-        level_line: String::new(),
-    })
+    Some(keel_core::plan::item_at(
+        x,
+        1,
+        format!("An easier swap for {}.", item.name),
+    ))
 }
 
 /// The steps with step `n` (from 1) swapped for its easier exercise when `swap` asks and

@@ -391,6 +391,12 @@ fn flare_why(e: &Exercise) -> String {
     }
 }
 
+/// An exercise at one of its levels, at that level's own dose, as a plan item (a swap in a
+/// guided session).
+pub fn item_at(e: &Exercise, level: u8, why: String) -> PlanItem {
+    item(e, level, why, Dose::AsLevel, false)
+}
+
 fn item(e: &Exercise, level: u8, why: String, dose: Dose, progression_attempt: bool) -> PlanItem {
     let mut l: Level = e.level(level).clone();
     match dose {
