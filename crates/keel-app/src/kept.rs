@@ -7,10 +7,16 @@
 //! be newer than its revision says, never older: after any write, the next read sees the new
 //! revision and works everything out again. A writer must not use it: its revision is from
 //! before its own write.
+//!
+//! Requests that find nothing kept for the same view at the same revision while one of them is
+//! working it out wait for that one and take what it made, instead of each reading and working
+//! out the same thing again (after a save, every request in flight for her asks at once).
 
 use std::any::Any;
+use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use keel_store::UserId;
 use quick_cache::Weighter;
@@ -37,6 +43,9 @@ impl<K> Weighter<(UserId, K), Entry> for ByWeight {
 /// view.
 pub struct ViewCache<K> {
     entries: Cache<(UserId, K), Entry, ByWeight>,
+    /// The views being worked out now, by user, view and revision: a later request for the
+    /// same waits its turn here, then finds it kept.
+    loading: Queues<K>,
     /// Views served as kept, and views worked out afresh (for `/metrics`).
     kept: std::sync::atomic::AtomicU64,
     worked_out: std::sync::atomic::AtomicU64,
@@ -60,6 +69,7 @@ impl<K: Eq + std::hash::Hash + Clone> ViewCache<K> {
     pub fn new(max_bytes: u64) -> Self {
         ViewCache {
             entries: Cache::with_weighter(4096, max_bytes, ByWeight),
+            loading: Mutex::default(),
             kept: Default::default(),
             worked_out: Default::default(),
         }
@@ -92,10 +102,14 @@ impl<K: Eq + std::hash::Hash + Clone> ViewCache<K> {
     {
         use std::sync::atomic::Ordering::Relaxed;
         let key = (user, view);
-        if let Some(entry) = self.entries.get(&key)
-            && entry.revision == revision
-            && let Ok(value) = entry.value.downcast::<T>()
-        {
+        if let Some(value) = self.kept_at(&key, revision) {
+            self.kept.fetch_add(1, Relaxed);
+            return Ok(value);
+        }
+        // One at a time per view and revision; whoever comes after the first finds its work.
+        let turn = Turn::take(&self.loading, (user, key.1.clone(), revision));
+        let _held = turn.gate.lock().await;
+        if let Some(value) = self.kept_at(&key, revision) {
             self.kept.fetch_add(1, Relaxed);
             return Ok(value);
         }
@@ -112,6 +126,18 @@ impl<K: Eq + std::hash::Hash + Clone> ViewCache<K> {
         Ok(value)
     }
 
+    fn kept_at<T: Send + Sync + 'static>(
+        &self,
+        key: &(UserId, K),
+        revision: i64,
+    ) -> Option<Arc<T>> {
+        let entry = self.entries.get(key)?;
+        if entry.revision != revision {
+            return None;
+        }
+        entry.value.downcast::<T>().ok()
+    }
+
     /// Forgets everything kept for a user (her account was deleted: her id may come back).
     pub fn forget(&self, user: UserId) {
         self.entries.retain(|(u, _), _| *u != user);
@@ -125,6 +151,41 @@ impl<K: Eq + std::hash::Hash + Clone> ViewCache<K> {
     #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+/// The queues of those working out a view, by user, view and revision.
+type Queues<K> = Mutex<HashMap<(UserId, K, i64), Arc<tokio::sync::Mutex<()>>>>;
+
+/// A place in the queue of those working out one view at one revision. The queue goes when its
+/// last member leaves, finished, failed or cancelled.
+struct Turn<'a, K: Eq + Hash> {
+    queues: &'a Queues<K>,
+    key: Option<(UserId, K, i64)>,
+    gate: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl<'a, K: Eq + Hash + Clone> Turn<'a, K> {
+    fn take(queues: &'a Queues<K>, key: (UserId, K, i64)) -> Self {
+        let mut q = queues.lock().unwrap_or_else(PoisonError::into_inner);
+        let gate = q.entry(key.clone()).or_default().clone();
+        Turn {
+            queues,
+            key: Some(key),
+            gate,
+        }
+    }
+}
+
+impl<K: Eq + Hash> Drop for Turn<'_, K> {
+    fn drop(&mut self) {
+        let mut q = self.queues.lock().unwrap_or_else(PoisonError::into_inner);
+        // The map's handle and this one: nobody else is waiting.
+        if Arc::strong_count(&self.gate) == 2
+            && let Some(key) = self.key.take()
+        {
+            q.remove(&key);
+        }
     }
 }
 
@@ -200,6 +261,71 @@ mod tests {
             (6, true),
             "an older revision is not served a newer entry either"
         );
+    }
+
+    /// Two requests for one view at one revision, the second arriving while the first works
+    /// it out: `first` is what the first one's load gives (it waits for `go`), and the
+    /// second's load gives 2. Returns what each got, and how many loads ran.
+    async fn two_at_once(
+        cache: &ViewCache<View>,
+        second_revision: i64,
+        first: Result<u32, &'static str>,
+    ) -> (Result<u32, &'static str>, Result<u32, &'static str>, usize) {
+        let loads = std::sync::atomic::AtomicUsize::new(0);
+        let go = tokio::sync::Notify::new();
+        let plan = View::PlanJson(day());
+        let load = |v: Result<u32, &'static str>, wait: bool| {
+            loads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let go = &go;
+            async move {
+                if wait {
+                    go.notified().await;
+                }
+                v
+            }
+        };
+        let (a, b, ()) = tokio::join!(
+            cache.get_or_load(auth(1, 5), plan.clone(), |_| 8, || load(first, true)),
+            cache.get_or_load(
+                auth(1, second_revision),
+                plan.clone(),
+                |_| 8,
+                || load(Ok(2), false)
+            ),
+            async {
+                tokio::task::yield_now().await;
+                go.notify_one();
+            },
+        );
+        let loads = loads.load(std::sync::atomic::Ordering::SeqCst);
+        (a.map(|v| *v), b.map(|v| *v), loads)
+    }
+
+    #[tokio::test]
+    async fn a_request_that_comes_while_its_view_is_worked_out_takes_that_work() {
+        let cache = ViewCache::new(DEFAULT_BYTES);
+        assert_eq!(two_at_once(&cache, 5, Ok(1)).await, (Ok(1), Ok(1), 1));
+        assert!(
+            cache.loading.lock().unwrap().is_empty(),
+            "no queue is left behind"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_request_at_another_revision_does_not_wait_for_one_at_an_older() {
+        let cache = ViewCache::new(DEFAULT_BYTES);
+        assert_eq!(two_at_once(&cache, 6, Ok(1)).await, (Ok(1), Ok(2), 2));
+        assert!(cache.loading.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn when_the_first_load_fails_the_one_waiting_works_it_out_itself() {
+        let cache = ViewCache::new(DEFAULT_BYTES);
+        assert_eq!(
+            two_at_once(&cache, 5, Err("down")).await,
+            (Err("down"), Ok(2), 2)
+        );
+        assert!(cache.loading.lock().unwrap().is_empty());
     }
 
     #[tokio::test]
