@@ -1,13 +1,15 @@
 //! The guided session: the day's plan as steps (all of it, or a ten-minute version), how long
 //! each takes, an easier swap for a step, logging a step as done, and which steps are done.
-//! The session pages are one way to drive it; each "done" is one activity logged as it is made,
-//! so a session stopped half way keeps what was done, and doing a step again replaces its entry.
+//! Without JavaScript each "done" is one activity logged as it is made ([`log_step`]), so a
+//! session stopped half way keeps what was done; with it, the page keeps her answers and the
+//! summary logs them all in one save ([`log_session`]). Either way, doing a step again
+//! replaces its entry.
 
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use keel_core::activity::Activity;
-use keel_core::{DayType, Library, PlanItem, guide};
+use keel_core::{DayType, Library, PlanItem, ValidationErrors, guide};
 use keel_store::{Store, StoreError, UserId};
 use serde_json::{Map, Value};
 
@@ -139,6 +141,18 @@ pub async fn log_step(
     effort: Option<&str>,
     today: NaiveDate,
 ) -> Result<(Activity, bool), AppError> {
+    let body = step_body(date, item, pain_during, effort);
+    crate::activities::log_activity(store, library, user, &body, today).await
+}
+
+/// A step done on `date` at its planned dose, as an activity's JSON body, with her answers as
+/// she gave them.
+fn step_body(
+    date: NaiveDate,
+    item: &PlanItem,
+    pain_during: Option<&str>,
+    effort: Option<&str>,
+) -> Value {
     let mut m = Map::new();
     m.insert("date".into(), Value::from(date.to_string()));
     m.insert("exercise_id".into(), Value::from(item.exercise_id.clone()));
@@ -158,7 +172,88 @@ pub async fn log_step(
             m.insert(k.into(), keel_core::validate::number_from_text(v));
         }
     }
-    crate::activities::log_activity(store, library, user, &Value::Object(m), today).await
+    Value::Object(m)
+}
+
+/// A step as she marked it done in a session kept by the page: its number (from 1), the
+/// exercise she did (the planned one or its easier swap) and her answers as she gave them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoneStep {
+    pub step: usize,
+    pub exercise_id: String,
+    pub pain_during: Option<String>,
+    pub effort: Option<String>,
+}
+
+/// Logs a session at its end, in one save: every step she marked done, at its dose, all or
+/// none. A step's problems are named by its number: `s2_pain_during`, `s3_exercise` (a step
+/// that is not in the session, an exercise that is neither the step's nor its easier swap, a
+/// step given twice). Saved again, the same steps replace their entries. The count saved.
+pub async fn log_session(
+    store: &Store,
+    library: &Library,
+    user: UserId,
+    plan: &PlanView,
+    (date, short): (NaiveDate, bool),
+    done: &[DoneStep],
+    today: NaiveDate,
+) -> Result<usize, AppError> {
+    let mut errors = ValidationErrors::new();
+    if done.is_empty() {
+        errors.add(
+            "steps",
+            "Nothing was marked done: mark an exercise done first.",
+        );
+    }
+    let planned = steps(plan, short);
+    let mut seen = BTreeSet::new();
+    let mut activities = Vec::with_capacity(done.len());
+    for d in done {
+        let field = |name: &str| format!("s{}_{name}", d.step);
+        let Some(item) = d.step.checked_sub(1).and_then(|i| planned.get(i)) else {
+            errors.add(
+                field("exercise"),
+                format!("This session has no step {}.", d.step),
+            );
+            continue;
+        };
+        if !seen.insert(d.step) {
+            errors.add(
+                field("exercise"),
+                format!("Step {} is given twice.", d.step),
+            );
+            continue;
+        }
+        let swap = easier(library, plan, item);
+        let Some(item) = [Some(item), swap.as_ref()]
+            .into_iter()
+            .flatten()
+            .find(|i| i.exercise_id == d.exercise_id)
+        else {
+            errors.add(
+                field("exercise"),
+                format!(
+                    "Step {} is {}, or its easier swap: not {:?}.",
+                    d.step, item.name, d.exercise_id
+                ),
+            );
+            continue;
+        };
+        let body = step_body(date, item, d.pain_during.as_deref(), d.effort.as_deref());
+        match Activity::parse(&body, today, library, |_| item.level) {
+            Ok(a) => activities.push(a),
+            Err(e) => {
+                for fe in e.errors() {
+                    errors.add(field(&fe.field), fe.message.clone());
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    store.log_activities(user, &activities).await?;
+    Ok(activities.len())
 }
 
 /// Whether each step is done: its exercise logged that day, or an easier one of its family

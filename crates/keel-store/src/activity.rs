@@ -55,39 +55,24 @@ pub(crate) fn activity_from(c: ActivityColumns) -> Result<Activity, StoreError> 
 impl Store {
     /// Logs an exercise done; the same exercise on the same date replaces the entry.
     pub async fn log_activity(&self, user: UserId, a: &Activity) -> Result<bool, StoreError> {
+        let replaced = self.log_activities(user, std::slice::from_ref(a)).await?;
+        Ok(replaced.first().copied().unwrap_or(false))
+    }
+
+    /// Logs several exercises in one transaction (a guided session's summary): all or none.
+    /// For each, whether it replaced an entry of the same exercise on the same date.
+    pub async fn log_activities(
+        &self,
+        user: UserId,
+        all: &[Activity],
+    ) -> Result<Vec<bool>, StoreError> {
         let mut tx = self.begin_write(user).await?;
-        let existed: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM activities WHERE user_id = $1 AND date = $2 AND exercise_id = $3",
-        )
-        .bind(user.0)
-        .bind(a.date.to_string())
-        .bind(&a.exercise_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO activities (user_id, date, exercise_id, family, level, sets, reps, hold_seconds, minutes, pain_during, effort, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-             ON CONFLICT (user_id, date, exercise_id) DO UPDATE SET
-               family = excluded.family, level = excluded.level, sets = excluded.sets, reps = excluded.reps,
-               hold_seconds = excluded.hold_seconds, minutes = excluded.minutes,
-               pain_during = excluded.pain_during, effort = excluded.effort",
-        )
-        .bind(user.0)
-        .bind(a.date.to_string())
-        .bind(&a.exercise_id)
-        .bind(family_name(a.family))
-        .bind(i64::from(a.level))
-        .bind(a.sets.map(i64::from))
-        .bind(a.reps.map(i64::from))
-        .bind(a.hold_seconds.map(i64::from))
-        .bind(a.minutes.map(i64::from))
-        .bind(i64::from(a.pain_during))
-        .bind(a.effort.map(i64::from))
-        .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true))
-        .execute(&mut *tx)
-        .await?;
+        let mut replaced = Vec::with_capacity(all.len());
+        for a in all {
+            replaced.push(write_activity(&mut tx, user, a).await?);
+        }
         tx.commit().await?;
-        Ok(existed > 0)
+        Ok(replaced)
     }
 
     /// Logged activities from `from` to `to`, both included, in date order.
@@ -203,4 +188,43 @@ pub(crate) fn preferences_from(body: &str, library: &Library) -> Result<Preferen
         list.retain(|q| q.as_str().is_some_and(|s| known.contains(s)));
     }
     Preferences::parse(&v, library).map_err(|e| StoreError::Corrupt(e.summary()))
+}
+
+/// Writes one activity inside a write transaction; whether it replaced an entry.
+async fn write_activity(
+    conn: &mut sqlx::AnyConnection,
+    user: UserId,
+    a: &Activity,
+) -> Result<bool, StoreError> {
+    let existed: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM activities WHERE user_id = $1 AND date = $2 AND exercise_id = $3",
+    )
+    .bind(user.0)
+    .bind(a.date.to_string())
+    .bind(&a.exercise_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO activities (user_id, date, exercise_id, family, level, sets, reps, hold_seconds, minutes, pain_during, effort, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (user_id, date, exercise_id) DO UPDATE SET
+           family = excluded.family, level = excluded.level, sets = excluded.sets, reps = excluded.reps,
+           hold_seconds = excluded.hold_seconds, minutes = excluded.minutes,
+           pain_during = excluded.pain_during, effort = excluded.effort",
+    )
+    .bind(user.0)
+    .bind(a.date.to_string())
+    .bind(&a.exercise_id)
+    .bind(family_name(a.family))
+    .bind(i64::from(a.level))
+    .bind(a.sets.map(i64::from))
+    .bind(a.reps.map(i64::from))
+    .bind(a.hold_seconds.map(i64::from))
+    .bind(a.minutes.map(i64::from))
+    .bind(i64::from(a.pain_during))
+    .bind(a.effort.map(i64::from))
+    .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true))
+    .execute(&mut *conn)
+    .await?;
+    Ok(existed > 0)
 }

@@ -1,8 +1,10 @@
 //! The guided session's pages (the session itself is `keel_app::session`): the day's plan one
 //! exercise at a time (its picture, steps and dose), "done" with pain during and effort, skip
 //! or swap; a ten-minute version; the total time before it starts; a summary at the end. Plain
-//! pages and forms, so it works without JavaScript; a small script adds a hold timer and a set
-//! counter where it runs.
+//! pages and forms, so it works without JavaScript, each "done" saved as it is made. Where the
+//! script runs it adds a hold timer and a set counter, keeps each "done" on the device, and
+//! the summary saves them all in one go (an interrupted session's answers wait on the overview
+//! and the summary until they are saved).
 
 use std::collections::HashMap;
 
@@ -10,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use keel_app::session::{self, NoSession};
+use keel_app::session::{self, DoneStep, NoSession};
 use keel_app::views::PlanView;
 use keel_core::{PlanItem, ValidationErrors};
 use maud::{Markup, html};
@@ -68,9 +70,81 @@ fn message(status: StatusCode, title: &str, text: &str) -> Response {
     (status, layout_in("today", title, body)).into_response()
 }
 
+/// Where the script keeps a session's answers on the device until they are saved.
+fn kept_key(date: NaiveDate, short: bool) -> String {
+    format!("keel-session:{date}:{}", u8::from(short))
+}
+
+/// The answers kept on the device and not yet saved, with the button that saves them in one
+/// go: filled in and shown by the script (hidden without it), or by the server when a save
+/// came back with errors (`sent`: the values and their problems, kept).
+fn unsaved(
+    steps: &[PlanItem],
+    (date, short): (NaiveDate, bool),
+    token: &str,
+    heading: &str,
+    sent: Option<(&FormValues, &ValidationErrors)>,
+) -> Markup {
+    html! {
+        section id="unsaved" class="panel" data-key=(kept_key(date, short))
+            data-server=[sent.map(|_| "1")] hidden[sent.is_none()] {
+            h2 { (heading) }
+            p class="hint" { "Kept on this device until you save them." }
+            @if let Some((_, errors)) = sent {
+                @if let Some(m) = errors.message_for("steps") { p class="error" role="alert" { (m) } }
+            }
+            ol class="items compact" {
+                @for (i, s) in steps.iter().enumerate() {
+                    @let n = i + 1;
+                    li data-step=(n) {
+                        strong { (s.name) } ": "
+                        span class="state" {
+                            @match sent.and_then(|(v, _)| v.get(&format!("s{n}_pain_during"))) {
+                                Some(p) => {
+                                    "done, pain " (p) "/10"
+                                    @if let Some(e) = sent.and_then(|(v, _)| v.get(&format!("s{n}_effort"))).filter(|e| !e.is_empty()) {
+                                        ", effort " (e) "/10"
+                                    }
+                                }
+                                None => { "skipped" }
+                            }
+                        }
+                        @if let Some((_, errors)) = sent {
+                            @for f in ["exercise", "pain_during", "effort"] {
+                                @if let Some(m) = errors.message_for(&format!("s{n}_{f}")) {
+                                    p class="error" id={"s" (n) "_" (f) "-error"} {
+                                        @if f != "exercise" { (crate::pages::kit::field_label(f)) " " } (m)
+                                    }
+                                }
+                            }
+                            @if ["exercise", "pain_during", "effort"].iter().any(|f| errors.message_for(&format!("s{n}_{f}")).is_some()) {
+                                " " a href={"/session/" (n) "?" (query(date, short))} { "Do step " (n) " again" }
+                            }
+                        }
+                    }
+                }
+            }
+            form method="post" action={"/session/summary?" (query(date, short))} {
+                (csrf::field(token))
+                div class="kept-fields" {
+                    @if let Some((values, _)) = sent {
+                        @for (k, v) in &values.0 {
+                            @if k.strip_prefix('s').is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit())) {
+                                input type="hidden" name=(k) value=(v);
+                            }
+                        }
+                    }
+                }
+                button type="submit" { "Save the session" }
+            }
+        }
+    }
+}
+
 pub async fn overview(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
+    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let (date, short) = asked(&q, state.today());
@@ -81,21 +155,30 @@ pub async fn overview(
     let steps = session::steps(&plan, short);
     let total: u32 = steps.iter().map(session::seconds).sum();
     let full: u32 = plan.items.iter().map(session::seconds).sum();
-    let body = html! {
-        h1 { @if short { "Ten minutes today" } @else { "Today's session" } }
-        p { (plan.day_type.title()) ": " (steps.len()) " exercise" @if steps.len() != 1 { "s" } ", " strong { (minutes_words(total)) } " in all." }
-        @for a in &plan.advice { p class="hint" { (a) } }
-        ol class="items compact" {
-            @for s in &steps { li { strong { (s.name) } ": " (s.dose) } }
+    let body = |token: &str| {
+        html! {
+            h1 { @if short { "Ten minutes today" } @else { "Today's session" } }
+            (unsaved(&steps, (date, short), token, "Done earlier, not saved yet", None))
+            p { (plan.day_type.title()) ": " (steps.len()) " exercise" @if steps.len() != 1 { "s" } ", " strong { (minutes_words(total)) } " in all." }
+            @for a in &plan.advice { p class="hint" { (a) } }
+            ol class="items compact" {
+                @for s in &steps { li { strong { (s.name) } ": " (s.dose) } }
+            }
+            div class="row" {
+                a class="button" href={"/session/1?" (query(date, short))} { "Start" }
+                @if short { a class="button secondary" href={"/session?" (query(date, false))} { "The whole session (" (minutes_words(full)) ")" } }
+                @else { a class="button secondary" href={"/session?" (query(date, true))} { "Only ten minutes today" } }
+            }
+            p class="hint" {
+                "Stop any exercise that makes pain shoot down a leg or rise above 5/10. "
+                span class="saving" { "What you mark done is saved as you go." }
+            }
+            script src="/static/session.js" defer {}
         }
-        div class="row" {
-            a class="button" href={"/session/1?" (query(date, short))} { "Start" }
-            @if short { a class="button secondary" href={"/session?" (query(date, false))} { "The whole session (" (minutes_words(full)) ")" } }
-            @else { a class="button secondary" href={"/session?" (query(date, true))} { "Only ten minutes today" } }
-        }
-        p class="hint" { "Stop any exercise that makes pain shoot down a leg or rise above 5/10. What you mark done is saved as you go." }
     };
-    (StatusCode::OK, layout_in("today", "Session", body)).into_response()
+    page_response(&state, &headers, StatusCode::OK, |token| {
+        layout_in("today", "Session", body(token)).into_string()
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -139,7 +222,8 @@ fn step_page(
         }
         @if done { p class="notice" role="status" { "Marked done. Doing it again replaces the entry." } }
         @if swapped { p class="notice" role="status" { (item.why) " " a href={"/session/" (n) "?" (query(date, short))} { "Back to the planned one" } } }
-        form method="post" action={"/session/" (n) "?" (query(date, short)) @if swapped { "&swap=1" }} class="panel" novalidate {
+        form method="post" action={"/session/" (n) "?" (query(date, short)) @if swapped { "&swap=1" }} class="panel step-form" novalidate
+            data-key=(kept_key(date, short)) data-step=(n) data-exercise=(item.exercise_id) data-next=(next) {
             (csrf::field(token))
             fieldset class="tap" {
                 legend { "Pain during it" span class="hint" { " 0 none, 10 the worst" } }
@@ -199,7 +283,7 @@ pub async fn step(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     if n == "summary" {
-        return summary(auth, state, q).await;
+        return summary(auth, state, headers, q).await;
     }
     let (date, short) = asked(&q, state.today());
     let plan = match plan_or_page(&state, auth.user, date).await {
@@ -237,10 +321,16 @@ pub async fn step(
 pub async fn post_step(
     auth: crate::auth::Auth,
     State(state): State<AppState>,
-    Path(n): Path<usize>,
+    Path(n): Path<String>,
     Query(q): Query<HashMap<String, String>>,
     CheckedForm(headers, values): CheckedForm,
 ) -> Response {
+    if n == "summary" {
+        return post_summary(auth, state, q, headers, values).await;
+    }
+    let Some(n) = n.parse::<usize>().ok() else {
+        return crate::pages::kit::not_found().await;
+    };
     let today = state.today();
     let (date, short) = asked(&q, today);
     let plan = match plan_or_page(&state, auth.user, date).await {
@@ -298,7 +388,12 @@ pub async fn post_step(
     }
 }
 
-async fn summary(auth: crate::auth::Auth, state: AppState, q: HashMap<String, String>) -> Response {
+async fn summary(
+    auth: crate::auth::Auth,
+    state: AppState,
+    headers: HeaderMap,
+    q: HashMap<String, String>,
+) -> Response {
     let (date, short) = asked(&q, state.today());
     let plan = match plan_or_page(&state, auth.user, date).await {
         Ok(p) => p,
@@ -307,16 +402,102 @@ async fn summary(auth: crate::auth::Auth, state: AppState, q: HashMap<String, St
     let steps = session::steps(&plan, short);
     let done = session::done(&plan, &steps);
     let count = done.iter().filter(|d| **d).count();
-    let body = html! {
-        h1 { "Session done" }
-        p { (count) " of " (steps.len()) " exercise" @if steps.len() != 1 { "s" } " marked done and saved." }
-        ul { @for (s, d) in steps.iter().zip(&done) {
-            li { (s.name) ": " @if *d { "done" } @else { "skipped" } }
-        } }
-        p { "Well done. Tomorrow's check-in tells Keel how it went, and your levels follow." }
-        p { a class="button" href={"/?date=" (date)} { "Back to Today" } }
+    let saved = q.get("saved").and_then(|n| n.parse::<usize>().ok());
+    page_response(&state, &headers, StatusCode::OK, |token| {
+        let body = html! {
+            h1 { "Session done" }
+            @if let Some(n) = saved {
+                p class="notice" role="status" { "Saved: " (n) " exercise" @if n != 1 { "s" } "." }
+            }
+            (unsaved(&steps, (date, short), token, "Your session", None))
+            @if saved.is_some() { span id="saved" hidden data-key=(kept_key(date, short)) {} }
+            div id="saved-view" {
+                p { (count) " of " (steps.len()) " exercise" @if steps.len() != 1 { "s" } " marked done and saved." }
+                ul { @for (s, d) in steps.iter().zip(&done) {
+                    li { (s.name) ": " @if *d { "done" } @else { "skipped" } }
+                } }
+            }
+            p { "Well done. Tomorrow's check-in tells Keel how it went, and your levels follow." }
+            p { a class="button secondary" href={"/?date=" (date)} { "Back to Today" } }
+            script src="/static/session.js" defer {}
+        };
+        layout_in("today", "Session done", body).into_string()
+    })
+}
+
+/// The steps a summary's form sends: `s{n}_exercise` with `s{n}_pain_during` and
+/// `s{n}_effort`, in step order.
+fn done_steps(values: &FormValues) -> Vec<DoneStep> {
+    let mut out: Vec<DoneStep> = values
+        .0
+        .iter()
+        .filter_map(|(k, v)| {
+            let n = k
+                .strip_prefix('s')?
+                .strip_suffix("_exercise")?
+                .parse()
+                .ok()?;
+            Some(DoneStep {
+                step: n,
+                exercise_id: v.clone(),
+                pain_during: values.get(&format!("s{n}_pain_during")).map(String::from),
+                effort: values.get(&format!("s{n}_effort")).map(String::from),
+            })
+        })
+        .collect();
+    out.sort_by_key(|d| d.step);
+    out
+}
+
+/// The summary's one save: every step kept on the device, in one transaction.
+async fn post_summary(
+    auth: crate::auth::Auth,
+    state: AppState,
+    q: HashMap<String, String>,
+    headers: HeaderMap,
+    values: FormValues,
+) -> Response {
+    let today = state.today();
+    let (date, short) = asked(&q, today);
+    let plan = match plan_or_page(&state, auth.user, date).await {
+        Ok(p) => p,
+        Err(r) => return r,
     };
-    (StatusCode::OK, layout_in("today", "Session done", body)).into_response()
+    let done = done_steps(&values);
+    match session::log_session(
+        &state.store,
+        &state.library,
+        auth.user,
+        &plan,
+        (date, short),
+        &done,
+        today,
+    )
+    .await
+    {
+        Ok(n) => Redirect::to(&format!(
+            "/session/summary?{}&saved={n}",
+            query(date, short)
+        ))
+        .into_response(),
+        Err(keel_app::AppError::Invalid(errors)) => {
+            let steps = session::steps(&plan, short);
+            page_response(
+                &state,
+                &headers,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                |token| {
+                    let body = html! {
+                        h1 { "Not saved yet" }
+                        p class="error" role="alert" { "Some answers need a look before the session can be saved; nothing was saved." }
+                        (unsaved(&steps, (date, short), token, "Your session", Some((&values, &errors))))
+                    };
+                    layout_in("today", "Not saved yet", body).into_string()
+                },
+            )
+        }
+        Err(keel_app::AppError::Store(e)) => crate::pages::kit::error_page(e),
+    }
 }
 
 /// The small script that adds a hold timer and a set counter (the page works without it).

@@ -496,3 +496,100 @@ async fn every_page_fits_a_phone() {
         assert!(charts > 0, "some page has a chart with text");
     }
 }
+
+/// The guided session with its script, on a phone: "done" keeps the answers on the device and
+/// goes on without saving; a session left half way shows what waits on the overview and the
+/// summary; "Save the session" logs it in one go, and the device's copy is then forgotten.
+#[tokio::test]
+async fn a_guided_session_with_its_script_saves_once_at_the_end() {
+    let dir = TempDir::new("browser-session");
+    let server = Server::start(&dir.db());
+    let r = server
+        .post_json(
+            "/api/v1/checkins",
+            &json!({"pain": 3, "sleep": 7, "energy": 6}),
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 201);
+    let Some(browser) = Browser::start_phone(&dir.0.join("profile"), 390, 844).await else {
+        return;
+    };
+    let client = browser.client.clone();
+    let logged = || async {
+        let v: serde_json::Value = server.get("/api/v1/activities").await.json().await.unwrap();
+        v["activities"].as_array().unwrap().len()
+    };
+    let result = async {
+        client.goto(&server.url("/session/1")).await?;
+        client
+            .find(Locator::Css("label[for='pd-2']"))
+            .await?
+            .click()
+            .await?;
+        client
+            .find(Locator::Css("label[for='ef-4']"))
+            .await?
+            .click()
+            .await?;
+        client
+            .find(Locator::Css("form.step-form button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        // Step 2, by its heading line.
+        client
+            .wait()
+            .for_element(Locator::XPath("//p[contains(., 'Step 2 of')]"))
+            .await?;
+        let saved_after_step = logged().await;
+        // She stops here and comes back to the overview later.
+        client.goto(&server.url("/session")).await?;
+        let waiting = client.find(Locator::Id("unsaved")).await?;
+        let shown_on_overview = waiting.is_displayed().await?;
+        let overview_text = waiting.text().await?;
+        client.goto(&server.url("/session/summary")).await?;
+        let unsaved = client.find(Locator::Id("unsaved")).await?;
+        let shown_on_summary = unsaved.is_displayed().await?;
+        client
+            .find(Locator::Css("#unsaved button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        client.wait().for_element(Locator::Css(".notice")).await?;
+        let notice = client.find(Locator::Css(".notice")).await?.text().await?;
+        client.goto(&server.url("/session/summary")).await?;
+        let left_after_save = client
+            .find(Locator::Id("unsaved"))
+            .await?
+            .is_displayed()
+            .await?;
+        Ok::<_, fantoccini::error::CmdError>((
+            saved_after_step,
+            shown_on_overview,
+            overview_text,
+            shown_on_summary,
+            notice,
+            left_after_save,
+        ))
+    }
+    .await;
+    let _ = client.close().await;
+    let (after_step, on_overview, overview_text, on_summary, notice, left) =
+        result.expect("browser steps");
+    assert_eq!(
+        after_step, 0,
+        "with the script, a step's done is kept on the device, not saved"
+    );
+    assert!(
+        on_overview,
+        "an interrupted session's answers wait on the overview"
+    );
+    assert!(
+        overview_text.contains("done, pain 2/10, effort 4/10"),
+        "{overview_text}"
+    );
+    assert!(on_summary);
+    assert!(notice.contains("Saved: 1 exercise."), "{notice}");
+    assert_eq!(logged().await, 1, "the one save logged the step");
+    assert!(!left, "once saved, nothing waits any more");
+}
