@@ -401,14 +401,14 @@ pub async fn follow_ups(
     let date = today.check_in.date;
     let from = date - chrono::Duration::days(keel_core::rules::MUTE_DAYS);
     let earlier = store
-        .check_ins(user, from, date.pred_opt().unwrap_or(date))
+        .triages(user, from, date.pred_opt().unwrap_or(date))
         .await?;
     let mut out: Vec<FollowUp> = Vec::new();
-    for s in &earlier {
-        for f in s.triage.findings_at(keel_core::TriageLevel::Urgent) {
+    for (on, triage) in &earlier {
+        for f in triage.findings_at(keel_core::TriageLevel::Urgent) {
             let seen_since = acks
                 .iter()
-                .any(|a| a.rule == f.rule && a.acknowledged_on >= s.check_in.date);
+                .any(|a| a.rule == f.rule && a.acknowledged_on >= *on);
             let shown_today = today.triage.findings.iter().any(|g| g.rule == f.rule);
             if seen_since || shown_today || out.iter().any(|n| n.rule == f.rule) {
                 continue;
@@ -416,7 +416,7 @@ pub async fn follow_ups(
             out.push(FollowUp {
                 rule: f.rule.clone(),
                 message: f.message.clone(),
-                since: s.check_in.date,
+                since: *on,
             });
         }
     }

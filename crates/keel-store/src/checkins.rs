@@ -109,6 +109,35 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The triage of each check-in from `from` to `to`, both included, oldest first: for what
+    /// needs only the findings (the safety-netting on Today), without reading and checking
+    /// each day's whole check-in again.
+    pub async fn triages(
+        &self,
+        user: UserId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(NaiveDate, TriageResult)>, StoreError> {
+        self.read_rows(
+            "SELECT date, triage FROM checkins WHERE user_id = $1 AND date >= $2 AND date <= $3 ORDER BY date",
+            &[
+                user.0.into(),
+                from.to_string().into(),
+                to.to_string().into(),
+            ],
+            |r| {
+                let triage: String = r.get("triage")?;
+                Ok((
+                    parse_date(r.get("date")?)?,
+                    serde_json::from_str(&triage).map_err(corrupt)?,
+                ))
+            },
+        )
+        .await
+    }
+}
+
 /// What a save reads before its write, in one row: the day's own creation time if it was
 /// checked in already (kept when it is replaced), the rules acknowledged within the mute
 /// window, her profile, her bleeding log up to the day, and her days the rules look at (from [`HISTORY_DAYS`] before the day up to, not
@@ -680,6 +709,35 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
         assert!(store.check_in(UserId(2), d).await.unwrap().is_none());
         assert!(store.check_ins(UserId(2), d, d).await.unwrap().is_empty());
+        assert!(store.triages(UserId(2), d, d).await.unwrap().is_empty());
+        store.close().await;
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn triages_are_the_stored_check_ins_triages_in_date_order() {
+        let (store, dir) = temp_store("triages").await;
+        for (d, pain) in [("2026-11-18", 9), ("2026-11-20", 3), ("2026-11-19", 8)] {
+            store
+                .record_check_in(LOCAL_USER, &check_in(d, pain))
+                .await
+                .unwrap();
+        }
+        let from = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
+        let to = NaiveDate::from_ymd_opt(2026, 11, 19).unwrap();
+        let whole: Vec<_> = store
+            .check_ins(LOCAL_USER, from, to)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.check_in.date, s.triage))
+            .collect();
+        assert_eq!(
+            whole.len(),
+            2,
+            "the span's ends are included, the day after is not"
+        );
+        assert_eq!(store.triages(LOCAL_USER, from, to).await.unwrap(), whole);
         store.close().await;
         std::fs::remove_dir_all(dir).unwrap();
     }

@@ -89,16 +89,13 @@ pub async fn emergency_first(
             View::EmergencyToday(today),
             |m: &Vec<String>| 64 + m.iter().map(|s| s.len() as u64).sum::<u64>(),
             || async {
-                let stored = state.store.check_in(auth.user, today).await?;
+                // The day's triage alone: this runs before every page.
+                let day = state.store.triages(auth.user, today, today).await?;
                 Ok::<_, keel_store::StoreError>(
-                    stored
-                        .map(|s| {
-                            s.triage
-                                .findings_at(TriageLevel::Emergency)
-                                .map(|f| f.message.clone())
-                                .collect()
-                        })
-                        .unwrap_or_default(),
+                    day.iter()
+                        .flat_map(|(_, t)| t.findings_at(TriageLevel::Emergency))
+                        .map(|f| f.message.clone())
+                        .collect(),
                 )
             },
         )
