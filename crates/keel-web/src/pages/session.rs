@@ -82,7 +82,7 @@ fn unsaved(
     steps: &[PlanItem],
     (date, short): (NaiveDate, bool),
     token: &str,
-    heading: &str,
+    (heading, not_done): (&str, &str),
     sent: Option<(&FormValues, &ValidationErrors)>,
 ) -> Markup {
     html! {
@@ -106,7 +106,7 @@ fn unsaved(
                                         ", effort " (e) "/10"
                                     }
                                 }
-                                None => { "skipped" }
+                                None => { (not_done) }
                             }
                         }
                         @if let Some((_, errors)) = sent {
@@ -158,7 +158,7 @@ pub async fn overview(
     let body = |token: &str| {
         html! {
             h1 { @if short { "Ten minutes today" } @else { "Today's session" } }
-            (unsaved(&steps, (date, short), token, "Done earlier, not saved yet", None))
+            (unsaved(&steps, (date, short), token, ("Done earlier, not saved yet", "not done yet"), None))
             p { (plan.day_type.title()) ": " (steps.len()) " exercise" @if steps.len() != 1 { "s" } ", " strong { (minutes_words(total)) } " in all." }
             @for a in &plan.advice { p class="hint" { (a) } }
             ol class="items compact" {
@@ -409,7 +409,7 @@ async fn summary(
             @if let Some(n) = saved {
                 p class="notice" role="status" { "Saved: " (n) " exercise" @if n != 1 { "s" } "." }
             }
-            (unsaved(&steps, (date, short), token, "Your session", None))
+            (unsaved(&steps, (date, short), token, ("Your session", "skipped"), None))
             @if saved.is_some() { span id="saved" hidden data-key=(kept_key(date, short)) {} }
             div id="saved-view" {
                 p { (count) " of " (steps.len()) " exercise" @if steps.len() != 1 { "s" } " marked done and saved." }
@@ -490,7 +490,7 @@ async fn post_summary(
                     let body = html! {
                         h1 { "Not saved yet" }
                         p class="error" role="alert" { "Some answers need a look before the session can be saved; nothing was saved." }
-                        (unsaved(&steps, (date, short), token, "Your session", Some((&values, &errors))))
+                        (unsaved(&steps, (date, short), token, ("Your session", "skipped"), Some((&values, &errors))))
                     };
                     layout_in("today", "Not saved yet", body).into_string()
                 },
