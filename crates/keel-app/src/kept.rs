@@ -161,7 +161,7 @@ type Queues<K> = Mutex<HashMap<(UserId, K, i64), Arc<tokio::sync::Mutex<()>>>>;
 /// last member leaves, finished, failed or cancelled.
 struct Turn<'a, K: Eq + Hash> {
     queues: &'a Queues<K>,
-    key: Option<(UserId, K, i64)>,
+    key: (UserId, K, i64),
     gate: Arc<tokio::sync::Mutex<()>>,
 }
 
@@ -169,11 +169,7 @@ impl<'a, K: Eq + Hash + Clone> Turn<'a, K> {
     fn take(queues: &'a Queues<K>, key: (UserId, K, i64)) -> Self {
         let mut q = queues.lock().unwrap_or_else(PoisonError::into_inner);
         let gate = q.entry(key.clone()).or_default().clone();
-        Turn {
-            queues,
-            key: Some(key),
-            gate,
-        }
+        Turn { queues, key, gate }
     }
 }
 
@@ -181,10 +177,8 @@ impl<K: Eq + Hash> Drop for Turn<'_, K> {
     fn drop(&mut self) {
         let mut q = self.queues.lock().unwrap_or_else(PoisonError::into_inner);
         // The map's handle and this one: nobody else is waiting.
-        if Arc::strong_count(&self.gate) == 2
-            && let Some(key) = self.key.take()
-        {
-            q.remove(&key);
+        if Arc::strong_count(&self.gate) == 2 {
+            q.remove(&self.key);
         }
     }
 }

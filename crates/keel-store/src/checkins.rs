@@ -107,9 +107,7 @@ impl Store {
         )
         .await
     }
-}
 
-impl Store {
     /// The triage of each check-in from `from` to `to`, both included, oldest first: for what
     /// needs only the findings (the safety-netting on Today), without reading and checking
     /// each day's whole check-in again.

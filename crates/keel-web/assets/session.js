@@ -17,7 +17,8 @@ document.querySelectorAll('.counter').forEach(function (k) {
 var kept = {
   read: function (key) { try { return JSON.parse(localStorage.getItem(key) || '{}'); } catch (e) { return null; } },
   write: function (key, all) { try { localStorage.setItem(key, JSON.stringify(all)); return true; } catch (e) { return false; } },
-  drop: function (key) { try { localStorage.removeItem(key); } catch (e) {} }
+  drop: function (key) { try { localStorage.removeItem(key); } catch (e) {} },
+  works: function () { try { return !!window.localStorage; } catch (e) { return false; } }
 };
 document.querySelectorAll('form.step-form').forEach(function (f) {
   var all = kept.read(f.dataset.key);
@@ -63,6 +64,6 @@ if (unsaved && !unsaved.dataset.server && !saved) {
     if (view) view.hidden = true;
   }
 }
-document.querySelectorAll('.saving').forEach(function (s) {
-  if (kept.read('keel-probe') !== null) s.textContent = 'What you mark done is kept on this device, and saved in one go at the end.';
+if (kept.works()) document.querySelectorAll('.saving').forEach(function (s) {
+  s.textContent = 'What you mark done is kept on this device, and saved in one go at the end.';
 });

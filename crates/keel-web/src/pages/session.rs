@@ -30,6 +30,15 @@ fn query(date: NaiveDate, short: bool) -> String {
     format!("date={date}{}", if short { "&short=1" } else { "" })
 }
 
+/// Where step `n` of `len` leads: the next step, or the summary after the last.
+fn after(n: usize, len: usize, date: NaiveDate, short: bool) -> String {
+    if n < len {
+        format!("/session/{}?{}", n + 1, query(date, short))
+    } else {
+        format!("/session/summary?{}", query(date, short))
+    }
+}
+
 fn asked(q: &HashMap<String, String>, today: NaiveDate) -> (NaiveDate, bool) {
     let date = q
         .get("date")
@@ -96,30 +105,30 @@ fn unsaved(
             ol class="items compact" {
                 @for (i, s) in steps.iter().enumerate() {
                     @let n = i + 1;
+                    @let sent_value = |f: &str| sent.and_then(|(v, _)| v.get(&format!("s{n}_{f}"))).filter(|v| !v.is_empty());
+                    @let problems: Vec<(&str, &str)> = sent.map(|(_, errors)| {
+                        ["exercise", "pain_during", "effort"].into_iter()
+                            .filter_map(|f| Some((f, errors.message_for(&format!("s{n}_{f}"))?)))
+                            .collect()
+                    }).unwrap_or_default();
                     li data-step=(n) {
                         strong { (s.name) } ": "
                         span class="state" {
-                            @match sent.and_then(|(v, _)| v.get(&format!("s{n}_pain_during"))) {
+                            @match sent_value("pain_during") {
                                 Some(p) => {
                                     "done, pain " (p) "/10"
-                                    @if let Some(e) = sent.and_then(|(v, _)| v.get(&format!("s{n}_effort"))).filter(|e| !e.is_empty()) {
-                                        ", effort " (e) "/10"
-                                    }
+                                    @if let Some(e) = sent_value("effort") { ", effort " (e) "/10" }
                                 }
                                 None => { (not_done) }
                             }
                         }
-                        @if let Some((_, errors)) = sent {
-                            @for f in ["exercise", "pain_during", "effort"] {
-                                @if let Some(m) = errors.message_for(&format!("s{n}_{f}")) {
-                                    p class="error" id={"s" (n) "_" (f) "-error"} {
-                                        @if f != "exercise" { (crate::pages::kit::field_label(f)) " " } (m)
-                                    }
-                                }
+                        @for (f, m) in &problems {
+                            p class="error" id={"s" (n) "_" (f) "-error"} {
+                                @if *f != "exercise" { (crate::pages::kit::field_label(f)) " " } (m)
                             }
-                            @if ["exercise", "pain_during", "effort"].iter().any(|f| errors.message_for(&format!("s{n}_{f}")).is_some()) {
-                                " " a href={"/session/" (n) "?" (query(date, short))} { "Do step " (n) " again" }
-                            }
+                        }
+                        @if !problems.is_empty() {
+                            " " a href={"/session/" (n) "?" (query(date, short))} { "Do step " (n) " again" }
                         }
                     }
                 }
@@ -195,11 +204,7 @@ fn step_page(
 ) -> Markup {
     let item = &steps[n - 1];
     let (swapped, easier) = swap;
-    let next = if n < steps.len() {
-        format!("/session/{}?{}", n + 1, query(date, short))
-    } else {
-        format!("/session/summary?{}", query(date, short))
-    };
+    let next = after(n, steps.len(), date, short);
     let none = ValidationErrors::new();
     let empty = FormValues::default();
     let (values, errors) = sent.unwrap_or((&empty, &none));
@@ -353,14 +358,7 @@ pub async fn post_step(
     )
     .await
     {
-        Ok(_) => {
-            let next = if n < steps.len() {
-                format!("/session/{}?{}", n + 1, query(date, short))
-            } else {
-                format!("/session/summary?{}", query(date, short))
-            };
-            Redirect::to(&next).into_response()
-        }
+        Ok(_) => Redirect::to(&after(n, steps.len(), date, short)).into_response(),
         Err(keel_app::AppError::Invalid(errors)) => page_response(
             &state,
             &headers,
