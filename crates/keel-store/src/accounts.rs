@@ -51,12 +51,12 @@ impl Store {
         )
         .bind(name)
         .bind(random_hex(32)?)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(
             sqlx::query_scalar("SELECT value FROM server_settings WHERE name = $1")
                 .bind(name)
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *self.conn().await?)
                 .await?,
         )
     }
@@ -91,7 +91,7 @@ impl Store {
         Ok(
             sqlx::query_scalar("SELECT revision FROM users WHERE id = $1")
                 .bind(user.0)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await?,
         )
     }
@@ -164,7 +164,7 @@ impl Store {
     ) -> Result<Option<(UserId, String, String)>, StoreError> {
         let row = sqlx::query("SELECT id, password_hash, role FROM users WHERE email = $1 AND password_hash IS NOT NULL")
             .bind(email)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.conn().await?)
             .await?;
         row.map(|r| {
             Ok((
@@ -179,7 +179,7 @@ impl Store {
     pub async fn account(&self, user: UserId) -> Result<Option<Account>, StoreError> {
         let row = sqlx::query("SELECT id, email, role, created_at FROM users WHERE id = $1 AND password_hash IS NOT NULL")
             .bind(user.0)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.conn().await?)
             .await?;
         row.map(|r| {
             Ok(Account {
@@ -196,7 +196,7 @@ impl Store {
         Ok(
             sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
                 .bind(user.0)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await?
                 .flatten(),
         )
@@ -204,7 +204,7 @@ impl Store {
 
     pub async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
         let rows = sqlx::query("SELECT id, email, role, created_at FROM users WHERE password_hash IS NOT NULL ORDER BY created_at, id")
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.iter()
             .map(|r| {
@@ -254,11 +254,16 @@ impl Store {
     /// effort: a reader in the middle of a long read can keep the log for a moment; the next
     /// checkpoint then finishes the work.
     pub(crate) async fn forget_deleted(&self) {
-        if self.backend == crate::Backend::Sqlite
-            && let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(&self.pool)
-                .await
-        {
+        if self.backend != crate::Backend::Sqlite {
+            return;
+        }
+        let checkpoint = async {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&mut *self.conn().await?)
+                .await?;
+            Ok::<_, StoreError>(())
+        };
+        if let Err(e) = checkpoint.await {
             tracing::warn!(error = %e, "checkpoint after a deletion failed");
         }
     }
@@ -298,7 +303,7 @@ impl Store {
             .bind(user.0)
             .bind(stamp(now))
             .bind(stamp(now + lifetime))
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         Ok(())
     }
@@ -331,7 +336,7 @@ impl Store {
         if expires <= stamp(now) || last_seen <= stamp(now - idle) {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                 .bind(token_hash)
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await?;
             return Ok(None);
         }
@@ -340,7 +345,7 @@ impl Store {
             sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
                 .bind(stamp(now))
                 .bind(token_hash)
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await?;
         }
         Ok(Some((UserId(user_id), revision)))
@@ -349,7 +354,7 @@ impl Store {
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         Ok(())
     }
@@ -370,7 +375,7 @@ impl Store {
             .bind(token_hash)
             .bind(scope)
             .bind(&now)
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         Ok(ApiToken {
             id,
@@ -384,7 +389,7 @@ impl Store {
     pub async fn tokens(&self, user: UserId) -> Result<Vec<ApiToken>, StoreError> {
         let rows = sqlx::query("SELECT id, name, scope, created_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id")
             .bind(user.0)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.iter()
             .map(|r| {
@@ -404,7 +409,7 @@ impl Store {
             .bind(stamp(Utc::now()))
             .bind(user.0)
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         Ok(r.rows_affected() > 0)
     }
@@ -437,7 +442,7 @@ impl Store {
         .bind(stamp(Utc::now()))
         .bind(kind)
         .bind(detail)
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }
@@ -450,7 +455,7 @@ impl Store {
         let rows = sqlx::query("SELECT at, kind, detail FROM audit_events WHERE user_id = $1 ORDER BY at DESC, id LIMIT $2")
             .bind(user.0)
             .bind(limit)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.iter()
             .map(|r| {
@@ -471,18 +476,18 @@ impl Store {
         sqlx::query("DELETE FROM attempts WHERE key = $1 AND at < $2")
             .bind(key)
             .bind(&since)
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         sqlx::query("INSERT INTO attempts (key, at) VALUES ($1, $2)")
             .bind(key)
             .bind(stamp(now))
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         Ok(
             sqlx::query_scalar("SELECT COUNT(*) FROM attempts WHERE key = $1 AND at >= $2")
                 .bind(key)
                 .bind(&since)
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *self.conn().await?)
                 .await?,
         )
     }
@@ -493,7 +498,7 @@ impl Store {
             sqlx::query_scalar("SELECT COUNT(*) FROM attempts WHERE key = $1 AND at >= $2")
                 .bind(key)
                 .bind(stamp(Utc::now() - window))
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *self.conn().await?)
                 .await?,
         )
     }
@@ -501,7 +506,7 @@ impl Store {
     pub async fn clear_attempts(&self, key: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM attempts WHERE key = $1")
             .bind(key)
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         Ok(())
     }
@@ -513,7 +518,7 @@ impl Store {
             .bind(code_hash)
             .bind(by.0)
             .bind(stamp(Utc::now()))
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         Ok(())
     }
@@ -524,7 +529,7 @@ impl Store {
             sqlx::query("UPDATE invites SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL")
                 .bind(stamp(Utc::now()))
                 .bind(code_hash)
-                .execute(&self.pool)
+                .execute(&mut *self.conn().await?)
                 .await?;
         Ok(r.rows_affected() == 1)
     }

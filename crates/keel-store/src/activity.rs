@@ -148,7 +148,7 @@ impl Store {
         let body: Option<String> =
             sqlx::query_scalar("SELECT body FROM preferences WHERE user_id = $1")
                 .bind(user.0)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await?;
         match body {
             None => Ok(Preferences::default()),
@@ -164,7 +164,7 @@ impl Store {
         .bind(user.0)
         .bind(p.to_json().to_string())
         .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true))
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }

@@ -19,7 +19,7 @@ impl Store {
     pub async fn profile(&self, user: UserId) -> Result<Option<BoneProfile>, StoreError> {
         let row = sqlx::query("SELECT body, updated_at FROM profiles WHERE user_id = $1")
             .bind(user.0)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.conn().await?)
             .await?;
         let Some(row) = row else { return Ok(None) };
         profile_from(row.try_get("body")?, row.try_get("updated_at")?).map(Some)
@@ -30,7 +30,7 @@ impl Store {
         user: UserId,
         profile: &BoneProfile,
     ) -> Result<(), StoreError> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.conn().await?;
         write_profile(&mut conn, user, profile).await
     }
 
@@ -66,7 +66,7 @@ impl Store {
             "SELECT date, cm FROM height_measurements WHERE user_id = $1 ORDER BY date",
         )
         .bind(user.0)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|r| {
@@ -108,7 +108,7 @@ impl Store {
             "SELECT date, site, t_score FROM dexa_results WHERE user_id = $1 ORDER BY date, site",
         )
         .bind(user.0)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|r| {

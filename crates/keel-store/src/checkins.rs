@@ -81,7 +81,7 @@ impl Store {
             "SELECT COUNT(*) AS n FROM (SELECT 1 FROM checkins WHERE user_id = $1 LIMIT 1) AS one",
         )
         .bind(user.0)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *self.conn().await?)
         .await?;
         Ok(row.try_get::<i64, _>("n")? > 0)
     }
@@ -570,12 +570,12 @@ mod tests {
         };
         let (mine, theirs) = revisions().await;
         sqlx::query("UPDATE checkins SET pain = 4 WHERE user_id = 1")
-            .execute(&store.pool)
+            .execute(&mut *store.conn().await.unwrap())
             .await
             .unwrap();
         assert_eq!(revisions().await, (mine + 1, theirs), "hers, once");
         sqlx::query("UPDATE checkins SET user_id = 2 WHERE user_id = 1")
-            .execute(&store.pool)
+            .execute(&mut *store.conn().await.unwrap())
             .await
             .unwrap();
         assert_eq!(revisions().await, (mine + 2, theirs + 1), "both");
@@ -652,7 +652,7 @@ mod tests {
             sqlx::query("UPDATE checkins SET pain = 4 WHERE user_id = $1 AND date >= $2")
                 .bind(user.0)
                 .bind((d - Duration::days(6)).to_string())
-                .execute(&s.pool)
+                .execute(&mut *s.conn().await.unwrap())
                 .await
                 .unwrap();
             let saved = s

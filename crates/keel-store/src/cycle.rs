@@ -82,7 +82,7 @@ impl Store {
             "SELECT date, flow, after_sex FROM bleeding WHERE user_id = $1 ORDER BY date",
         )
         .bind(user.0)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|r| {

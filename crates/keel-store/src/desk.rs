@@ -40,7 +40,7 @@ impl Store {
             sqlx::query_scalar("SELECT body FROM user_settings WHERE user_id = $1 AND kind = $2")
                 .bind(user.0)
                 .bind(kind)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.conn().await?)
                 .await?;
         body.map(|b| serde_json::from_str(&b).map_err(corrupt))
             .transpose()
@@ -60,7 +60,7 @@ impl Store {
         .bind(kind)
         .bind(body.to_string())
         .bind(now())
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }
@@ -83,7 +83,7 @@ impl Store {
             .bind(at.date().to_string())
             .bind(i64::from(b.minutes))
             .bind(b.exercise_id.clone())
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
             if r.rows_affected() == 1 {
                 return Ok(at);
@@ -104,7 +104,7 @@ impl Store {
         .bind(user.0)
         .bind(from.to_string())
         .bind(to.to_string())
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|r| {
@@ -130,7 +130,7 @@ impl Store {
             .bind(user.0)
             .bind(from.to_string())
             .bind(to.to_string())
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.iter()
             .map(|r| {
@@ -158,7 +158,7 @@ impl Store {
         .bind(at.date().to_string())
         .bind(if standing { "stand" } else { "sit" })
         .bind(i64::from(minutes))
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }
@@ -171,7 +171,7 @@ impl Store {
         let rows = sqlx::query("SELECT posture, CAST(SUM(minutes) AS BIGINT) AS total FROM posture_log WHERE user_id = $1 AND date = $2 GROUP BY posture")
             .bind(user.0)
             .bind(date.to_string())
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         let mut b = PostureBalance::default();
         for r in rows {
@@ -199,7 +199,7 @@ impl Store {
         .bind(kind)
         .bind(token_hash)
         .bind(now())
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }
@@ -208,7 +208,7 @@ impl Store {
         let r = sqlx::query("DELETE FROM feed_tokens WHERE user_id = $1 AND kind = $2")
             .bind(user.0)
             .bind(kind)
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         Ok(r.rows_affected() > 0)
     }
@@ -218,7 +218,7 @@ impl Store {
             sqlx::query_scalar("SELECT COUNT(*) FROM feed_tokens WHERE user_id = $1 AND kind = $2")
                 .bind(user.0)
                 .bind(kind)
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *self.conn().await?)
                 .await?;
         Ok(n > 0)
     }
@@ -234,7 +234,7 @@ impl Store {
         )
         .bind(kind)
         .bind(token_hash)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.conn().await?)
         .await?;
         Ok(id.map(UserId))
     }

@@ -43,7 +43,7 @@ impl Store {
     pub async fn posture_entries(&self, user: UserId) -> Result<Vec<PostureEntry>, StoreError> {
         let rows = sqlx::query("SELECT logged_at, posture, minutes FROM posture_log WHERE user_id = $1 ORDER BY logged_at")
             .bind(user.0)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.conn().await?)
             .await?;
         rows.iter()
             .map(|r| {

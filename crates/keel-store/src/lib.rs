@@ -19,10 +19,9 @@ use std::str::FromStr;
 use std::sync::{Arc, Once};
 use std::time::Duration;
 
-use sqlx::AnyPool;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
-use sqlx::{ConnectOptions, Connection, Executor};
+use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection, Executor, TransactionManager};
 
 pub use accounts::{Account, ApiToken, AuditEvent};
 pub use bone::BoneRecord;
@@ -71,7 +70,7 @@ pub enum Backend {
 /// A handle on the database; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    pool: AnyPool,
+    db: Db,
     backend: Backend,
     /// PostgreSQL's own connection options, for what the `Any` driver cannot do (COPY).
     pg: Option<sqlx::postgres::PgConnectOptions>,
@@ -93,11 +92,130 @@ fn gates(n: usize) -> Arc<[Arc<tokio::sync::Mutex<()>>]> {
         .collect()
 }
 
+/// The connections of a store: sqlx's pool for PostgreSQL; for SQLite, connections of the
+/// same driver in a pool that hands them back without a word to the database.
+///
+/// sqlx's pool pings every connection as it comes back (a round trip to the server, which
+/// finds a PostgreSQL connection that a cancelled query left with an unread answer). On
+/// SQLite that ping is a hand-off to the connection's thread and back, as dear as the query it
+/// follows, for nothing: an embedded database cannot drop a connection, and a SQLite
+/// connection's commands run in the order they were sent, each with its own answer channel,
+/// so a cancelled query leaves nothing for the next one. What it can leave is a transaction
+/// still open, and [`SqliteConnections::recycle`] refuses a connection in one.
+#[derive(Clone)]
+enum Db {
+    Sqlite(deadpool::managed::Pool<SqliteConnections>),
+    Postgres(AnyPool),
+}
+
+/// How the SQLite pool opens and checks its connections.
+struct SqliteConnections {
+    options: AnyConnectOptions,
+}
+
+impl deadpool::managed::Manager for SqliteConnections {
+    type Type = AnyConnection;
+    type Error = sqlx::Error;
+
+    async fn create(&self) -> Result<AnyConnection, sqlx::Error> {
+        let mut conn = AnyConnection::connect_with(&self.options).await?;
+        // NORMAL sync is durable against process crashes, the failure a local app meets; the
+        // busy timeout lets the CLI and the server share the file. secure_delete overwrites
+        // what a deletion frees with zeros, so that a deleted account's notes and email do
+        // not linger in free pages.
+        conn.execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON;")
+            .await?;
+        Ok(conn)
+    }
+
+    async fn recycle(
+        &self,
+        conn: &mut AnyConnection,
+        _: &deadpool::managed::Metrics,
+    ) -> deadpool::managed::RecycleResult<sqlx::Error> {
+        // A request cancelled at the wrong moment (a client that hangs up mid-write) can leave
+        // a connection inside a transaction: closed instead of handed out, it rolls back and
+        // releases its locks.
+        if conn.is_in_transaction() {
+            tracing::warn!("closing a pooled connection left inside a transaction");
+            return Err(deadpool::managed::RecycleError::message(
+                "left inside a transaction",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A connection taken from the store's pool, given back when dropped.
+pub(crate) enum Conn {
+    Sqlite(deadpool::managed::Object<SqliteConnections>),
+    Postgres(sqlx::pool::PoolConnection<sqlx::Any>),
+}
+
+impl std::ops::Deref for Conn {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        match self {
+            Conn::Sqlite(c) => c,
+            Conn::Postgres(c) => c,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        match self {
+            Conn::Sqlite(c) => c,
+            Conn::Postgres(c) => c,
+        }
+    }
+}
+
+/// How long a request waits for a free connection before it fails.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A transaction begun on a connection (see [`Store::begin`]); it dereferences to the
+/// connection, and dropped without `commit`, it rolls back.
+pub(crate) struct OpenTx {
+    conn: Conn,
+    open: bool,
+}
+
+impl OpenTx {
+    pub(crate) async fn commit(mut self) -> Result<(), sqlx::Error> {
+        <sqlx::Any as sqlx::Database>::TransactionManager::commit(&mut self.conn).await?;
+        self.open = false;
+        Ok(())
+    }
+}
+
+impl Drop for OpenTx {
+    fn drop(&mut self) {
+        if self.open {
+            // Queued on the connection, run before anything else it is asked.
+            <sqlx::Any as sqlx::Database>::TransactionManager::start_rollback(&mut self.conn);
+        }
+    }
+}
+
+impl std::ops::Deref for OpenTx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for OpenTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.conn
+    }
+}
+
 /// A write transaction that holds the user's write lock (see [`Store::begin_write`]).
 /// It dereferences to the connection; dropped without `commit`, it rolls back.
 pub(crate) struct WriteTx {
     // Declared first, so dropped first: the rollback is queued before the gate opens.
-    tx: sqlx::Transaction<'static, sqlx::Any>,
+    tx: OpenTx,
     _gate: tokio::sync::OwnedMutexGuard<()>,
 }
 
@@ -108,7 +226,7 @@ impl WriteTx {
 }
 
 impl std::ops::Deref for WriteTx {
-    type Target = sqlx::AnyConnection;
+    type Target = AnyConnection;
     fn deref(&self) -> &Self::Target {
         &self.tx
     }
@@ -152,11 +270,11 @@ impl Store {
                 // connection the server dropped fails its next query and leaves the pool.
                 .test_before_acquire(false)
                 .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
+                .acquire_timeout(ACQUIRE_TIMEOUT)
                 .connect_with(options)
                 .await?;
             return Ok(Store {
-                pool,
+                db: Db::Postgres(pool),
                 backend: Backend::Postgres,
                 pg: Some(pg),
                 write_gates: gates(PG_WRITE_STRIPES),
@@ -184,27 +302,17 @@ impl Store {
             .await?;
         first.close().await?;
         let options = AnyConnectOptions::from_url(&sqlite.to_url_lossy()).map_err(config)?;
-        let pool = AnyPoolOptions::new()
-            .before_acquire(not_in_transaction)
-            // No ping before each use: an embedded database cannot drop a connection, and
-            // the ping is a hand-off to the connection's thread and back, as dear as a query.
-            .test_before_acquire(false)
-            .max_connections(4)
-            .after_connect(|conn, _| {
-                Box::pin(async move {
-                    // NORMAL sync is durable against process crashes, the failure a local app
-                    // meets; the busy timeout lets the CLI and the server share the file.
-                    // secure_delete overwrites what a deletion frees with zeros, so that a
-                    // deleted account's notes and email do not linger in free pages.
-                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON;")
-                        .await?;
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await?;
+        let pool = deadpool::managed::Pool::builder(SqliteConnections { options })
+            .max_size(4)
+            // The connection used last first: its page cache is the warmest, and after its
+            // own write the only one still valid.
+            .queue_mode(deadpool::managed::QueueMode::Lifo)
+            .wait_timeout(Some(ACQUIRE_TIMEOUT))
+            .runtime(deadpool::Runtime::Tokio1)
+            .build()
+            .map_err(|e| StoreError::Config(e.to_string()))?;
         Ok(Store {
-            pool,
+            db: Db::Sqlite(pool),
             backend: Backend::Sqlite,
             pg: None,
             write_gates: gates(1),
@@ -218,7 +326,30 @@ impl Store {
 
     /// The pool's connections: open, and of those idle (for `/metrics`).
     pub fn pool_connections(&self) -> (u32, usize) {
-        (self.pool.size(), self.pool.num_idle())
+        match &self.db {
+            Db::Sqlite(pool) => {
+                let status = pool.status();
+                (status.size as u32, status.available)
+            }
+            Db::Postgres(pool) => (pool.size(), pool.num_idle()),
+        }
+    }
+
+    /// A connection from the pool, waiting while all are in use (at most [`ACQUIRE_TIMEOUT`]).
+    pub(crate) async fn conn(&self) -> Result<Conn, StoreError> {
+        match &self.db {
+            Db::Sqlite(pool) => pool.get().await.map(Conn::Sqlite).map_err(|e| match e {
+                deadpool::managed::PoolError::Backend(e) => StoreError::from(e),
+                deadpool::managed::PoolError::Timeout(_) => {
+                    StoreError::Database(sqlx::Error::PoolTimedOut)
+                }
+                deadpool::managed::PoolError::Closed => {
+                    StoreError::Database(sqlx::Error::PoolClosed)
+                }
+                other => StoreError::Other(other.to_string()),
+            }),
+            Db::Postgres(pool) => Ok(Conn::Postgres(pool.acquire().await?)),
+        }
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
@@ -226,8 +357,9 @@ impl Store {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
+        let mut conn = self.conn().await?;
         migrator
-            .run(&self.pool)
+            .run(&mut *conn)
             .await
             .map_err(StoreError::Migration)
     }
@@ -254,17 +386,33 @@ impl Store {
                 user.0
             ),
         };
-        // The BEGIN runs on a task of its own, so that it always finishes. Cancelled half-way
-        // (a client that hangs up while the lock is awaited), sqlx 0.8 can leave a PostgreSQL
-        // session inside a transaction it does not count, holding the user's lock, and hand
-        // it out again. On its own task a transaction that nobody awaits any more is dropped
-        // there, and sqlx rolls it back.
-        let pool = self.pool.clone();
-        let tx = tokio::spawn(async move { pool.begin_with(statement).await })
-            .await
-            .map_err(|e| StoreError::Other(format!("the write could not start: {e}")))?
-            .map_err(StoreError::from)?;
+        let tx = self.begin_with(statement).await?;
         Ok(WriteTx { tx, _gate: gate })
+    }
+
+    /// Starts a transaction without the user's write lock (a bulk load).
+    pub(crate) async fn begin(&self) -> Result<OpenTx, StoreError> {
+        self.begin_with("BEGIN".to_string()).await
+    }
+
+    async fn begin_with(&self, statement: String) -> Result<OpenTx, StoreError> {
+        // The BEGIN runs on a task of its own, so that it always finishes. Cancelled half-way
+        // (a client that hangs up while the lock is awaited), sqlx 0.8 can leave a session
+        // inside a transaction it does not count, holding the lock, and hand it out again.
+        // On its own task, a transaction that nobody awaits any more is dropped there, and
+        // [`OpenTx`] rolls it back.
+        let store = self.clone();
+        tokio::spawn(async move {
+            let mut conn = store.conn().await?;
+            <sqlx::Any as sqlx::Database>::TransactionManager::begin(
+                &mut conn,
+                Some(statement.into()),
+            )
+            .await?;
+            Ok(OpenTx { conn, open: true })
+        })
+        .await
+        .map_err(|e| StoreError::Other(format!("the write could not start: {e}")))?
     }
 
     /// Waits for this process's write gate of the user (see [`Store::begin_write`]).
@@ -275,21 +423,37 @@ impl Store {
 
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        sqlx::query("SELECT 1")
+            .execute(&mut *self.conn().await?)
+            .await?;
         Ok(())
     }
 
     pub async fn close(&self) {
-        self.pool.close().await;
-        // sqlx 0.8 can miss a connection that was on its way back to the pool when `close`
-        // began (its return runs as a task of its own): the connection then sits idle in the
-        // closed pool, its file still open. Closing again closes it; a few rounds at most.
-        for _ in 0..100 {
-            if self.pool.size() == 0 {
-                break;
+        match &self.db {
+            Db::Sqlite(pool) => {
+                // Each idle connection is closed here, so that its file is closed when this
+                // returns; one in use is dropped as it comes back to the closed pool, and its
+                // thread closes it.
+                let idle = pool.retain(|_, _| false).removed;
+                pool.close();
+                for conn in idle {
+                    conn.close().await.ok();
+                }
             }
-            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
-            self.pool.close().await;
+            Db::Postgres(pool) => {
+                pool.close().await;
+                // sqlx 0.8 can miss a connection that was on its way back to the pool when
+                // `close` began (its return runs as a task of its own): the connection then
+                // sits idle in the closed pool. Closing again closes it; a few rounds at most.
+                for _ in 0..100 {
+                    if pool.size() == 0 {
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+                    pool.close().await;
+                }
+            }
         }
     }
 }
@@ -325,7 +489,7 @@ impl Store {
         }
         sqlx::query("VACUUM INTO $1")
             .bind(path.to_string_lossy().into_owned())
-            .execute(&self.pool)
+            .execute(&mut *self.conn().await?)
             .await?;
         Ok(())
     }
@@ -460,8 +624,73 @@ pub(crate) mod test_support {
         sqlx::query("INSERT INTO users (id, name, created_at) VALUES ($1, $2, 'x')")
             .bind(id)
             .bind(format!("user-{id}"))
-            .execute(&store.pool)
+            .execute(&mut *store.conn().await.unwrap())
             .await
             .unwrap();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{day, temp_store};
+
+    fn check_in(date: &str) -> keel_core::CheckIn {
+        let body = serde_json::json!({"date": date, "pain": 3, "sleep": 7, "energy": 6});
+        keel_core::CheckIn::parse(&body, day("2026-12-31")).unwrap()
+    }
+
+    /// All of the pool's connections at once: none may be inside a transaction.
+    async fn assert_no_connection_in_a_transaction(store: &Store) {
+        let mut held = Vec::new();
+        for _ in 0..4 {
+            held.push(store.conn().await.unwrap());
+        }
+        assert!(held.iter().all(|c| !c.is_in_transaction()));
+    }
+
+    #[tokio::test]
+    async fn a_write_dropped_before_its_commit_is_undone_and_leaves_no_lock() {
+        let (store, dir) = temp_store("dropped-write").await;
+        {
+            let mut tx = store.begin_write(LOCAL_USER).await.unwrap();
+            sqlx::query("INSERT INTO users (id, name, created_at) VALUES (7, 'x', 'x')")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+        assert_no_connection_in_a_transaction(&store).await;
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE id = 7")
+            .fetch_one(&mut *store.conn().await.unwrap())
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "the dropped write is rolled back");
+        // Had the transaction stayed open, it would hold SQLite's write lock and this would
+        // wait out the busy timeout and fail.
+        store
+            .record_check_in(LOCAL_USER, &check_in("2026-11-20"))
+            .await
+            .unwrap();
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn saves_cancelled_at_any_point_leave_the_store_as_good_as_new() {
+        let (store, dir) = temp_store("cancelled-saves").await;
+        // A client that hangs up: the save's future is dropped wherever it has got to.
+        let c = check_in("2026-11-21");
+        for i in 0..60u64 {
+            let save = store.record_check_in(LOCAL_USER, &c);
+            let _ = tokio::time::timeout(Duration::from_micros(i * 20), save).await;
+        }
+        assert_no_connection_in_a_transaction(&store).await;
+        let saved = store
+            .record_check_in(LOCAL_USER, &check_in("2026-11-22"))
+            .await
+            .unwrap();
+        assert!(!saved.replaced);
+        let d = day("2026-11-22");
+        assert_eq!(store.check_ins(LOCAL_USER, d, d).await.unwrap().len(), 1);
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

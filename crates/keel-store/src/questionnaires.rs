@@ -27,7 +27,7 @@ impl Store {
         .bind(serde_json::to_string(&r.answers).map_err(corrupt)?)
         .bind(r.total)
         .bind(Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true))
-        .execute(&self.pool)
+        .execute(&mut *self.conn().await?)
         .await?;
         Ok(())
     }

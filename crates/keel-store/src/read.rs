@@ -58,7 +58,7 @@ impl Store {
                 Bind::Text(v) => query.bind(v.clone()),
             };
         }
-        let rows = query.fetch_all(&self.pool).await?;
+        let rows = query.fetch_all(&mut *self.conn().await?).await?;
         rows.iter().map(|r| map(&Row(r))).collect()
     }
 }

@@ -66,7 +66,7 @@ impl Store {
             "SELECT rule, acknowledged_on FROM acknowledgements WHERE user_id = $1 ORDER BY rule",
         )
         .bind(user.0)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.conn().await?)
         .await?;
         rows.iter()
             .map(|r| {

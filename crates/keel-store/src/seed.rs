@@ -174,7 +174,7 @@ impl Store {
             sqlx::query_scalar("SELECT COUNT(*) FROM checkins WHERE user_id BETWEEN $1 AND $2")
                 .bind(first_user)
                 .bind(last_user)
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *self.conn().await?)
                 .await?;
         let mut copy = match (&self.pg, existing) {
             (Some(options), 0) => {
@@ -260,7 +260,7 @@ impl Store {
 
     /// One batch through short multi-row INSERTs in one transaction; existing days are kept.
     async fn insert_batch(&self, batch: &Batch, now: &str) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         for user in batch.first..batch.first + batch.count {
             sqlx::query("INSERT INTO users (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
                 .bind(user)
