@@ -148,7 +148,15 @@ pub async fn questionnaires(
     today: NaiveDate,
 ) -> Result<Vec<QuestionnaireStatus>, StoreError> {
     let responses = store.responses(user, None).await?;
-    Ok(progress::instruments()
+    Ok(questionnaires_from(&responses, today))
+}
+
+/// Each questionnaire's history and whether it is due, from her responses (oldest first).
+pub fn questionnaires_from(
+    responses: &[keel_store::Response],
+    today: NaiveDate,
+) -> Vec<QuestionnaireStatus> {
+    progress::instruments()
         .iter()
         .map(|i| {
             let history: Vec<ScoredResponse> = responses
@@ -166,7 +174,7 @@ pub async fn questionnaires(
                 history,
             }
         })
-        .collect())
+        .collect()
 }
 
 pub async fn progress_for(

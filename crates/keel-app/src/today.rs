@@ -47,11 +47,22 @@ pub async fn today(
     user: UserId,
     date: NaiveDate,
 ) -> Result<Today, StoreError> {
-    // One read serves the day's check-in, its plan and the bone screening reminder.
-    let (inputs, plan) = views::day_plan(store, library, user, date).await?;
+    // One read serves the whole page: the day's check-in and plan, the bone screening
+    // reminder, the questionnaires, the follow-ups and whether this is her first visit.
+    let read = store
+        .today_inputs(
+            user,
+            date,
+            views::log_from(date),
+            views::follow_ups_from(date),
+            library,
+        )
+        .await?;
+    let inputs = read.plan;
+    let plan = views::plan_of(&inputs, library, date);
     let bone = views::bone_assessment(&inputs.record.bone, date);
     let stored = inputs.stored;
-    let questionnaires = crate::progress::questionnaires(store, user, date).await?;
+    let questionnaires = crate::progress::questionnaires_from(&read.responses, date);
     let suggestions = crate::progress::suggestions(&questionnaires);
     let due = questionnaires
         .into_iter()
@@ -60,15 +71,12 @@ pub async fn today(
         .collect();
     // Safety-netting (clinical-rules.md section 1), asked on each later check-in.
     let netting = match &stored {
-        Some(today) => {
-            views::follow_ups(store, user, today, &inputs.record.acknowledgements).await?
-        }
+        Some(today) => views::follow_ups_of(&read.earlier, today, &inputs.record.acknowledgements),
         None => Vec::new(),
     };
     // The first visit: no check-in ever, and the welcome not yet seen or skipped.
-    let first_visit = stored.is_none()
-        && !inputs.record.bone.profile.welcomed
-        && !store.has_check_ins(user).await?;
+    let first_visit =
+        stored.is_none() && !inputs.record.bone.profile.welcomed && !read.any_check_in;
     let profile = &inputs.record.bone.profile;
     let view = crate::cycle::view_of(inputs.bleeding.clone(), profile, date);
     let symptoms = SymptomAsk {

@@ -153,8 +153,7 @@ async fn inputs_on(
     user: UserId,
     date: NaiveDate,
 ) -> Result<PlanInputs, StoreError> {
-    let from = date - chrono::Duration::days(PROGRESSION_DAYS);
-    store.plan_inputs(user, date, from, library).await
+    store.plan_inputs(user, date, log_from(date), library).await
 }
 
 /// The levels on a date and what was logged that day.
@@ -265,15 +264,25 @@ pub async fn day_plan(
     date: NaiveDate,
 ) -> Result<(PlanInputs, Option<PlanView>), StoreError> {
     let inputs = inputs_on(store, library, user, date).await?;
-    let plan = inputs.stored.as_ref().map(|stored| {
+    let plan = plan_of(&inputs, library, date);
+    Ok((inputs, plan))
+}
+
+/// The first day of the log a day's plan reads.
+pub fn log_from(date: NaiveDate) -> NaiveDate {
+    date - chrono::Duration::days(PROGRESSION_DAYS)
+}
+
+/// A day's plan from what it is made of: `None` without a check-in that day.
+pub fn plan_of(inputs: &PlanInputs, library: &Library, date: NaiveDate) -> Option<PlanView> {
+    inputs.stored.as_ref().map(|stored| {
         plan_view(
             library,
             stored,
             &inputs.record,
-            levels_and_log(&inputs, date, library),
+            levels_and_log(inputs, date, library),
         )
-    });
-    Ok((inputs, plan))
+    })
 }
 
 /// The plan view from a check-in, her record and the levels and log of its day.
@@ -390,21 +399,21 @@ pub struct FollowUp {
     pub since: NaiveDate,
 }
 
+/// The first day whose urgent findings the follow-ups of `date` look at.
+pub fn follow_ups_from(date: NaiveDate) -> NaiveDate {
+    date - chrono::Duration::days(keel_core::rules::MUTE_DAYS)
+}
+
 /// The follow-ups of the day of `today`: urgent findings of the check-ins in the 14 days
-/// before it, each once, less those acknowledged since and those the day shows itself.
-pub async fn follow_ups(
-    store: &Store,
-    user: UserId,
+/// before it (oldest first, from [`follow_ups_from`] on), each once, less those acknowledged
+/// since and those the day shows itself.
+pub fn follow_ups_of(
+    earlier: &[(NaiveDate, TriageResult)],
     today: &StoredCheckIn,
     acks: &[Acknowledgement],
-) -> Result<Vec<FollowUp>, StoreError> {
-    let date = today.check_in.date;
-    let from = date - chrono::Duration::days(keel_core::rules::MUTE_DAYS);
-    let earlier = store
-        .triages(user, from, date.pred_opt().unwrap_or(date))
-        .await?;
+) -> Vec<FollowUp> {
     let mut out: Vec<FollowUp> = Vec::new();
-    for (on, triage) in &earlier {
+    for (on, triage) in earlier {
         for f in triage.findings_at(keel_core::TriageLevel::Urgent) {
             let seen_since = acks
                 .iter()
@@ -420,5 +429,5 @@ pub async fn follow_ups(
             });
         }
     }
-    Ok(out)
+    out
 }

@@ -75,17 +75,6 @@ impl Store {
         Ok(rows.into_iter().next())
     }
 
-    /// Whether she has any check-in at all.
-    pub async fn has_check_ins(&self, user: UserId) -> Result<bool, StoreError> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM checkins WHERE user_id = $1 LIMIT 1) AS one",
-        )
-        .bind(user.0)
-        .fetch_one(&mut *self.conn().await?)
-        .await?;
-        Ok(row.try_get::<i64, _>("n")? > 0)
-    }
-
     /// Check-ins from `from` to `to`, both included, oldest first.
     pub async fn check_ins(
         &self,

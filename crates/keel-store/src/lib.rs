@@ -30,7 +30,7 @@ pub use desk::{BreakTaken, PostureBalance};
 pub use error::StoreError;
 pub use export::{PostureEntry, UserData};
 pub use questionnaires::Response;
-pub use record::{PlanInputs, PlanRecord};
+pub use record::{PlanInputs, PlanRecord, TodayInputs};
 pub use safety::Acknowledgement;
 
 /// How a local date and time is written in the database and in exports: to the second, and

@@ -82,31 +82,126 @@ pub struct PlanInputs {
 /// [`PlanInputs`] as one row of JSON: every statement costs the SQLite driver a hand-off to its
 /// connection's thread and back (and sqlx a ping as the connection goes back to the pool), and
 /// a plan was four of them. $1 the user, $2 the day, $3 the first day of the log read.
-const PLAN_INPUTS_POSTGRES: &str = concat!(
-    "SELECT \
-  (SELECT json_build_array(date, body, triage, decision, created_at, updated_at)::TEXT FROM checkins WHERE user_id = $1 AND date = $2) AS check_in, \
+macro_rules! plan_inputs_postgres {
+    () => {
+        concat!(
+            "(SELECT json_build_array(date, body, triage, decision, created_at, updated_at)::TEXT FROM checkins WHERE user_id = $1 AND date = $2) AS check_in, \
   (SELECT COALESCE(json_agg(json_build_array(kind, a, b, x) ORDER BY kind, a, b), '[]')::TEXT FROM (",
-    plan_record!(),
-    ") r) AS record, \
+            plan_record!(),
+            ") r) AS record, \
   (SELECT COALESCE(json_agg(json_build_array(date, exercise_id, family, level, sets, reps, hold_seconds, minutes, pain_during, effort) ORDER BY date, exercise_id), '[]')::TEXT \
      FROM activities WHERE user_id = $1 AND date >= $3 AND date <= $2) AS activities, \
   (SELECT COALESCE(json_agg(json_build_array(date, pain)), '[]')::TEXT FROM checkins WHERE user_id = $1 AND date <= $2 \
      AND date >= (SELECT MIN(date) FROM activities WHERE user_id = $1 AND date >= $3 AND date <= $2)) AS pain, \
   (SELECT COALESCE(json_agg(json_build_array(date, flow, after_sex) ORDER BY date), '[]')::TEXT FROM bleeding WHERE user_id = $1 AND date <= $2) AS bleeding"
-);
+        )
+    };
+}
 
-const PLAN_INPUTS_SQLITE: &str = concat!(
-    "SELECT \
-  (SELECT json_array(date, body, triage, decision, created_at, updated_at) FROM checkins WHERE user_id = $1 AND date = $2) AS check_in, \
+macro_rules! plan_inputs_sqlite {
+    () => {
+        concat!(
+            "(SELECT json_array(date, body, triage, decision, created_at, updated_at) FROM checkins WHERE user_id = $1 AND date = $2) AS check_in, \
   (SELECT json_group_array(json_array(kind, a, b, x)) FROM (",
-    plan_record!(),
-    " ORDER BY kind, a, b)) AS record, \
+            plan_record!(),
+            " ORDER BY kind, a, b)) AS record, \
   (SELECT json_group_array(json_array(date, exercise_id, family, level, sets, reps, hold_seconds, minutes, pain_during, effort)) \
      FROM (SELECT * FROM activities WHERE user_id = $1 AND date >= $3 AND date <= $2 ORDER BY date, exercise_id)) AS activities, \
   (SELECT json_group_array(json_array(date, pain)) FROM checkins WHERE user_id = $1 AND date <= $2 \
      AND date >= (SELECT MIN(date) FROM activities WHERE user_id = $1 AND date >= $3 AND date <= $2)) AS pain, \
   (SELECT json_group_array(json_array(date, flow, after_sex)) FROM (SELECT date, flow, after_sex FROM bleeding WHERE user_id = $1 AND date <= $2 ORDER BY date)) AS bleeding"
+        )
+    };
+}
+
+/// [`PlanInputs`] as one row of JSON: every statement costs the SQLite driver a hand-off to its
+/// connection's thread and back, and a plan was four of them. $1 the user, $2 the day, $3 the
+/// first day of the log read.
+const PLAN_INPUTS_POSTGRES: &str = concat!("SELECT ", plan_inputs_postgres!());
+const PLAN_INPUTS_SQLITE: &str = concat!("SELECT ", plan_inputs_sqlite!());
+
+/// [`TodayInputs`]: the plan's inputs and, $4 the first day of the follow-ups' window, the
+/// days' triages from it up to (not including) the day, her questionnaire responses, and
+/// whether she has any check-in at all.
+const TODAY_INPUTS_POSTGRES: &str = concat!(
+    "SELECT ",
+    plan_inputs_postgres!(),
+    ", (SELECT COALESCE(json_agg(json_build_array(date, triage::JSON) ORDER BY date), '[]')::TEXT \
+     FROM checkins WHERE user_id = $1 AND date >= $4 AND date < $2) AS earlier, \
+  (SELECT COALESCE(json_agg(json_build_array(instrument, date, answers::JSON, total) ORDER BY date, instrument), '[]')::TEXT \
+     FROM questionnaire_responses WHERE user_id = $1) AS responses, \
+  (SELECT COUNT(*) FROM (SELECT 1 FROM checkins WHERE user_id = $1 LIMIT 1) AS one) AS any_check_in"
 );
+const TODAY_INPUTS_SQLITE: &str = concat!(
+    "SELECT ",
+    plan_inputs_sqlite!(),
+    ", (SELECT json_group_array(json_array(date, json(triage))) \
+     FROM (SELECT date, triage FROM checkins WHERE user_id = $1 AND date >= $4 AND date < $2 ORDER BY date)) AS earlier, \
+  (SELECT json_group_array(json_array(instrument, date, json(answers), total)) \
+     FROM (SELECT * FROM questionnaire_responses WHERE user_id = $1 ORDER BY date, instrument)) AS responses, \
+  (SELECT COUNT(*) FROM (SELECT 1 FROM checkins WHERE user_id = $1 LIMIT 1) AS one) AS any_check_in"
+);
+
+/// What the Today page reads, from one statement: the day's plan inputs, the triages of the
+/// days before it that the follow-ups look at, her questionnaire responses, and whether she
+/// has ever checked in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TodayInputs {
+    pub plan: PlanInputs,
+    /// Each day's triage from the window's first day up to, not including, the day; oldest first.
+    pub earlier: Vec<(NaiveDate, keel_core::triage::TriageResult)>,
+    /// Every questionnaire response, oldest first.
+    pub responses: Vec<crate::Response>,
+    pub any_check_in: bool,
+}
+
+fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(corrupt)
+}
+
+/// [`PlanInputs`] from the columns of `plan_inputs_*!`.
+fn plan_inputs_from(
+    row: &crate::read::Row,
+    date: NaiveDate,
+    library: &Library,
+) -> Result<PlanInputs, StoreError> {
+    let stored = match row.get::<Option<String>>("check_in")? {
+        Some(c) => Some(stored_from_parts(json(&c)?)?),
+        None => None,
+    };
+    let activities: Vec<ActivityColumns> = json(&row.get::<String>("activities")?)?;
+    let pain: Vec<(String, i64)> = json(&row.get::<String>("pain")?)?;
+    let bleeding = crate::cycle::log_from_json(&row.get::<String>("bleeding")?)?;
+    // The day's bleeding is the log's, as every read of a check-in gives it.
+    let stored = stored.map(|mut s| {
+        s.check_in.symptoms.bleeding =
+            bleeding
+                .get(&date)
+                .map(|b| keel_core::symptoms::DayBleeding {
+                    flow: b.flow,
+                    after_sex: b.after_sex,
+                });
+        s
+    });
+    Ok(PlanInputs {
+        stored,
+        record: record_from(json(&row.get::<String>("record")?)?, library)?,
+        activities: activities
+            .into_iter()
+            .map(activity_from)
+            .collect::<Result<_, _>>()?,
+        pain: pain
+            .into_iter()
+            .map(|(d, p)| {
+                Ok((
+                    parse_date(d)?,
+                    u8::try_from(p).map_err(|_| StoreError::Corrupt(format!("pain {p}")))?,
+                ))
+            })
+            .collect::<Result<_, StoreError>>()?,
+        bleeding,
+    })
+}
 
 impl Store {
     /// Everything a day's plan reads (see [`PlanInputs`]), the log from `from` on, in one
@@ -122,67 +217,69 @@ impl Store {
             crate::Backend::Postgres => PLAN_INPUTS_POSTGRES,
             crate::Backend::Sqlite => PLAN_INPUTS_SQLITE,
         };
+        let binds = [
+            user.0.into(),
+            date.to_string().into(),
+            from.to_string().into(),
+        ];
         let rows = self
-            .read_rows(
-                sql,
-                &[
-                    user.0.into(),
-                    date.to_string().into(),
-                    from.to_string().into(),
-                ],
-                |row| {
-                    Ok((
-                        row.get::<Option<String>>("check_in")?,
-                        row.get::<String>("record")?,
-                        row.get::<String>("activities")?,
-                        row.get::<String>("pain")?,
-                        row.get::<String>("bleeding")?,
-                    ))
-                },
-            )
+            .read_rows(sql, &binds, |row| plan_inputs_from(row, date, library))
             .await?;
-        let Some((check_in, record, activities, pain, bleeding)) = rows.into_iter().next() else {
-            return Err(StoreError::Corrupt("no row for the plan's inputs".into()));
+        rows.into_iter()
+            .next()
+            .ok_or_else(|| StoreError::Corrupt("no row for the plan's inputs".into()))
+    }
+
+    /// Everything the Today page reads for a day (see [`TodayInputs`]), the log from `from`
+    /// on and the follow-ups' triages from `follow_from` on, in one statement.
+    pub async fn today_inputs(
+        &self,
+        user: UserId,
+        date: NaiveDate,
+        from: NaiveDate,
+        follow_from: NaiveDate,
+        library: &Library,
+    ) -> Result<TodayInputs, StoreError> {
+        let sql = match self.backend {
+            crate::Backend::Postgres => TODAY_INPUTS_POSTGRES,
+            crate::Backend::Sqlite => TODAY_INPUTS_SQLITE,
         };
-        fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
-            serde_json::from_str(text).map_err(corrupt)
-        }
-        let stored = match check_in {
-            Some(c) => Some(stored_from_parts(json(&c)?)?),
-            None => None,
-        };
-        let activities: Vec<ActivityColumns> = json(&activities)?;
-        let pain: Vec<(String, i64)> = json(&pain)?;
-        let bleeding = crate::cycle::log_from_json(&bleeding)?;
-        // The day's bleeding is the log's, as every read of a check-in gives it.
-        let stored = stored.map(|mut s| {
-            s.check_in.symptoms.bleeding =
-                bleeding
-                    .get(&date)
-                    .map(|b| keel_core::symptoms::DayBleeding {
-                        flow: b.flow,
-                        after_sex: b.after_sex,
-                    });
-            s
-        });
-        Ok(PlanInputs {
-            stored,
-            record: record_from(json(&record)?, library)?,
-            activities: activities
-                .into_iter()
-                .map(activity_from)
-                .collect::<Result<_, _>>()?,
-            pain: pain
-                .into_iter()
-                .map(|(d, p)| {
-                    Ok((
-                        parse_date(d)?,
-                        u8::try_from(p).map_err(|_| StoreError::Corrupt(format!("pain {p}")))?,
-                    ))
+        let binds = [
+            user.0.into(),
+            date.to_string().into(),
+            from.to_string().into(),
+            follow_from.to_string().into(),
+        ];
+        let rows = self
+            .read_rows(sql, &binds, |row| {
+                let earlier: Vec<(String, keel_core::triage::TriageResult)> =
+                    json(&row.get::<String>("earlier")?)?;
+                let responses: Vec<(String, String, Vec<u8>, f64)> =
+                    json(&row.get::<String>("responses")?)?;
+                Ok(TodayInputs {
+                    plan: plan_inputs_from(row, date, library)?,
+                    earlier: earlier
+                        .into_iter()
+                        .map(|(d, t)| Ok((parse_date(d)?, t)))
+                        .collect::<Result<_, StoreError>>()?,
+                    responses: responses
+                        .into_iter()
+                        .map(|(instrument, d, answers, total)| {
+                            Ok(crate::Response {
+                                instrument,
+                                date: parse_date(d)?,
+                                answers,
+                                total,
+                            })
+                        })
+                        .collect::<Result<_, StoreError>>()?,
+                    any_check_in: row.get::<i64>("any_check_in")? > 0,
                 })
-                .collect::<Result<_, StoreError>>()?,
-            bleeding,
-        })
+            })
+            .await?;
+        rows.into_iter()
+            .next()
+            .ok_or_else(|| StoreError::Corrupt("no row for the Today page's inputs".into()))
     }
 }
 
@@ -500,6 +597,85 @@ mod tests {
                     .unwrap();
             }
         }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test]
+    async fn the_today_read_reads_what_its_separate_reads_read_and_only_hers() {
+        let (store, dir) = temp_store("today-inputs").await;
+        let library = Library::builtin();
+        let other = UserId(2);
+        add_user(&store, 2).await;
+        let on = day("2026-11-20");
+        let window = day("2026-11-06");
+        let read = |user| store.today_inputs(user, on, day("2024-11-20"), window, &library);
+        let nothing = read(LOCAL_USER).await.unwrap();
+        assert!(
+            !nothing.any_check_in && nothing.earlier.is_empty() && nothing.responses.is_empty()
+        );
+
+        // The window's day before its first, its first, its last, the day itself, and after.
+        for (date, pain) in [
+            ("2026-11-05", 2),
+            ("2026-11-06", 3),
+            ("2026-11-19", 4),
+            ("2026-11-20", 5),
+            ("2026-11-21", 6),
+        ] {
+            let c = CheckIn::parse(
+                &json!({"date": date, "pain": pain, "fever": true}),
+                day("2026-11-30"),
+            )
+            .unwrap();
+            store.record_check_in(LOCAL_USER, &c).await.unwrap();
+        }
+        for (instrument, date, answers) in [
+            ("peg", "2026-11-01", vec![5, 4, 3]),
+            ("mrs", "2026-10-01", vec![1; 11]),
+        ] {
+            let r = crate::Response {
+                instrument: instrument.into(),
+                date: day(date),
+                answers,
+                total: 4.0,
+            };
+            store.save_response(LOCAL_USER, &r).await.unwrap();
+        }
+        let c = CheckIn::parse(&json!({"date": "2026-11-10", "pain": 9}), on).unwrap();
+        store.record_check_in(other, &c).await.unwrap();
+
+        let today = read(LOCAL_USER).await.unwrap();
+        assert_eq!(
+            today.plan,
+            store
+                .plan_inputs(LOCAL_USER, on, day("2024-11-20"), &library)
+                .await
+                .unwrap()
+        );
+        let triages = store
+            .triages(LOCAL_USER, window, day("2026-11-19"))
+            .await
+            .unwrap();
+        assert_eq!(
+            today
+                .earlier
+                .iter()
+                .map(|(d, _)| d.to_string())
+                .collect::<Vec<_>>(),
+            ["2026-11-06", "2026-11-19"],
+            "from the window's first day up to the day before"
+        );
+        assert_eq!(today.earlier, triages);
+        assert_eq!(
+            today.responses,
+            store.responses(LOCAL_USER, None).await.unwrap()
+        );
+        assert_eq!(today.responses[0].instrument, "mrs", "oldest first");
+        assert!(today.any_check_in);
+        let theirs = read(other).await.unwrap();
+        assert!(theirs.plan.stored.is_none() && theirs.responses.is_empty());
+        assert_eq!(theirs.earlier.len(), 1);
+        assert!(theirs.any_check_in);
         let _ = std::fs::remove_dir_all(dir);
     }
 }
