@@ -52,6 +52,11 @@ impl Store {
         user: UserId,
         check_in: &CheckIn,
     ) -> Result<Saved, StoreError> {
+        if self.backend == crate::Backend::Sqlite
+            && let Some(saved) = self.save_alone(user, check_in).await?
+        {
+            return Ok(saved);
+        }
         // IMMEDIATE takes the write lock first, so a concurrent writer waits instead of
         // failing on a read-to-write upgrade.
         let mut tx = self.begin_write(user).await?;
@@ -127,8 +132,9 @@ impl Store {
 
 /// What a save reads before its write, in one row: the day's own creation time if it was
 /// checked in already (kept when it is replaced), the rules acknowledged within the mute
-/// window, her profile, her bleeding log up to the day, and her days the rules look at (from [`HISTORY_DAYS`] before the day up to, not
-/// including, the day) as one JSON array of `[date, pain, day_type]`. One row, because every
+/// window, her profile, her bleeding log up to the day, her days the rules look at (from
+/// [`HISTORY_DAYS`] before the day up to, not including, the day) as one JSON array of
+/// `[date, pain, day_type]`, and her revision, which any later change to all this moves on. One row, because every
 /// statement is a hand-off to the SQLite driver's thread and back, and a year of rows one by
 /// one was most of a save (docs/benchmarks.md). Keyed lookups and a primary-key range.
 fn context_query(postgres: bool) -> &'static str {
@@ -143,7 +149,8 @@ fn context_query(postgres: bool) -> &'static str {
            (SELECT MAX(acknowledged_on) FROM acknowledgements
              WHERE user_id = $1 AND rule = 'RF-CANCER-HISTORY' AND acknowledged_on <= $2) AS cancer_ack,
            (SELECT COALESCE(json_agg(json_build_array(date, flow, after_sex) ORDER BY date), '[]')::TEXT
-             FROM bleeding WHERE user_id = $1 AND date <= $2) AS bleeding"
+             FROM bleeding WHERE user_id = $1 AND date <= $2) AS bleeding,
+           (SELECT revision FROM users WHERE id = $1) AS revision"
     } else {
         "SELECT (SELECT created_at FROM checkins WHERE user_id = $1 AND date = $2) AS existing,
            (SELECT group_concat(rule, ',') FROM acknowledgements
@@ -155,7 +162,8 @@ fn context_query(postgres: bool) -> &'static str {
            (SELECT MAX(acknowledged_on) FROM acknowledgements
              WHERE user_id = $1 AND rule = 'RF-CANCER-HISTORY' AND acknowledged_on <= $2) AS cancer_ack,
            (SELECT json_group_array(json_array(date, flow, after_sex))
-             FROM (SELECT date, flow, after_sex FROM bleeding WHERE user_id = $1 AND date <= $2 ORDER BY date)) AS bleeding"
+             FROM (SELECT date, flow, after_sex FROM bleeding WHERE user_id = $1 AND date <= $2 ORDER BY date)) AS bleeding,
+           (SELECT revision FROM users WHERE id = $1) AS revision"
     }
 }
 
@@ -376,13 +384,21 @@ fn assess(
     Ok((columns, saved))
 }
 
-/// Works out triage and the day type from the stored history and writes the check-in: the
-/// one save, used by a single check-in and by every bulk write (imports, seeds).
-pub(crate) async fn assess_and_write(
+/// What a save writes: the check-in's row, and her log and profile when it adds to them.
+struct Write {
+    columns: Columns,
+    saved: Saved,
+    bleeding: Option<BleedingDay>,
+    custom: Option<(BoneProfile, Vec<String>)>,
+}
+
+/// Reads what the rules need about the days before `check_in` ([`context_query`]) and works
+/// out what to write; with her revision as it was read.
+async fn read_and_assess(
     conn: &mut sqlx::AnyConnection,
     user: UserId,
     check_in: &CheckIn,
-) -> Result<Saved, StoreError> {
+) -> Result<(Write, i64), StoreError> {
     let postgres = conn.backend_name().eq_ignore_ascii_case("postgresql");
     let [date, earliest_ack, first_day] = context_dates(check_in.date);
     let row = sqlx::query(context_query(postgres))
@@ -400,24 +416,53 @@ pub(crate) async fn assess_and_write(
         cancer_ack: row.try_get("cancer_ack")?,
         bleeding: row.try_get("bleeding")?,
     };
+    let revision: Option<i64> = row.try_get("revision")?;
     let days = parse_days(&row.try_get::<String, _>("days")?)?;
     let profile = context.profile()?;
-    let custom = new_custom_names(check_in, profile.as_ref())?;
-    let (c, saved) = assess(check_in, &days, context)?;
-    if let Some(b) = check_in.symptoms.bleeding {
-        let day = BleedingDay {
-            date: check_in.date,
-            flow: b.flow,
-            after_sex: b.after_sex,
-        };
-        crate::cycle::write_day(conn, user, &day).await?;
+    let custom = new_custom_names(check_in, profile.as_ref())?
+        .map(|names| (profile.unwrap_or_default(), names));
+    let (columns, saved) = assess(check_in, &days, context)?;
+    let bleeding = check_in.symptoms.bleeding.map(|b| BleedingDay {
+        date: check_in.date,
+        flow: b.flow,
+        after_sex: b.after_sex,
+    });
+    let write = Write {
+        columns,
+        saved,
+        bleeding,
+        custom,
+    };
+    Ok((write, revision.unwrap_or(0)))
+}
+
+/// Writes what [`read_and_assess`] worked out, inside the caller's transaction.
+async fn write(
+    conn: &mut sqlx::AnyConnection,
+    user: UserId,
+    w: Write,
+) -> Result<Saved, StoreError> {
+    if let Some(day) = &w.bleeding {
+        crate::cycle::write_day(conn, user, day).await?;
     }
-    if let Some(names) = custom {
-        let mut p = profile.unwrap_or_default();
-        p.custom_symptoms = names;
-        crate::bone::write_profile(conn, user, &p).await?;
+    if let Some((mut profile, names)) = w.custom {
+        profile.custom_symptoms = names;
+        crate::bone::write_profile(conn, user, &profile).await?;
     }
-    sqlx::query(UPSERT)
+    bind_row(sqlx::query(UPSERT), user, w.columns, &w.saved)
+        .execute(&mut *conn)
+        .await?;
+    Ok(w.saved)
+}
+
+/// [`UPSERT`]'s parameters, $1 to $10.
+fn bind_row<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    user: UserId,
+    c: Columns,
+    saved: &Saved,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
         .bind(user.0)
         .bind(c.date)
         .bind(c.pain)
@@ -425,12 +470,68 @@ pub(crate) async fn assess_and_write(
         .bind(c.triage)
         .bind(c.day_type)
         .bind(c.decision)
-        .bind(&saved.stored.created_at)
-        .bind(&saved.stored.updated_at)
+        .bind(saved.stored.created_at.clone())
+        .bind(saved.stored.updated_at.clone())
         .bind(c.walking_minutes)
-        .execute(&mut *conn)
-        .await?;
-    Ok(saved)
+}
+
+/// Works out triage and the day type from the stored history and writes the check-in, inside
+/// the caller's transaction: the one save, used by a single check-in and by every bulk write
+/// (imports, seeds).
+pub(crate) async fn assess_and_write(
+    conn: &mut sqlx::AnyConnection,
+    user: UserId,
+    check_in: &CheckIn,
+) -> Result<Saved, StoreError> {
+    let (w, _) = read_and_assess(conn, user, check_in).await?;
+    write(conn, user, w).await
+}
+
+/// [`UPSERT`] made only while her revision is still $11, the one its context was read at.
+fn guarded_upsert() -> String {
+    UPSERT.replacen(
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 WHERE (SELECT revision FROM users WHERE id = $1) = $11",
+        1,
+    )
+}
+
+impl Store {
+    /// A single check-in on SQLite, when it writes nothing but its own row: the context read
+    /// and the write are one statement each, with no transaction around them, and the write
+    /// is made only while her revision is the one the context was read at. Every change to
+    /// what the rules read moves her revision on, so a write that lands was worked out from
+    /// her data as it stands. This process's writers take turns at the gate; another process
+    /// that wrote in between makes the write miss, and the save starts again. `None` when the
+    /// save needs the transaction (it adds to her bleeding log or her own symptoms, or kept
+    /// missing).
+    ///
+    /// Each statement is a hand-off to the SQLite driver's thread and back: the BEGIN and the
+    /// COMMIT of the transaction were two of a save's five (docs/benchmarks.md).
+    async fn save_alone(
+        &self,
+        user: UserId,
+        check_in: &CheckIn,
+    ) -> Result<Option<Saved>, StoreError> {
+        static GUARDED: std::sync::LazyLock<String> = std::sync::LazyLock::new(guarded_upsert);
+        let _gate = self.write_gate(user).await;
+        for _ in 0..3 {
+            let mut conn = self.conn().await?;
+            let (w, revision) = read_and_assess(&mut conn, user, check_in).await?;
+            if w.bleeding.is_some() || w.custom.is_some() {
+                return Ok(None);
+            }
+            let written = bind_row(sqlx::query(&GUARDED), user, w.columns, &w.saved)
+                .bind(revision)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+            if written == 1 {
+                return Ok(Some(w.saved));
+            }
+        }
+        Ok(None)
+    }
 }
 
 pub(crate) async fn load_check_in(
@@ -651,6 +752,53 @@ mod tests {
             assert_eq!(saved.stored.triage.trend.t1, Some(true), "{driver}");
         }
         store.close().await;
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_save_worked_out_before_another_writer_changed_her_data_is_not_written() {
+        let (store, dir) = temp_store("guarded").await;
+        let d = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        for back in (1..=42).rev() {
+            let date = (d - Duration::days(back)).to_string();
+            store
+                .record_check_in(LOCAL_USER, &check_in(&date, 2))
+                .await
+                .unwrap();
+        }
+        // Worked out from six calm weeks...
+        let today = check_in(&d.to_string(), 4);
+        let mut conn = store.conn().await.unwrap();
+        let (w, revision) = read_and_assess(&mut conn, LOCAL_USER, &today)
+            .await
+            .unwrap();
+        assert_eq!(w.saved.stored.triage.trend.t1, Some(false));
+        // ...while another process writes a worse last week.
+        sqlx::query("UPDATE checkins SET pain = 4 WHERE user_id = $1 AND date >= $2")
+            .bind(LOCAL_USER.0)
+            .bind((d - Duration::days(6)).to_string())
+            .execute(&mut *store.conn().await.unwrap())
+            .await
+            .unwrap();
+        let written = bind_row(
+            sqlx::query(&guarded_upsert()),
+            LOCAL_USER,
+            w.columns,
+            &w.saved,
+        )
+        .bind(revision)
+        .execute(&mut *conn)
+        .await
+        .unwrap()
+        .rows_affected();
+        assert_eq!(written, 0, "worked out from data that is no longer hers");
+        drop(conn);
+        assert!(store.check_in(LOCAL_USER, d).await.unwrap().is_none());
+        // The save itself starts again from her data as it now stands.
+        let saved = store.record_check_in(LOCAL_USER, &today).await.unwrap();
+        assert_eq!(saved.stored.triage.trend.t1, Some(true));
+        let stored = store.check_in(LOCAL_USER, d).await.unwrap().unwrap();
+        assert_eq!(stored.triage, saved.stored.triage);
         std::fs::remove_dir_all(dir).unwrap();
     }
 
