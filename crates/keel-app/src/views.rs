@@ -34,21 +34,21 @@ pub struct CheckInRecord {
 }
 
 impl CheckInRecord {
-    pub fn from_stored(s: &StoredCheckIn) -> Self {
+    pub fn from_stored(s: StoredCheckIn) -> Self {
         CheckInRecord {
-            check_in: s.check_in.clone(),
-            day_type: s.decision.clone(),
-            triage: s.triage.clone(),
+            check_in: s.check_in,
+            day_type: s.decision,
+            triage: s.triage,
             replaced: None,
-            created_at: s.created_at.clone(),
-            updated_at: s.updated_at.clone(),
+            created_at: s.created_at,
+            updated_at: s.updated_at,
         }
     }
 
-    pub fn from_saved(s: &Saved) -> Self {
+    pub fn from_saved(s: Saved) -> Self {
         CheckInRecord {
             replaced: Some(s.replaced),
-            ..Self::from_stored(&s.stored)
+            ..Self::from_stored(s.stored)
         }
     }
 }

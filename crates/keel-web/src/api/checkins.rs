@@ -44,7 +44,7 @@ pub async fn post_check_in(
     } else {
         StatusCode::CREATED
     };
-    Ok((status, Json(CheckInRecord::from_saved(&saved))).into_response())
+    Ok((status, Json(CheckInRecord::from_saved(saved))).into_response())
 }
 
 /// Check-ins between two dates, both included, oldest first.
@@ -74,7 +74,7 @@ pub async fn list_check_ins(
             || async {
                 let rows = state.store.check_ins(auth.user, from, to).await?;
                 let list = CheckInList {
-                    check_ins: rows.iter().map(CheckInRecord::from_stored).collect(),
+                    check_ins: rows.into_iter().map(CheckInRecord::from_stored).collect(),
                 };
                 Ok::<_, ApiError>(json_bytes(&list))
             },

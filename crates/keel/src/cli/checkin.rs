@@ -162,7 +162,7 @@ pub(crate) async fn checkin(args: CheckinArgs) -> Result<(), CliError> {
     let store = open(&args.db).await?;
     let saved = store.record_check_in(LOCAL_USER, &check_in).await?;
     if args.json {
-        output::json(&CheckInRecord::from_saved(&saved));
+        output::json(&CheckInRecord::from_saved(saved));
     } else {
         output::saved(&saved);
         let date = saved.stored.check_in.date;
