@@ -46,7 +46,9 @@ pub(crate) const HISTORY_DAYS: i64 = 366;
 
 impl Store {
     /// Saves a check-in, replacing any for the same date, with its triage and day type worked
-    /// out from the stored history, all in one transaction.
+    /// out from the stored history as it stands when the write is made: in one transaction, or
+    /// on SQLite, for a check-in that writes only its own row, with a write guarded by her
+    /// revision (see `save_alone`).
     pub async fn record_check_in(
         &self,
         user: UserId,
@@ -134,9 +136,10 @@ impl Store {
 /// checked in already (kept when it is replaced), the rules acknowledged within the mute
 /// window, her profile, her bleeding log up to the day, her days the rules look at (from
 /// [`HISTORY_DAYS`] before the day up to, not including, the day) as one JSON array of
-/// `[date, pain, day_type]`, and her revision, which any later change to all this moves on. One row, because every
-/// statement is a hand-off to the SQLite driver's thread and back, and a year of rows one by
-/// one was most of a save (docs/benchmarks.md). Keyed lookups and a primary-key range.
+/// `[date, pain, day_type]`, and her revision, which any later change to all this moves on.
+/// One row, because every statement is a hand-off to the SQLite driver's thread and back, and
+/// a year of rows one by one was most of a save (docs/benchmarks.md). Keyed lookups and a
+/// primary-key range (on SQLite, the `checkins_days` index).
 fn context_query(postgres: bool) -> &'static str {
     if postgres {
         "SELECT (SELECT created_at FROM checkins WHERE user_id = $1 AND date = $2) AS existing,
